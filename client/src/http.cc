@@ -1,0 +1,455 @@
+#include "workos/http.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+#include <random>
+#include <regex>
+#include <thread>
+
+#include "workos/errors.h"
+#include "workos/list.h"
+
+namespace workos {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+std::once_flag g_curl_init_once;
+
+void GlobalInit() {
+  std::call_once(g_curl_init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+size_t WriteBody(char* ptr, size_t size, size_t nmemb, void* userdata) {
+  static_cast<std::string*>(userdata)->append(ptr, size * nmemb);
+  return size * nmemb;
+}
+
+size_t WriteHeader(char* buffer, size_t size, size_t nitems, void* userdata) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(userdata);
+  std::string line(buffer, size * nitems);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();  // a new response (e.g. after 100 Continue)
+  } else {
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      (*headers)[Lower(Trim(line.substr(0, colon)))] = Trim(line.substr(colon + 1));
+    }
+  }
+  return size * nitems;
+}
+
+bool IdempotentMethod(const std::string& m) {
+  return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS";
+}
+
+bool RetryableStatus(long status) {
+  return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
+         status == 504;
+}
+
+TransportError::Kind Classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportError::Kind::kTimeout;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportError::Kind::kConnect;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+      return TransportError::Kind::kConnectionClosed;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return TransportError::Kind::kTls;
+    default:
+      return TransportError::Kind::kOther;
+  }
+}
+
+bool RetryableKind(TransportError::Kind kind) {
+  return kind == TransportError::Kind::kConnect || kind == TransportError::Kind::kTimeout ||
+         kind == TransportError::Kind::kConnectionClosed;
+}
+
+// Retry-After: delta-seconds (decimals tolerated) or an HTTP-date.
+std::optional<double> ParseRetryAfter(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  char* end = nullptr;
+  double secs = std::strtod(value.c_str(), &end);
+  if (end != value.c_str() && Trim(end).empty()) {
+    if (!(secs >= 0) || std::isinf(secs)) return std::nullopt;
+    return secs;
+  }
+  time_t when = curl_getdate(value.c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  double delta = std::difftime(when, std::time(nullptr));
+  return delta < 0 ? 0.0 : delta;
+}
+
+milliseconds Backoff(const RetryPolicy& policy, int retry) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  double full = static_cast<double>(policy.base_delay.count()) * std::pow(2.0, retry);
+  full = std::min(full, static_cast<double>(policy.max_delay.count()));
+  std::uniform_real_distribution<double> dist(full / 2, full);
+  return milliseconds(static_cast<long long>(dist(rng)));
+}
+
+struct AttemptFailure {
+  TransportError::Kind kind;
+  CURLcode code;
+  std::string message;
+};
+
+struct CurlHandle {
+  CURL* h = curl_easy_init();
+  curl_slist* headers = nullptr;
+  ~CurlHandle() {
+    if (headers) curl_slist_free_all(headers);
+    if (h) curl_easy_cleanup(h);
+  }
+};
+
+std::string ResourcePath(const std::string& path_or_url) {
+  // For messages: the path of an absolute URL, without its query.
+  std::string p = path_or_url;
+  size_t scheme = p.find("://");
+  if (scheme != std::string::npos) {
+    size_t slash = p.find('/', scheme + 3);
+    p = slash == std::string::npos ? "/" : p.substr(slash);
+  }
+  size_t q = p.find('?');
+  return q == std::string::npos ? p : p.substr(0, q);
+}
+
+}  // namespace
+
+std::string HttpResponse::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? "" : it->second;
+}
+
+nlohmann::json HttpResponse::json() const {
+  if (Trim(body).empty()) return nullptr;
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    throw Error("response is not JSON (status " + std::to_string(status) +
+                (request_id().empty() ? "" : ", request id " + request_id()) + ")");
+  }
+  return j;
+}
+
+std::string UrlEncode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string EncodeQuery(const QueryParams& query) {
+  std::string out;
+  for (const auto& [k, v] : query) {
+    if (!out.empty()) out += '&';
+    out += UrlEncode(k) + "=" + UrlEncode(v);
+  }
+  return out;
+}
+
+std::string NewUuid() {
+  std::random_device rd;
+  unsigned char b[16];
+  for (int i = 0; i < 16; i += 4) {
+    unsigned int r = rd();
+    for (int k = 0; k < 4; ++k) b[i + k] = static_cast<unsigned char>(r >> (8 * k));
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return out;
+}
+
+Transport::Transport(Config config) : config_(std::move(config)) {
+  GlobalInit();
+  while (!config_.base_url.empty() && config_.base_url.back() == '/') config_.base_url.pop_back();
+}
+
+Transport::~Transport() = default;
+
+std::string Transport::Scrub(const std::string& text, const std::string& also) const {
+  std::string out = text;
+  for (const std::string& secret : {config_.api_key, also}) {
+    if (secret.size() < 4) continue;
+    for (size_t pos = out.find(secret); pos != std::string::npos;
+         pos = out.find(secret, pos + 10)) {
+      out.replace(pos, secret.size(), "[REDACTED]");
+    }
+  }
+  // Any other thing that looks like a WorkOS secret key.
+  static const std::regex key_like("sk_(test|live)_[A-Za-z0-9_\\-]+");
+  return std::regex_replace(out, key_like, "sk_$1_[REDACTED]");
+}
+
+HttpResponse Transport::Perform(const HttpRequest& req, const std::string& url,
+                                milliseconds timeout, const std::string& idempotency_key,
+                                int attempt) {
+  CurlHandle c;
+  if (!c.h) throw AttemptFailure{TransportError::Kind::kOther, CURLE_FAILED_INIT, "curl init"};
+  CURL* h = c.h;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  HttpResponse resp;
+  const std::string method = Upper(req.method);
+
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  // TLS verification is always on; there is deliberately no way to turn it off.
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!config_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, config_.ca_file.c_str());
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::max<long long>(1, std::min(config_.connect_timeout.count(),
+                                                                     timeout.count()))));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(1, timeout.count())));
+  const std::string ua = UserAgent(config_);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, ua.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, WriteHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp.headers);
+
+  if (method == "GET") {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else if (method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else {
+    if (method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method == "POST" || !req.body.empty()) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
+    }
+  }
+
+  auto add = [&c](const std::string& line) { c.headers = curl_slist_append(c.headers, line.c_str()); };
+  add("Expect:");
+  if (!req.content_type.empty()) {
+    add("Content-Type: " + req.content_type);
+  } else if (method == "POST") {
+    add("Content-Type:");
+  }
+  std::string token;
+  if (req.auth == Auth::kApiKey) {
+    token = config_.api_key;
+  } else if (req.auth == Auth::kBearer) {
+    token = req.bearer_token;
+  }
+  if (!token.empty()) add("Authorization: Bearer " + token);
+  if (!idempotency_key.empty()) add("Idempotency-Key: " + idempotency_key);
+  if (req.control_plane && !config_.mock_admin_token.empty()) {
+    add("X-Mock-Admin-Token: " + config_.mock_admin_token);
+  }
+  for (const auto& [name, value] : req.headers) add(name + ": " + value);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, c.headers);
+
+  const auto t0 = Clock::now();
+  CURLcode rc = curl_easy_perform(h);
+  const auto ms = duration_cast<milliseconds>(Clock::now() - t0).count();
+  const std::string path = ResourcePath(req.path);
+  if (rc != CURLE_OK) {
+    std::string msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
+    msg = Scrub(msg, req.bearer_token);
+    if (config_.logger) {
+      config_.logger("workos: " + method + " " + path + " -> " + msg + " (attempt " +
+                     std::to_string(attempt) + ", " + std::to_string(ms) + " ms)");
+    }
+    throw AttemptFailure{Classify(rc), rc, msg};
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
+  if (config_.logger) {
+    std::string rid = resp.request_id();
+    config_.logger("workos: " + method + " " + path + " -> " + std::to_string(resp.status) +
+                   (rid.empty() ? "" : " (request id " + Scrub(rid) + ")") + " (attempt " +
+                   std::to_string(attempt) + ", " + std::to_string(ms) + " ms)");
+  }
+  return resp;
+}
+
+HttpResponse Transport::Send(const HttpRequest& req, bool throw_on_status) {
+  const std::string method = Upper(req.method);
+  const std::string path = ResourcePath(req.path);
+  if (req.auth == Auth::kApiKey && config_.api_key.empty()) {
+    throw ConfigError("no API key: set WORKOS_API_KEY or Config::api_key (" + method + " " + path +
+                      ")");
+  }
+  std::string url;
+  if (req.path.rfind("http://", 0) == 0 || req.path.rfind("https://", 0) == 0) {
+    url = req.path;
+  } else {
+    if (config_.base_url.rfind("http://", 0) != 0 && config_.base_url.rfind("https://", 0) != 0) {
+      throw ConfigError("base URL must start with http:// or https:// (got '" +
+                        Scrub(config_.base_url) + "')");
+    }
+    url = config_.base_url + (req.path.empty() || req.path[0] != '/' ? "/" : "") + req.path;
+  }
+  if (!req.query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + EncodeQuery(req.query);
+
+  const bool retryable =
+      req.retryable.value_or(IdempotentMethod(method) || !req.idempotency_key.empty());
+  const auto start = Clock::now();
+  const auto deadline = start + config_.total_deadline;
+  const milliseconds per_attempt = req.timeout.count() > 0 ? req.timeout : config_.request_timeout;
+  const int max_retries = std::max(0, config_.retry.max_retries);
+
+  for (int retry = 0;; ++retry) {
+    const int attempt = retry + 1;
+    auto remaining = duration_cast<milliseconds>(deadline - Clock::now());
+    if (remaining.count() <= 0) {
+      throw TransportError(TransportError::Kind::kTimeout, CURLE_OPERATION_TIMEDOUT,
+                           "total deadline of " + std::to_string(config_.total_deadline.count()) +
+                               " ms exceeded",
+                           method, path, retry);
+    }
+    // Sleeps before a retry; false when the wait would cross the deadline.
+    auto wait = [&](milliseconds delay) {
+      if (Clock::now() + delay >= deadline) return false;
+      if (config_.logger) {
+        config_.logger("workos: retrying " + method + " " + path + " in " +
+                       std::to_string(delay.count()) + " ms");
+      }
+      std::this_thread::sleep_for(delay);
+      return true;
+    };
+
+    HttpResponse resp;
+    try {
+      resp = Perform(req, url, std::min(per_attempt, remaining), req.idempotency_key, attempt);
+    } catch (const AttemptFailure& f) {
+      if (retryable && RetryableKind(f.kind) && retry < max_retries &&
+          wait(Backoff(config_.retry, retry))) {
+        continue;
+      }
+      throw TransportError(f.kind, f.code, f.message, method, path, attempt);
+    }
+    resp.attempts = attempt;
+
+    const std::optional<double> retry_after = ParseRetryAfter(resp.header("retry-after"));
+    if (retryable && RetryableStatus(resp.status) && retry < max_retries) {
+      bool again;
+      if (retry_after) {
+        auto delay = milliseconds(static_cast<long long>(*retry_after * 1000.0));
+        again = delay <= config_.retry.max_retry_after && wait(delay);
+      } else {
+        again = wait(Backoff(config_.retry, retry));
+      }
+      if (again) continue;
+    }
+
+    if (throw_on_status && (resp.status < 200 || resp.status >= 300)) {
+      ApiError::Details d;
+      d.status = resp.status;
+      d.method = method;
+      d.path = path;
+      d.request_id = Scrub(resp.request_id());
+      d.retry_after = retry_after;
+      d.raw_body = Scrub(resp.body, req.bearer_token);
+      d.attempts = attempt;
+      nlohmann::json body = nlohmann::json::parse(d.raw_body, nullptr, false);
+      if (!body.is_discarded()) {
+        d.body = body;
+        d.code = detail::Str(body, "code");
+        d.message = detail::Str(body, "message");
+        d.error = detail::Str(body, "error");
+        d.error_description = detail::Str(body, "error_description");
+        if (body.is_object() && body.contains("errors") && body["errors"].is_array()) {
+          for (const auto& e : body["errors"]) {
+            d.errors.push_back(FieldError{detail::Str(e, "field"), detail::Str(e, "code"),
+                                          detail::Str(e, "message")});
+          }
+        }
+        // {"error": "Unauthorized"} (the spec's 401 shape) is a message, not an OAuth code.
+        if (d.message.empty() && !d.error.empty() && d.error_description.empty() &&
+            d.error.find(' ') == std::string::npos && !d.error.empty() &&
+            std::isupper(static_cast<unsigned char>(d.error[0]))) {
+          d.message = d.error;
+          d.error.clear();
+        }
+      } else if (d.raw_body.size() < 200) {
+        d.message = Trim(d.raw_body);
+      }
+      ThrowApiError(std::move(d));
+    }
+    return resp;
+  }
+}
+
+nlohmann::json Transport::SendJson(const std::string& method, const std::string& path,
+                                   const nlohmann::json& body, const QueryParams& query,
+                                   const RequestOptions& options, Auth auth,
+                                   const std::string& bearer_token) {
+  HttpRequest req;
+  req.method = method;
+  req.path = path;
+  req.query = query;
+  if (!body.is_null()) {
+    req.body = body.dump();
+    req.content_type = "application/json";
+  }
+  req.auth = auth;
+  req.bearer_token = bearer_token;
+  req.headers.emplace_back("Accept", "application/json");
+  if (Upper(method) == "POST" || Upper(method) == "PATCH") req.idempotency_key = options.idempotency_key;
+  req.timeout = options.timeout;
+  req.control_plane = path.rfind("/_mock/", 0) == 0;
+  return Send(req).json();
+}
+
+}  // namespace workos

@@ -1,0 +1,328 @@
+// The Magic Link (passwordless) flow, end to end, through the official
+// @workos-inc/node SDK, plus the same requests issued with plain fetch so the
+// raw wire bodies can be checked against the schemas.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { OauthException, UnprocessableEntityException } from '@workos-inc/node';
+import {
+  DEFAULT_REDIRECT,
+  assertNear,
+  bearer,
+  click,
+  createEnvironment,
+  expectJSON,
+  http,
+  isoPlus,
+  latestEmail,
+  parseRedirect,
+  randomState,
+  rejectsWith,
+  sdkFor,
+  startMock,
+  uniqueEmail,
+} from '../lib/harness.mjs';
+import {
+  CROCKFORD,
+  assertOutboxEmail,
+  assertPasswordlessSession,
+  assertSendSession,
+  assertSpecResponse,
+  assertSpecSchema,
+} from '../lib/schemas.mjs';
+
+const mock = await startMock();
+after(() => mock.stop());
+
+const T = { timeout: 60000 };
+const SESSION_ID = new RegExp(`^passwordless_session_${CROCKFORD}$`);
+const PROFILE_ID = new RegExp(`^prof_${CROCKFORD}$`);
+const CONNECTION_ID = new RegExp(`^conn_${CROCKFORD}$`);
+const ORG_ID = new RegExp(`^org_${CROCKFORD}$`);
+const LINK_TTL_S = 15 * 60;
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const linkRe = () => new RegExp(`^${escapeRe(mock.baseURL)}/passwordless/[A-Za-z0-9]+/confirm$`);
+const invalidSessionMessage = (id) => `The passwordless session '${id}' has expired or is invalid.`;
+
+/** Clicks the link and asserts the 302 back to the app; returns the code. */
+async function clickForCode(link, redirectURI, state) {
+  const r = await click(link);
+  assert.equal(r.status, 302, `first visit of ${link}: expected 302, got ${r.status}: ${r.text.slice(0, 300)}`);
+  assert.ok(r.location, 'first visit: a Location header');
+  const { base, params } = parseRedirect(r.location, link);
+  assert.equal(base, redirectURI, `first visit redirects to the session's redirect URI (Location: ${r.location})`);
+  const code = params.get('code');
+  assert.ok(code, `first visit: ?code= in ${r.location}`);
+  if (state === undefined) assert.equal(params.get('state'), null, `no state was given, so none is expected in ${r.location}`);
+  else assert.equal(params.get('state'), state, 'state comes back verbatim');
+  return code;
+}
+
+test('SDK: createSession → sendSession → outbox → click → getProfileAndToken → getProfile', T, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const email = uniqueEmail();
+  const state = randomState();
+
+  const t0 = new Date();
+  const session = await workos.passwordless.createSession({ type: 'MagicLink', email, redirectURI: DEFAULT_REDIRECT, state });
+  assert.equal(session.object, 'passwordless_session');
+  assert.match(session.id, SESSION_ID);
+  assert.equal(session.email, email);
+  assert.equal(typeof session.expiresAt, 'string', 'expiresAt is passed through as the wire ISO string');
+  assertNear(new Date(session.expiresAt), isoPlus(t0, LINK_TTL_S), 30, 'expiresAt = now + 15 min');
+  assert.match(session.link, linkRe(), 'the link points at the mock itself');
+
+  const sent = await workos.passwordless.sendSession(session.id);
+  assert.deepEqual(sent, { success: true });
+
+  const mail = expectJSON(await latestEmail(mock, env, email), 200, 'GET /_mock/outbox/latest');
+  assertOutboxEmail(mail);
+  assert.equal(mail.to, email);
+  assert.equal(mail.link, session.link);
+  assert.equal(mail.session_id, session.id);
+  assert.ok(mail.text.includes(session.link), 'the text part carries the link');
+  assert.ok(mail.html.includes(session.link), 'the HTML part carries the link');
+
+  const code = await clickForCode(mail.link, DEFAULT_REDIRECT, state);
+
+  const { accessToken, profile } = await workos.sso.getProfileAndToken({ code, clientId: env.client_id });
+  assert.equal(typeof accessToken, 'string');
+  assert.ok(accessToken.length > 0);
+  assert.match(profile.id, PROFILE_ID);
+  assert.equal(profile.email, email);
+  assert.equal(profile.connectionType, 'MagicLink');
+  assert.match(profile.connectionId, CONNECTION_ID);
+  assert.equal(typeof profile.idpId, 'string');
+  assert.ok('organizationId' in profile, 'organization_id is on the wire (the SDK copies it only when present)');
+  if (profile.organizationId !== null) assert.match(profile.organizationId, ORG_ID);
+
+  const again = await workos.sso.getProfile({ accessToken });
+  assert.deepEqual(again, profile, 'getProfile returns the same profile as the token exchange');
+
+  // The link is single use.
+  const second = await click(session.link);
+  assert.equal(second.status, 400, `second visit: expected 400, got ${second.status}`);
+  assert.match(second.headers.get('content-type') ?? '', /text\/html/i, 'second visit: an HTML page');
+  assert.equal(second.location, null, 'second visit: no redirect');
+  assert.equal(new URL(mail.link).search, '', 'link carries no query');
+
+  // The code is single use.
+  const err = await rejectsWith(workos.sso.getProfileAndToken({ code, clientId: env.client_id }), OauthException, 're-used code');
+  assert.equal(err.status, 400);
+  assert.equal(err.error, 'invalid_grant');
+  assert.equal(err.errorDescription, `The code '${code}' has expired or is invalid.`);
+
+  // A used session cannot be sent again.
+  const used = await rejectsWith(workos.passwordless.sendSession(session.id), UnprocessableEntityException, 'send of a used session');
+  assert.equal(used.status, 422);
+  assert.equal(used.message, invalidSessionMessage(session.id));
+});
+
+test('raw: the same flow with plain fetch, bodies validated', T, async () => {
+  const env = await createEnvironment(mock);
+  const email = uniqueEmail('raw');
+  const state = randomState();
+
+  // Same keys, same order as the SDK sends them.
+  const created = await http(mock, '/passwordless/sessions', {
+    method: 'POST',
+    headers: bearer(env.api_key),
+    json: { type: 'MagicLink', email, state, redirect_uri: DEFAULT_REDIRECT },
+  });
+  const session = assertPasswordlessSession(expectJSON(created, 201, 'POST /passwordless/sessions'));
+  assert.deepEqual(Object.keys(session).sort(), ['email', 'expires_at', 'id', 'link', 'object']);
+  assert.equal(session.email, email);
+  assert.match(session.link, linkRe());
+
+  const sent = await http(mock, `/passwordless/sessions/${session.id}/send`, { method: 'POST', headers: bearer(env.api_key), json: {} });
+  assert.deepEqual(assertSendSession(expectJSON(sent, 201, 'POST /passwordless/sessions/{id}/send')), { success: true });
+
+  const mail = assertOutboxEmail(expectJSON(await latestEmail(mock, env, email), 200, 'outbox'));
+  assert.equal(mail.session_id, session.id);
+
+  const code = await clickForCode(mail.link, DEFAULT_REDIRECT, state);
+
+  // Exactly what the Node SDK sends: form body plus the key as Bearer.
+  const tok = await http(mock, '/sso/token', {
+    method: 'POST',
+    headers: bearer(env.api_key),
+    form: { client_id: env.client_id, grant_type: 'authorization_code', code, client_secret: env.api_key },
+  });
+  const token = expectJSON(tok, 200, 'POST /sso/token');
+  assertSpecResponse('/sso/token', 'post', 200, token);
+  assertSpecSchema('SsoTokenResponse', token);
+  assert.equal(token.token_type, 'Bearer');
+  assert.ok(Number.isInteger(token.expires_in) && token.expires_in > 0, 'expires_in is a positive integer');
+  assert.match(token.access_token, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'access_token is a JWT');
+  const header = JSON.parse(Buffer.from(token.access_token.split('.')[0], 'base64url').toString());
+  assert.equal(header.alg, 'RS256');
+  const p = token.profile;
+  assert.equal(p.object, 'profile');
+  assert.equal(p.email, email);
+  assert.equal(p.connection_type, 'MagicLink');
+  assert.match(p.id, PROFILE_ID);
+  assert.match(p.connection_id, CONNECTION_ID);
+  assert.equal(typeof p.raw_attributes, 'object');
+
+  const prof = await http(mock, '/sso/profile', { headers: bearer(token.access_token) });
+  const profile = expectJSON(prof, 200, 'GET /sso/profile');
+  assertSpecResponse('/sso/profile', 'get', 200, profile);
+  assert.deepEqual(profile, token.profile, '/sso/profile returns the profile of the token exchange');
+
+  const reuse = await http(mock, '/sso/token', {
+    method: 'POST',
+    headers: bearer(env.api_key),
+    form: { client_id: env.client_id, grant_type: 'authorization_code', code, client_secret: env.api_key },
+  });
+  const reuseBody = expectJSON(reuse, 400, 're-used code');
+  assertSpecResponse('/sso/token', 'post', 400, reuseBody);
+  assert.deepEqual(reuseBody, { error: 'invalid_grant', error_description: `The code '${code}' has expired or is invalid.` });
+
+  const second = await click(mail.link);
+  assert.equal(second.status, 400);
+  assert.equal(second.location, null);
+
+  const resend = await http(mock, `/passwordless/sessions/${session.id}/send`, { method: 'POST', headers: bearer(env.api_key), json: {} });
+  assert.deepEqual(expectJSON(resend, 422, 'send of a used session'), { message: invalidSessionMessage(session.id) });
+});
+
+test('raw: /sso/token takes a JSON body without a Bearer header (Python, old Ruby)', T, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const email = uniqueEmail('json');
+  const session = await workos.passwordless.createSession({ type: 'MagicLink', email, redirectURI: DEFAULT_REDIRECT });
+  const code = await clickForCode(session.link, DEFAULT_REDIRECT, undefined);
+  const tok = await http(mock, '/sso/token', {
+    method: 'POST',
+    json: { client_id: env.client_id, client_secret: env.api_key, grant_type: 'authorization_code', code },
+  });
+  const token = expectJSON(tok, 200, 'POST /sso/token (JSON)');
+  assertSpecSchema('SsoTokenResponse', token);
+  assert.equal(token.profile.email, email);
+});
+
+test('raw: /sso/token error bodies match the spec', T, async () => {
+  const env = await createEnvironment(mock);
+  const other = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+
+  const post = (form) => http(mock, '/sso/token', { method: 'POST', form });
+
+  const badSecret = expectJSON(
+    await post({ client_id: env.client_id, grant_type: 'authorization_code', code: '01E2RJ4C05B52KKZ8FSRDAP23J', client_secret: 'sk_test_wrong' }),
+    400,
+    'wrong client_secret',
+  );
+  assertSpecResponse('/sso/token', 'post', 400, badSecret);
+  assert.equal(badSecret.error, 'invalid_client');
+
+  const foreignClient = expectJSON(
+    await post({ client_id: other.client_id, grant_type: 'authorization_code', code: '01E2RJ4C05B52KKZ8FSRDAP23J', client_secret: env.api_key }),
+    400,
+    'client_id of another environment',
+  );
+  assertSpecResponse('/sso/token', 'post', 400, foreignClient);
+  assert.equal(foreignClient.error, 'invalid_client');
+
+  const badGrant = expectJSON(
+    await post({ client_id: env.client_id, grant_type: 'password', code: '01E2RJ4C05B52KKZ8FSRDAP23J', client_secret: env.api_key }),
+    400,
+    'grant_type=password',
+  );
+  assertSpecResponse('/sso/token', 'post', 400, badGrant);
+  assert.equal(badGrant.error, 'unsupported_grant_type');
+
+  const unknownCode = expectJSON(
+    await post({ client_id: env.client_id, grant_type: 'authorization_code', code: '01E2RJ4C05B52KKZ8FSRDAP23J', client_secret: env.api_key }),
+    400,
+    'unknown code',
+  );
+  assertSpecResponse('/sso/token', 'post', 400, unknownCode);
+  assert.deepEqual(unknownCode, { error: 'invalid_grant', error_description: "The code '01E2RJ4C05B52KKZ8FSRDAP23J' has expired or is invalid." });
+
+  // A code from one environment cannot be exchanged with another's credentials.
+  const email = uniqueEmail('iso');
+  const session = await workos.passwordless.createSession({ type: 'MagicLink', email, redirectURI: DEFAULT_REDIRECT });
+  const code = await clickForCode(session.link, DEFAULT_REDIRECT, undefined);
+  const otherSdk = sdkFor(mock, other);
+  const err = await rejectsWith(otherSdk.sso.getProfileAndToken({ code, clientId: other.client_id }), OauthException, 'code of another environment');
+  assert.equal(err.error, 'invalid_grant');
+});
+
+test('redirect URIs: default when none is named, the named one otherwise, state optional', T, async () => {
+  const second = 'http://127.0.0.1:3999/cb';
+  const env = await createEnvironment(mock, { redirect_uris: [DEFAULT_REDIRECT, second] });
+  const defaults = env.redirect_uris.filter((r) => r.default);
+  assert.equal(defaults.length, 1, `exactly one default redirect URI: ${JSON.stringify(env.redirect_uris)}`);
+  assert.deepEqual(env.redirect_uris.map((r) => r.uri).sort(), [DEFAULT_REDIRECT, second].sort());
+  const defaultURI = defaults[0].uri;
+  const workos = sdkFor(mock, env);
+
+  const s1 = await workos.passwordless.createSession({ type: 'MagicLink', email: uniqueEmail() });
+  await clickForCode(s1.link, defaultURI, undefined);
+
+  const named = defaultURI === second ? DEFAULT_REDIRECT : second;
+  const state = randomState();
+  const s2 = await workos.passwordless.createSession({ type: 'MagicLink', email: uniqueEmail(), redirectURI: named, state });
+  await clickForCode(s2.link, named, state);
+});
+
+test('raw: empty strings and expires_in 0 mean "absent" (old Go SDKs send them)', T, async () => {
+  const env = await createEnvironment(mock);
+  const email = uniqueEmail('go');
+  const t0 = new Date();
+  const r = await http(mock, '/passwordless/sessions', {
+    method: 'POST',
+    headers: bearer(env.api_key),
+    json: { type: 'MagicLink', email, connection: '', redirect_uri: '', state: '', expires_in: 0 },
+  });
+  const session = assertPasswordlessSession(expectJSON(r, 201, 'POST /passwordless/sessions with empty values'));
+  assertNear(new Date(session.expires_at), isoPlus(t0, LINK_TTL_S), 30, 'default TTL');
+  await clickForCode(session.link, env.redirect_uris.find((u) => u.default).uri, undefined);
+});
+
+test('expiresIn: honoured inside 900..86400 s, 422 naming the range outside', T, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const t0 = new Date();
+  const s = await workos.passwordless.createSession({ type: 'MagicLink', email: uniqueEmail(), redirectURI: DEFAULT_REDIRECT, expiresIn: 3600 });
+  assertNear(new Date(s.expiresAt), isoPlus(t0, 3600), 30, 'expiresAt = now + expiresIn');
+
+  for (const expiresIn of [60, 86401]) {
+    const err = await rejectsWith(
+      workos.passwordless.createSession({ type: 'MagicLink', email: uniqueEmail(), redirectURI: DEFAULT_REDIRECT, expiresIn }),
+      UnprocessableEntityException,
+      `expiresIn ${expiresIn}`,
+    );
+    assert.equal(err.status, 422);
+    const raw = await http(mock, '/passwordless/sessions', {
+      method: 'POST',
+      headers: bearer(env.api_key),
+      json: { type: 'MagicLink', email: uniqueEmail(), redirect_uri: DEFAULT_REDIRECT, expires_in: expiresIn },
+    });
+    const body = expectJSON(raw, 422, `expires_in ${expiresIn}`);
+    assert.match(JSON.stringify(body), /900/, `the 422 names the range: ${JSON.stringify(body)}`);
+    assert.match(JSON.stringify(body), /86400/, `the 422 names the range: ${JSON.stringify(body)}`);
+  }
+});
+
+test('raw: a repeated POST with the same Idempotency-Key returns the first session', T, async () => {
+  const env = await createEnvironment(mock);
+  const email = uniqueEmail('idem');
+  const key = `retry-${crypto.randomUUID()}`;
+  const send = () =>
+    http(mock, '/passwordless/sessions', {
+      method: 'POST',
+      headers: { ...bearer(env.api_key), 'Idempotency-Key': key },
+      json: { type: 'MagicLink', email, redirect_uri: DEFAULT_REDIRECT },
+    });
+  const a = assertPasswordlessSession(expectJSON(await send(), 201, 'first POST'));
+  const b = assertPasswordlessSession(expectJSON(await send(), 201, 'repeated POST'));
+  assert.deepEqual(b, a, 'the retry gets the first result back');
+  const c = await http(mock, '/passwordless/sessions', {
+    method: 'POST',
+    headers: { ...bearer(env.api_key), 'Idempotency-Key': `retry-${crypto.randomUUID()}` },
+    json: { type: 'MagicLink', email, redirect_uri: DEFAULT_REDIRECT },
+  });
+  assert.notEqual(expectJSON(c, 201, 'POST with a new key').id, a.id, 'a new key makes a new session');
+});

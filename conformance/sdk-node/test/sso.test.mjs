@@ -1,0 +1,367 @@
+// SSO through the SDK: authorization URL, the browser's redirects, the code
+// exchange, JWKS, and connections. Groups whose endpoint this server build
+// does not serve yet (a 404 {"message":"Not Found"} on the route) are skipped
+// with the reason; everything else must pass.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { NotFoundException, OauthException } from '@workos-inc/node';
+import {
+  DEFAULT_REDIRECT,
+  bearer,
+  click,
+  createEnvironment,
+  expectJSON,
+  http,
+  parseRedirect,
+  randomState,
+  rejectsWith,
+  routeMissing,
+  sdkFor,
+  startMock,
+  uniqueEmail,
+} from '../lib/harness.mjs';
+import { CROCKFORD, assertSpecResponse, assertSpecSchema } from '../lib/schemas.mjs';
+
+const mock = await startMock();
+after(() => mock.stop());
+
+const T = { timeout: 60000 };
+
+// ---- what does this build serve? -------------------------------------------
+const probe = await createEnvironment(mock);
+const authorizeQuery = new URLSearchParams({
+  client_id: probe.client_id,
+  provider: 'GoogleOAuth',
+  redirect_uri: DEFAULT_REDIRECT,
+  response_type: 'code',
+  state: 'probe',
+});
+const missing = {
+  authorize: await routeMissing(mock, `/sso/authorize?${authorizeQuery}`),
+  connections: await routeMissing(mock, '/connections', { headers: bearer(probe.api_key) }),
+  jwks: await routeMissing(mock, `/sso/jwks/${probe.client_id}`),
+};
+const gate = (what, route) => (missing[what] ? { ...T, skip: `${route} answers 404 Not Found: not served by this server build yet` } : T);
+const AUTHORIZE = gate('authorize', 'GET /sso/authorize');
+const CONNECTIONS = gate('connections', 'GET /connections');
+const JWKS = gate('jwks', 'GET /sso/jwks/{client_id}');
+
+/**
+ * Plays the browser: follows the redirects of an authorization URL, hop by
+ * hop, until one points at the app's redirect URI (which is not followed).
+ * Every hop before that must stay on the mock: there is no real IdP.
+ */
+async function followToApp(url, redirectURI, maxHops = 8) {
+  let current = url;
+  const hops = [];
+  for (let i = 0; i < maxHops; i++) {
+    const r = await click(current);
+    hops.push(`${r.status} ${current}`);
+    if (r.status < 300 || r.status >= 400 || !r.location) {
+      throw new Error(`the authorization flow stopped before the app:\n  ${hops.join('\n  ')}\nbody: ${r.text.slice(0, 600)}`);
+    }
+    const next = new URL(r.location, current);
+    if (`${next.origin}${next.pathname}` === redirectURI) return { url: next, params: next.searchParams, hops };
+    assert.equal(next.origin, mock.baseURL, `hop ${i + 1} leaves the mock for ${next.href}`);
+    current = next.href;
+  }
+  throw new Error(`no redirect to the app after ${maxHops} hops:\n  ${hops.join('\n  ')}`);
+}
+
+/** One redirect from /sso/authorize (not followed). */
+async function authorizeOnce(params) {
+  const r = await click(`${mock.baseURL}/sso/authorize?${new URLSearchParams(params)}`);
+  assert.equal(r.status, 302, `GET /sso/authorize?${new URLSearchParams(params)}: expected 302, got ${r.status}: ${r.text.slice(0, 300)}`);
+  return new URL(r.location, mock.baseURL);
+}
+
+// ---- /sso/authorize ---------------------------------------------------------
+
+test('getAuthorizationUrl(GoogleOAuth) → browser redirects → getProfileAndToken → getProfile', AUTHORIZE, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const state = randomState();
+  const url = workos.sso.getAuthorizationUrl({ provider: 'GoogleOAuth', redirectUri: DEFAULT_REDIRECT, clientId: env.client_id, state });
+  assert.ok(url.startsWith(`${mock.baseURL}/sso/authorize?`), url);
+
+  const { params, hops } = await followToApp(url, DEFAULT_REDIRECT);
+  const code = params.get('code');
+  assert.ok(code, `?code= on the redirect to the app (${hops.join(' → ')})`);
+  assert.equal(params.get('state'), state);
+  assert.equal(params.get('error'), null);
+
+  const { accessToken, profile } = await workos.sso.getProfileAndToken({ code, clientId: env.client_id });
+  assert.ok(accessToken);
+  assert.equal(profile.connectionType, 'GoogleOAuth');
+  assert.match(profile.id, new RegExp(`^prof_${CROCKFORD}$`));
+  assert.match(profile.connectionId, new RegExp(`^conn_${CROCKFORD}$`));
+  assert.ok(profile.email.includes('@'));
+  assert.deepEqual(await workos.sso.getProfile({ accessToken }), profile);
+
+  const err = await rejectsWith(workos.sso.getProfileAndToken({ code, clientId: env.client_id }), OauthException, 're-used SSO code');
+  assert.equal(err.error, 'invalid_grant');
+});
+
+test('raw: an SSO token reply (with oauth_tokens, if any) matches the spec', AUTHORIZE, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const url = workos.sso.getAuthorizationUrl({
+    provider: 'GoogleOAuth',
+    redirectUri: DEFAULT_REDIRECT,
+    clientId: env.client_id,
+    providerScopes: ['openid', 'email'],
+    loginHint: 'todd@example.com',
+  });
+  const { params } = await followToApp(url, DEFAULT_REDIRECT);
+  assert.equal(params.get('state'), null, 'no state was given');
+  const r = await http(mock, '/sso/token', {
+    method: 'POST',
+    form: { client_id: env.client_id, client_secret: env.api_key, grant_type: 'authorization_code', code: params.get('code') },
+  });
+  const token = expectJSON(r, 200, 'POST /sso/token (SSO)');
+  assertSpecResponse('/sso/token', 'post', 200, token);
+  assert.equal(token.profile.connection_type, 'GoogleOAuth');
+  if (token.oauth_tokens !== undefined) assert.equal(token.oauth_tokens.provider, 'GoogleOAuth');
+});
+
+test('provider_scopes: repeated (Node) and comma-joined (Python) forms are both accepted', AUTHORIZE, async () => {
+  const env = await createEnvironment(mock);
+  const base = { client_id: env.client_id, provider: 'GoogleOAuth', redirect_uri: DEFAULT_REDIRECT, response_type: 'code' };
+  const repeated = new URLSearchParams(base);
+  repeated.append('provider_scopes', 'openid');
+  repeated.append('provider_scopes', 'email');
+  const comma = new URLSearchParams({ ...base, provider_scopes: 'openid,email' });
+  for (const q of [repeated, comma]) {
+    const { params } = await followToApp(`${mock.baseURL}/sso/authorize?${q}`, DEFAULT_REDIRECT);
+    assert.ok(params.get('code'), `a code for ${q}`);
+  }
+});
+
+test('PKCE: getAuthorizationUrlWithPKCE, confidential and public clients', AUTHORIZE, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+
+  const a = await workos.sso.getAuthorizationUrlWithPKCE({ provider: 'GoogleOAuth', redirectUri: DEFAULT_REDIRECT, clientId: env.client_id });
+  const ca = (await followToApp(a.url, DEFAULT_REDIRECT)).params;
+  assert.equal(ca.get('state'), a.state);
+  const withKey = await workos.sso.getProfileAndToken({ code: ca.get('code'), codeVerifier: a.codeVerifier, clientId: env.client_id });
+  assert.equal(withKey.profile.connectionType, 'GoogleOAuth');
+
+  // A public client holds no API key: no client_secret, no Authorization header.
+  const { WorkOS } = await import('@workos-inc/node');
+  const pub = new WorkOS({ clientId: env.client_id, apiHostname: '127.0.0.1', port: mock.port, https: false });
+  const b = await pub.sso.getAuthorizationUrlWithPKCE({ provider: 'GoogleOAuth', redirectUri: DEFAULT_REDIRECT, clientId: env.client_id });
+  const cb = (await followToApp(b.url, DEFAULT_REDIRECT)).params;
+  const publicResult = await pub.sso.getProfileAndToken({ code: cb.get('code'), codeVerifier: b.codeVerifier, clientId: env.client_id });
+  assert.equal(publicResult.profile.connectionType, 'GoogleOAuth');
+
+  // A wrong verifier is refused.
+  const c = await pub.sso.getAuthorizationUrlWithPKCE({ provider: 'GoogleOAuth', redirectUri: DEFAULT_REDIRECT, clientId: env.client_id });
+  const cc = (await followToApp(c.url, DEFAULT_REDIRECT)).params;
+  const err = await rejectsWith(
+    pub.sso.getProfileAndToken({ code: cc.get('code'), codeVerifier: b.codeVerifier, clientId: env.client_id }),
+    OauthException,
+    'wrong code_verifier',
+  );
+  assert.equal(err.error, 'invalid_grant');
+});
+
+test('unregistered redirect_uri / unknown client_id → the mock\'s own error pages, never the app', AUTHORIZE, async () => {
+  const env = await createEnvironment(mock);
+  const state = randomState();
+  const badRedirect = await authorizeOnce({
+    client_id: env.client_id,
+    provider: 'GoogleOAuth',
+    redirect_uri: 'http://localhost:3000/not-registered',
+    response_type: 'code',
+    state,
+  });
+  assert.equal(badRedirect.origin, mock.baseURL, `served by the mock: ${badRedirect.href}`);
+  assert.match(badRedirect.pathname, /\/sso\/redirect-uri-invalid$/);
+  const page = await click(badRedirect.href);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', /text\/html/i);
+  assert.match(page.text, /Invalid Redirect URI/i);
+
+  const badClient = await authorizeOnce({
+    client_id: 'client_01AAAAAAAAAAAAAAAAAAAAAAAA',
+    provider: 'GoogleOAuth',
+    redirect_uri: DEFAULT_REDIRECT,
+    response_type: 'code',
+    state,
+  });
+  assert.equal(badClient.origin, mock.baseURL, `served by the mock: ${badClient.href}`);
+  assert.match(badClient.pathname, /\/sso\/client-id-invalid$/);
+  const page2 = await click(badClient.href);
+  assert.equal(page2.status, 200);
+  assert.match(page2.headers.get('content-type') ?? '', /text\/html/i);
+});
+
+test('selector problems go back to the app with error, error_description and state', AUTHORIZE, async () => {
+  const env = await createEnvironment(mock);
+  const state = randomState();
+  const base = { client_id: env.client_id, redirect_uri: DEFAULT_REDIRECT, response_type: 'code', state };
+  for (const [extra, error] of [
+    [{}, 'invalid_connection_selector'],
+    [{ connection: 'conn_01AAAAAAAAAAAAAAAAAAAAAAAA' }, 'connection_invalid'],
+    [{ organization: 'org_01AAAAAAAAAAAAAAAAAAAAAAAA' }, 'organization_invalid'],
+    [{ domain: 'example.com' }, 'domain_connection_selector_not_allowed'],
+  ]) {
+    const loc = await authorizeOnce({ ...base, ...extra });
+    assert.equal(`${loc.origin}${loc.pathname}`, DEFAULT_REDIRECT, `${JSON.stringify(extra)} goes back to the app: ${loc.href}`);
+    assert.equal(loc.searchParams.get('error'), error, `${JSON.stringify(extra)}: ${loc.href}`);
+    assert.ok(loc.searchParams.get('error_description'), `${JSON.stringify(extra)}: an error_description`);
+    assert.equal(loc.searchParams.get('state'), state);
+    assert.equal(loc.searchParams.get('code'), null);
+  }
+});
+
+// ---- JWKS ------------------------------------------------------------------
+
+test('GET /sso/jwks/{client_id} matches the spec and verifies the access token', JWKS, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const s = await workos.passwordless.createSession({ type: 'MagicLink', email: uniqueEmail('jwt'), redirectURI: DEFAULT_REDIRECT });
+  const code = parseRedirect((await click(s.link)).location, s.link).params.get('code');
+  const { accessToken } = await workos.sso.getProfileAndToken({ code, clientId: env.client_id });
+
+  const r = await http(mock, `/sso/jwks/${env.client_id}`); // no API key: public, like jose fetches it
+  const jwks = expectJSON(r, 200, 'GET /sso/jwks');
+  assertSpecResponse('/sso/jwks/{clientId}', 'get', 200, jwks);
+  assertSpecSchema('JwksResponse', jwks);
+
+  const [h, p, sig] = accessToken.split('.');
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+  assert.equal(header.alg, 'RS256');
+  const jwk = jwks.keys.find((k) => k.kid === header.kid);
+  assert.ok(jwk, `a key with kid ${header.kid}`);
+  const key = createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e }, format: 'jwk' });
+  assert.ok(cryptoVerify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, Buffer.from(sig, 'base64url')), 'the access token verifies with the JWKS');
+
+  const unknown = await http(mock, '/sso/jwks/client_01AAAAAAAAAAAAAAAAAAAAAAAA');
+  assertSpecResponse('/sso/jwks/{clientId}', 'get', 404, expectJSON(unknown, 404, 'unknown client jwks'));
+});
+
+// ---- connections ----------------------------------------------------------
+
+/** A magic-link session for user@domain, which auto-creates the MagicLink connection. */
+async function magicLinkConnectionFor(workos, domain) {
+  await workos.passwordless.createSession({ type: 'MagicLink', email: `user@${domain}`, redirectURI: DEFAULT_REDIRECT });
+  const list = await workos.sso.listConnections({ domain });
+  assert.equal(list.data.length, 1, `one connection for ${domain}: ${JSON.stringify(list.data)}`);
+  return list.data[0];
+}
+
+test('a MagicLink connection is auto-created per domain; list/get through the SDK', CONNECTIONS, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const email = uniqueEmail('conn');
+  const domain = email.split('@')[1];
+
+  const empty = await workos.sso.listConnections({ domain });
+  assert.deepEqual(empty.data, [], 'no connection before the first session');
+
+  const conn = await magicLinkConnectionFor(workos, domain);
+  assert.equal(conn.object, 'connection');
+  assert.match(conn.id, new RegExp(`^conn_${CROCKFORD}$`));
+  assert.equal(conn.type, 'MagicLink');
+  assert.equal(conn.state, 'active');
+  assert.deepEqual(conn.domains.map((d) => d.domain), [domain]);
+  for (const d of conn.domains) {
+    assert.equal(d.object, 'connection_domain');
+    assert.match(d.id, /^org_domain_/);
+  }
+
+  // A second session for the same domain reuses the connection.
+  await workos.passwordless.createSession({ type: 'MagicLink', email: `other@${domain}`, redirectURI: DEFAULT_REDIRECT });
+  const again = await workos.sso.listConnections({ domain });
+  assert.deepEqual(again.data.map((c) => c.id), [conn.id]);
+
+  const byType = await workos.sso.listConnections({ connectionType: 'MagicLink' });
+  assert.ok(byType.data.some((c) => c.id === conn.id));
+
+  assert.deepEqual(await workos.sso.getConnection(conn.id), conn);
+
+  // The profile of a login through that domain names the connection.
+  const s = await workos.passwordless.createSession({ type: 'MagicLink', email, redirectURI: DEFAULT_REDIRECT });
+  const code = parseRedirect((await click(s.link)).location, s.link).params.get('code');
+  const { profile } = await workos.sso.getProfileAndToken({ code, clientId: env.client_id });
+  assert.equal(profile.connectionId, conn.id);
+});
+
+test('raw: GET /connections and /connections/{id} match the spec; pagination', CONNECTIONS, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const domains = ['a', 'b', 'c'].map((p) => `${p}-${uniqueEmail().split('@')[1]}`);
+  const conns = [];
+  for (const d of domains) conns.push(await magicLinkConnectionFor(workos, d));
+
+  const all = expectJSON(await http(mock, '/connections?order=desc', { headers: bearer(env.api_key) }), 200, 'GET /connections');
+  assertSpecResponse('/connections', 'get', 200, all);
+  assertSpecSchema('ConnectionList', all);
+  assert.equal(all.object, 'list');
+  for (const c of conns) assert.ok(all.data.some((d) => d.id === c.id), `${c.id} listed`);
+
+  const one = expectJSON(await http(mock, `/connections/${conns[0].id}`, { headers: bearer(env.api_key) }), 200, 'GET /connections/{id}');
+  assertSpecResponse('/connections/{id}', 'get', 200, one);
+  assert.equal(one.connection_type, 'MagicLink');
+  assert.equal(one.name, 'MagicLink');
+
+  // Pages of one, newest first, walked with the SDK's cursors.
+  const seen = [];
+  let page = await workos.sso.listConnections({ limit: 1, connectionType: 'MagicLink' });
+  for (let i = 0; i < 10; i++) {
+    assert.ok(page.data.length <= 1);
+    seen.push(...page.data.map((c) => c.id));
+    if (!page.listMetadata.after) break;
+    page = await workos.sso.listConnections({ limit: 1, connectionType: 'MagicLink', after: page.listMetadata.after });
+  }
+  assert.deepEqual(seen, conns.map((c) => c.id).reverse(), 'order=desc (the SDK default) is newest first; after walks forward');
+
+  const auto = await (await workos.sso.listConnections({ connectionType: 'MagicLink' })).autoPagination();
+  assert.deepEqual(auto.map((c) => c.id).sort(), conns.map((c) => c.id).sort());
+
+  const raw1 = expectJSON(await http(mock, '/connections?limit=1&order=asc', { headers: bearer(env.api_key) }), 200, 'GET /connections?limit=1');
+  assertSpecSchema('ConnectionList', raw1);
+  assert.equal(raw1.data.length, 1);
+  assert.equal(raw1.data[0].id, conns[0].id, 'order=asc starts with the oldest');
+  assert.equal(raw1.list_metadata.after, conns[0].id, 'after = the last id of the page');
+  assert.equal(raw1.list_metadata.before, null, 'before is null on the first page');
+});
+
+test('deleteConnection → 204; then 404 {"message":"Not Found"} / NotFoundException', CONNECTIONS, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const c1 = await magicLinkConnectionFor(workos, uniqueEmail().split('@')[1]);
+  const c2 = await magicLinkConnectionFor(workos, uniqueEmail().split('@')[1]);
+
+  assert.equal(await workos.sso.deleteConnection(c1.id), undefined);
+  const err = await rejectsWith(workos.sso.getConnection(c1.id), NotFoundException, 'deleted connection');
+  assert.equal(err.status, 404);
+
+  const raw = await http(mock, `/connections/${c2.id}`, { method: 'DELETE', headers: bearer(env.api_key) });
+  assert.equal(raw.status, 204);
+  assert.equal(raw.text, '', '204 has no body');
+
+  const gone = await http(mock, `/connections/${c2.id}`, { headers: bearer(env.api_key) });
+  const body = expectJSON(gone, 404, 'GET deleted connection');
+  assertSpecResponse('/connections/{id}', 'get', 404, body);
+  assert.deepEqual(body, { message: 'Not Found' });
+
+  const delAgain = await http(mock, `/connections/${c2.id}`, { method: 'DELETE', headers: bearer(env.api_key) });
+  assert.deepEqual(expectJSON(delAgain, 404, 'DELETE deleted connection'), { message: 'Not Found' });
+  await rejectsWith(workos.sso.deleteConnection('conn_01AAAAAAAAAAAAAAAAAAAAAAAA'), NotFoundException, 'delete unknown');
+
+  const remaining = await workos.sso.listConnections();
+  assert.ok(!remaining.data.some((c) => c.id === c1.id || c.id === c2.id));
+});
+
+test('connections are per environment', CONNECTIONS, async () => {
+  const a = await createEnvironment(mock);
+  const b = await createEnvironment(mock);
+  const c = await magicLinkConnectionFor(sdkFor(mock, a), uniqueEmail().split('@')[1]);
+  await rejectsWith(sdkFor(mock, b).sso.getConnection(c.id), NotFoundException, 'connection of another environment');
+  const listB = await sdkFor(mock, b).sso.listConnections();
+  assert.ok(!listB.data.some((x) => x.id === c.id));
+});

@@ -1,0 +1,256 @@
+#include "config/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/clock.h"
+#include "domain/ids.h"
+#include "domain/registry.h"
+
+namespace workos_mock {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kDefaultConfig = R"JSON({
+  "environments": [
+    {
+      "name": "default",
+      "kind": "staging",
+      "api_keys": ["sk_test_workos_mock"],
+      "client_id": "client_workos_mock",
+      "redirect_uris": [{"uri": "http://localhost:3000/callback", "default": true}]
+    }
+  ]
+})JSON";
+
+class Parser {
+ public:
+  explicit Parser(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void Fail(const std::string& path, const std::string& what) const {
+    throw ConfigError(source_, path, what);
+  }
+
+  void Keys(const json& obj, const std::string& path, const std::set<std::string>& allowed) const {
+    if (!obj.is_object()) Fail(path, "must be an object");
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      if (it.key().rfind("_", 0) == 0) continue;  // "_comment" and friends document the file
+      if (!allowed.count(it.key())) {
+        std::string list;
+        for (const auto& k : allowed) list += (list.empty() ? "" : ", ") + k;
+        Fail(path + "." + it.key(), "unknown key (allowed here: " + list + ")");
+      }
+    }
+  }
+
+  std::string String(const json& obj, const std::string& path, const std::string& key,
+                     const std::string& fallback, bool required = false) const {
+    if (!obj.contains(key)) {
+      if (required) Fail(path + "." + key, "is required");
+      return fallback;
+    }
+    if (!obj[key].is_string()) Fail(path + "." + key, "must be a string");
+    return obj[key].get<std::string>();
+  }
+
+  int64_t Seconds(const json& obj, const std::string& path, const std::string& key,
+                  int64_t fallback) const {
+    if (!obj.contains(key)) return fallback;
+    if (!obj[key].is_number_integer() || obj[key].get<int64_t>() <= 0)
+      Fail(path + "." + key, "must be a positive whole number of seconds");
+    return obj[key].get<int64_t>();
+  }
+
+  std::vector<std::string> Strings(const json& obj, const std::string& path,
+                                   const std::string& key) const {
+    std::vector<std::string> out;
+    if (!obj.contains(key)) return out;
+    if (!obj[key].is_array()) Fail(path + "." + key, "must be an array of strings");
+    for (size_t i = 0; i < obj[key].size(); ++i) {
+      if (!obj[key][i].is_string())
+        Fail(path + "." + key + "[" + std::to_string(i) + "]", "must be a string");
+      out.push_back(obj[key][i].get<std::string>());
+    }
+    return out;
+  }
+
+  std::vector<Domain> Domains(const json& obj, const std::string& path, int64_t now) const {
+    std::vector<Domain> out;
+    for (const auto& d : Strings(obj, path, "domains")) out.push_back({NewId("org_domain", now), d});
+    return out;
+  }
+
+  std::vector<RedirectUriEntry> RedirectUris(const json& obj, const std::string& path) const {
+    std::vector<RedirectUriEntry> out;
+    if (!obj.contains("redirect_uris")) return out;
+    const json& list = obj["redirect_uris"];
+    if (!list.is_array()) Fail(path + ".redirect_uris", "must be an array");
+    bool any_default = false;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string p = path + ".redirect_uris[" + std::to_string(i) + "]";
+      RedirectUriEntry e;
+      if (list[i].is_string()) {
+        e.uri = list[i].get<std::string>();
+      } else {
+        Keys(list[i], p, {"uri", "default"});
+        e.uri = String(list[i], p, "uri", "", true);
+        if (list[i].contains("default")) {
+          if (!list[i]["default"].is_boolean()) Fail(p + ".default", "must be true or false");
+          e.is_default = list[i]["default"].get<bool>();
+        }
+      }
+      any_default |= e.is_default;
+      out.push_back(e);
+    }
+    if (!any_default && !out.empty()) out.front().is_default = true;  // the first is the default
+    return out;
+  }
+
+  EnvironmentConfig Environment(const json& e, const std::string& path, int64_t now) const {
+    Keys(e, path,
+         {"name", "kind", "api_keys", "client_id", "redirect_uris", "allow_wildcard_redirect_uris",
+          "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "app_name",
+          "email_from", "organizations", "connections"});
+    EnvironmentConfig c;
+    c.name = String(e, path, "name", "", true);
+    std::string kind = String(e, path, "kind", "staging");
+    if (kind != "staging" && kind != "production")
+      Fail(path + ".kind", "must be \"staging\" or \"production\", not \"" + kind + "\"");
+    c.kind = kind == "production" ? EnvironmentKind::kProduction : EnvironmentKind::kStaging;
+    c.api_keys = Strings(e, path, "api_keys");
+    c.client_id = String(e, path, "client_id", "", true);
+    c.redirect_uris = RedirectUris(e, path);
+    if (e.contains("allow_wildcard_redirect_uris")) {
+      if (!e["allow_wildcard_redirect_uris"].is_boolean())
+        Fail(path + ".allow_wildcard_redirect_uris", "must be true or false");
+      c.allow_wildcard_redirect_uris = e["allow_wildcard_redirect_uris"].get<bool>();
+    }
+    c.link_ttl_seconds = Seconds(e, path, "link_ttl_seconds", c.link_ttl_seconds);
+    c.code_ttl_seconds = Seconds(e, path, "code_ttl_seconds", c.code_ttl_seconds);
+    c.access_token_ttl_seconds =
+        Seconds(e, path, "access_token_ttl_seconds", c.access_token_ttl_seconds);
+    c.app_name = String(e, path, "app_name", c.app_name);
+    c.email_from = String(e, path, "email_from", c.email_from);
+
+    std::set<std::string> org_ids;
+    if (e.contains("organizations")) {
+      if (!e["organizations"].is_array()) Fail(path + ".organizations", "must be an array");
+      for (size_t i = 0; i < e["organizations"].size(); ++i) {
+        const std::string p = path + ".organizations[" + std::to_string(i) + "]";
+        const json& o = e["organizations"][i];
+        Keys(o, p, {"id", "name", "domains"});
+        Organization org;
+        org.id = String(o, p, "id", NewId("org", now));
+        if (org.id.rfind("org_", 0) != 0) Fail(p + ".id", "must start with 'org_'");
+        org.name = String(o, p, "name", "", true);
+        org.domains = Domains(o, p, now);
+        org.created_ms = org.updated_ms = now;
+        if (!org_ids.insert(org.id).second) Fail(p + ".id", "duplicate organization id");
+        c.organizations.push_back(org);
+      }
+    }
+    if (e.contains("connections")) {
+      if (!e["connections"].is_array()) Fail(path + ".connections", "must be an array");
+      std::set<std::string> conn_ids;
+      for (size_t i = 0; i < e["connections"].size(); ++i) {
+        const std::string p = path + ".connections[" + std::to_string(i) + "]";
+        const json& o = e["connections"][i];
+        Keys(o, p, {"id", "type", "name", "state", "organization", "domains", "users"});
+        Connection conn;
+        conn.id = String(o, p, "id", NewId("conn", now));
+        if (conn.id.rfind("conn_", 0) != 0) Fail(p + ".id", "must start with 'conn_'");
+        conn.type = String(o, p, "type", "", true);
+        conn.name = String(o, p, "name", conn.type);
+        conn.state = String(o, p, "state", "active");
+        static const std::set<std::string> kStates = {"requires_type", "draft", "active",
+                                                      "validating", "inactive", "deleting"};
+        if (!kStates.count(conn.state))
+          Fail(p + ".state", "must be one of requires_type, draft, active, validating, inactive, deleting");
+        if (o.contains("organization")) {
+          std::string org = String(o, p, "organization", "");
+          if (!org_ids.count(org))
+            Fail(p + ".organization", "no organization with id '" + org + "' in this environment");
+          conn.organization_id = org;
+        }
+        conn.domains = Domains(o, p, now);
+        if (o.contains("users")) {
+          if (!o["users"].is_array()) Fail(p + ".users", "must be an array");
+          for (size_t j = 0; j < o["users"].size(); ++j) {
+            const std::string up = p + ".users[" + std::to_string(j) + "]";
+            const json& u = o["users"][j];
+            Keys(u, up, {"email", "first_name", "last_name", "idp_id", "groups"});
+            IdpUser user;
+            user.email = String(u, up, "email", "", true);
+            if (u.contains("first_name")) user.first_name = String(u, up, "first_name", "");
+            if (u.contains("last_name")) user.last_name = String(u, up, "last_name", "");
+            user.idp_id = String(u, up, "idp_id", "");
+            user.groups = Strings(u, up, "groups");
+            conn.users.push_back(user);
+          }
+        }
+        conn.created_ms = conn.updated_ms = now;
+        if (!conn_ids.insert(conn.id).second) Fail(p + ".id", "duplicate connection id");
+        c.connections.push_back(conn);
+      }
+    }
+    if (auto error = Registry::Validate(c)) {
+      const auto& fe = error->errors.front();
+      Fail(path + "." + fe.field, fe.code);
+    }
+    return c;
+  }
+
+  ServerConfig Parse(const std::string& text) const {
+    json root;
+    try {
+      root = json::parse(text);
+    } catch (const json::parse_error& e) {
+      Fail("", std::string("not valid JSON: ") + e.what());
+    }
+    Keys(root, "", {"environments"});
+    if (!root.contains("environments") || !root["environments"].is_array() ||
+        root["environments"].empty())
+      Fail("environments", "must be a non-empty array");
+    ServerConfig config;
+    const int64_t now = SystemClock().NowMs();
+    std::set<std::string> names, keys, client_ids;
+    for (size_t i = 0; i < root["environments"].size(); ++i) {
+      const std::string path = "environments[" + std::to_string(i) + "]";
+      EnvironmentConfig env = Environment(root["environments"][i], path, now);
+      if (!names.insert(env.name).second) Fail(path + ".name", "duplicate environment name");
+      if (!client_ids.insert(env.client_id).second)
+        Fail(path + ".client_id", "another environment already uses this client id");
+      for (const auto& k : env.api_keys)
+        if (!keys.insert(k).second) Fail(path + ".api_keys", "another environment already uses this key");
+      config.environments.push_back(env);
+    }
+    return config;
+  }
+
+ private:
+  std::string source_;
+};
+
+}  // namespace
+
+ServerConfig ParseConfig(const std::string& text, const std::string& source) {
+  return Parser(source).Parse(text);
+}
+
+ServerConfig LoadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path, "", "cannot open the file");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return ParseConfig(buf.str(), path);
+}
+
+const char* DefaultConfigJson() { return kDefaultConfig; }
+
+ServerConfig DefaultConfig() { return ParseConfig(kDefaultConfig, "<embedded default>"); }
+
+}  // namespace workos_mock

@@ -1,0 +1,578 @@
+#include "domain/environment.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "domain/ids.h"
+
+namespace workos_mock {
+namespace {
+
+constexpr size_t kMaxOutbox = 10000;
+constexpr size_t kMaxIdempotentReplies = 10000;
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Deliberately modest: one '@', a non-empty local part, a dotted domain, no spaces or controls.
+// The live API refuses obvious garbage; it does not implement RFC 5322 either.
+bool IsPlausibleEmail(const std::string& email) {
+  if (email.size() > 320) return false;
+  auto at = email.find('@');
+  if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos)
+    return false;
+  std::string domain = email.substr(at + 1);
+  if (domain.empty() || domain.front() == '.' || domain.back() == '.' ||
+      domain.find('.') == std::string::npos || domain.find("..") != std::string::npos)
+    return false;
+  for (unsigned char c : email)
+    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';') return false;
+  return true;
+}
+
+std::string EmailDomain(const std::string& email) { return Lower(email.substr(email.find('@') + 1)); }
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string PercentEncode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string S256(const std::string& verifier) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
+  return Base64UrlEncode(std::string(reinterpret_cast<char*>(digest), sizeof digest));
+}
+
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Error InvalidGrant(const std::string& code) {
+  return Error{ErrorKind::kInvalidGrant, "The code '" + code + "' has expired or is invalid.", {}};
+}
+
+Error InvalidClient() { return Error{ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}}; }
+
+}  // namespace
+
+const char* KindName(EnvironmentKind kind) {
+  return kind == EnvironmentKind::kProduction ? "production" : "staging";
+}
+
+Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string link_base)
+    : seed_(std::move(seed)), clock_(clock), link_base_(std::move(link_base)) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LoadSeedLocked();
+}
+
+void Environment::LoadSeedLocked() {
+  offset_ms_ = 0;
+  redirect_uris_ = seed_.redirect_uris;
+  organizations_.clear();
+  for (const auto& org : seed_.organizations) organizations_[org.id] = org;
+  connections_.clear();
+  for (const auto& conn : seed_.connections) connections_[conn.id] = conn;
+  profiles_.clear();
+  profile_by_user_.clear();
+  sessions_.clear();
+  session_by_token_.clear();
+  codes_.clear();
+  access_tokens_.clear();
+  outbox_.clear();
+  idempotent_replies_.clear();
+}
+
+bool Environment::HasApiKey(const std::string& key) const {
+  bool found = false;
+  for (const auto& k : seed_.api_keys) found |= ConstantTimeEquals(k, key);
+  return found;
+}
+
+int64_t Environment::NowMsLocked() const { return clock_.NowMs() + offset_ms_; }
+
+int64_t Environment::NowMs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return NowMsLocked();
+}
+
+int64_t Environment::ClockOffsetSeconds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return offset_ms_ / 1000;
+}
+
+Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
+  if (seconds < 0 || seconds > 10LL * 365 * 24 * 3600) {
+    return ValidationError({{"seconds", "seconds must be a whole number between 0 and 315360000 "
+                                        "(the clock only moves forward)"}});
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  offset_ms_ += seconds * 1000;
+  return NowMsLocked();
+}
+
+void Environment::Reset() {
+  std::lock_guard<std::mutex> lock(mu_);
+  LoadSeedLocked();
+}
+
+// --- Redirect URIs -------------------------------------------------------------------------
+
+std::optional<Error> Environment::ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
+                                                       const RedirectUriPolicy& policy) {
+  std::vector<FieldError> errors;
+  int defaults = 0;
+  for (size_t i = 0; i < uris.size(); ++i) {
+    const auto& entry = uris[i];
+    defaults += entry.is_default ? 1 : 0;
+    RedirectUriCheck check = ValidateRegisteredRedirectUri(entry.uri, policy, entry.is_default);
+    if (!check.ok) {
+      errors.push_back({"redirect_uris[" + std::to_string(i) + "]",
+                        check.rule + ": '" + entry.uri + "': " + check.message});
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (uris[j].uri == entry.uri) {
+        errors.push_back({"redirect_uris[" + std::to_string(i) + "]",
+                          "duplicate: '" + entry.uri + "' is already in the list"});
+      }
+    }
+  }
+  if (!uris.empty() && defaults != 1) {
+    errors.push_back({"redirect_uris", "exactly one redirect URI must be the default (found " +
+                                           std::to_string(defaults) + ")"});
+  }
+  if (errors.empty()) return std::nullopt;
+  return ValidationError(std::move(errors));
+}
+
+std::vector<RedirectUriEntry> Environment::redirect_uris() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return redirect_uris_;
+}
+
+Result<std::vector<RedirectUriEntry>> Environment::SetRedirectUris(
+    std::vector<RedirectUriEntry> uris) {
+  if (!uris.empty() && std::none_of(uris.begin(), uris.end(),
+                                    [](const RedirectUriEntry& e) { return e.is_default; })) {
+    // Like the dashboard: the first URI becomes the default when none is marked.
+    for (auto& e : uris) {
+      if (e.uri.find('*') == std::string::npos) {
+        e.is_default = true;
+        break;
+      }
+    }
+  }
+  if (auto error = ValidateRedirectUris(uris, {seed_.kind, seed_.allow_wildcard_redirect_uris}))
+    return *error;
+  std::lock_guard<std::mutex> lock(mu_);
+  redirect_uris_ = uris;
+  return uris;
+}
+
+std::string Environment::ResolveRedirectUriLocked(const std::string& requested,
+                                                  std::string* error) const {
+  if (requested.empty()) {
+    for (const auto& e : redirect_uris_)
+      if (e.is_default) return e.uri;
+    *error =
+        "redirect_uri is required: this environment has no default redirect URI (configure one "
+        "with PUT /_mock/redirect_uris or the config file)";
+    return "";
+  }
+  for (const auto& e : redirect_uris_)
+    if (RedirectUriMatches(e.uri, requested)) return requested;
+  std::string known;
+  for (const auto& e : redirect_uris_) known += (known.empty() ? "'" : ", '") + e.uri + "'";
+  *error = "redirect_uri '" + requested +
+           "' is not one of this environment's redirect URIs (it must match exactly): " +
+           (known.empty() ? std::string("none are configured") : known);
+  return "";
+}
+
+Result<std::string> Environment::ResolveRedirectUri(const std::string& requested) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string error;
+  std::string uri = ResolveRedirectUriLocked(requested, &error);
+  if (!error.empty()) return ValidationError({{"redirect_uri", error}});
+  return uri;
+}
+
+// --- Passwordless --------------------------------------------------------------------------
+
+Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) {
+  const std::string domain = EmailDomain(email);
+  for (auto& [id, conn] : connections_) {
+    if (conn.type != "MagicLink") continue;
+    for (const auto& d : conn.domains)
+      if (Lower(d.domain) == domain) return conn;
+  }
+  // The product guide: a MagicLink connection is created for the email's domain when none exists.
+  int64_t now = NowMsLocked();
+  Connection conn;
+  conn.id = NewId("conn", now);
+  conn.type = "MagicLink";
+  conn.name = "MagicLink";
+  conn.state = "active";
+  conn.domains.push_back({NewId("org_domain", now), domain});
+  for (const auto& [org_id, org] : organizations_) {
+    for (const auto& d : org.domains)
+      if (Lower(d.domain) == domain) conn.organization_id = org_id;
+  }
+  conn.created_ms = conn.updated_ms = now;
+  return connections_[conn.id] = conn;
+}
+
+Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUser& user) {
+  const std::string key = connection.id + "\n" + Lower(user.email);
+  auto it = profile_by_user_.find(key);
+  if (it != profile_by_user_.end()) return profiles_[it->second];
+  Profile p;
+  p.id = NewId("prof", NowMsLocked());
+  p.organization_id = connection.organization_id;
+  p.connection_id = connection.id;
+  p.connection_type = connection.type;
+  // A 2024 capture shows Magic Link profiles carrying the email as idp_id.
+  p.idp_id = user.idp_id.empty() ? user.email : user.idp_id;
+  p.email = user.email;
+  p.first_name = user.first_name;
+  p.last_name = user.last_name;
+  p.groups = user.groups;
+  profile_by_user_[key] = p.id;
+  return profiles_[p.id] = p;
+}
+
+Result<PasswordlessSession> Environment::CreateSession(const CreateSessionRequest& request) {
+  std::vector<FieldError> errors = request.decode_errors;
+  auto has_error = [&](const std::string& field) {
+    return std::any_of(errors.begin(), errors.end(),
+                       [&](const FieldError& e) { return e.field == field; });
+  };
+  if (!has_error("email")) {
+    if (!request.email || request.email->empty())
+      errors.push_back({"email", "email must be a string"});
+    else if (!IsPlausibleEmail(*request.email))
+      errors.push_back({"email", "email must be an email"});
+  }
+  if (!has_error("type") && (!request.type || *request.type != "MagicLink"))
+    errors.push_back({"type", "type must be a valid enum value (the only one is 'MagicLink')"});
+  if (request.expires_in && (*request.expires_in < seed_.expires_in_min ||
+                             *request.expires_in > seed_.expires_in_max)) {
+    errors.push_back({"expires_in", "expires_in must be a whole number of seconds between " +
+                                        std::to_string(seed_.expires_in_min) + " and " +
+                                        std::to_string(seed_.expires_in_max)});
+  }
+
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string redirect_uri;
+  if (!has_error("redirect_uri")) {
+    std::string error;
+    redirect_uri = ResolveRedirectUriLocked(request.redirect_uri.value_or(""), &error);
+    if (!error.empty()) errors.push_back({"redirect_uri", error});
+  }
+  const Connection* connection = nullptr;
+  if (request.connection && !request.connection->empty() && !has_error("connection")) {
+    auto it = connections_.find(*request.connection);
+    if (it == connections_.end())
+      errors.push_back({"connection", "connection '" + *request.connection +
+                                          "' does not exist in this environment"});
+    else if (it->second.state != "active")
+      errors.push_back({"connection", "connection '" + *request.connection + "' is not active"});
+    else
+      connection = &it->second;
+  }
+  if (!errors.empty()) return ValidationError(std::move(errors));
+
+  if (connection == nullptr) connection = &MagicLinkConnectionForLocked(*request.email);
+  const int64_t now = NowMsLocked();
+  PasswordlessSession s;
+  s.id = NewId("passwordless_session", now);
+  s.email = *request.email;
+  s.redirect_uri = redirect_uri;
+  if (request.state && !request.state->empty()) s.state = request.state;
+  s.connection_id = connection->id;
+  s.token = RandomAlphanumeric(25);  // live shape; 148 bits
+  s.created_ms = now;
+  s.expires_ms = now + 1000 * request.expires_in.value_or(seed_.link_ttl_seconds);
+  session_by_token_[s.token] = s.id;
+  sessions_[s.id] = s;
+  return s;
+}
+
+std::string Environment::SessionState(const PasswordlessSession& s) const {
+  if (s.used) return "confirmed";
+  if (NowMs() >= s.expires_ms) return "expired";
+  return s.sends > 0 ? "sent" : "issued";
+}
+
+Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
+  Email e;
+  e.id = NewId("email", NowMsLocked());
+  e.to = s.email;
+  e.from = seed_.email_from;
+  e.subject = "Sign in to " + seed_.app_name;
+  e.link = link_base_ + "/passwordless/" + s.token + "/confirm";
+  const int64_t minutes = (s.expires_ms - s.created_ms) / 60000;
+  e.text = "Sign in to " + seed_.app_name + "\n\nClick the link below to sign in. It can be used once and expires in " +
+           std::to_string(minutes) + " minutes.\n\n" + e.link +
+           "\n\nIf you did not request this email, you can ignore it.\n";
+  e.html = "<!doctype html><html><body style=\"font-family:sans-serif\"><h1>Sign in to " +
+           HtmlEscape(seed_.app_name) +
+           "</h1><p>Click the button below to sign in. The link can be used once and expires in " +
+           std::to_string(minutes) + " minutes.</p><p><a href=\"" + HtmlEscape(e.link) +
+           "\" style=\"padding:10px 16px;background:#6363f1;color:#fff;text-decoration:none;"
+           "border-radius:6px\">Sign in</a></p><p>If you did not request this email, you can "
+           "ignore it.</p></body></html>";
+  e.session_id = s.id;
+  e.sent_ms = NowMsLocked();
+  return e;
+}
+
+Result<Email> Environment::SendSession(const std::string& session_id) {
+  std::unique_lock<std::mutex> lock(mu_);
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end() || it->second.used || NowMsLocked() >= it->second.expires_ms) {
+    return Error{ErrorKind::kUnprocessable,
+                 "The passwordless session '" + session_id + "' has expired or is invalid.",
+                 {}};
+  }
+  it->second.sends++;
+  Email email = ComposeEmailLocked(it->second);
+  outbox_.push_front(email);
+  if (outbox_.size() > kMaxOutbox) outbox_.pop_back();
+  lock.unlock();
+  outbox_cv_.notify_all();
+  return email;
+}
+
+bool Environment::HasLinkToken(const std::string& token) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return session_by_token_.count(token) > 0;
+}
+
+std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
+                                                       const std::string& method,
+                                                       const std::string& user_agent) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto t = session_by_token_.find(token);
+  if (t == session_by_token_.end()) return std::nullopt;
+  PasswordlessSession& s = sessions_.at(t->second);
+  const int64_t now = NowMsLocked();
+  LinkVisitOutcome out{LinkVisitOutcome::Kind::kUsed, "", s.id};
+  std::string outcome;
+  if (s.used) {
+    outcome = "used";
+  } else if (now >= s.expires_ms) {
+    out.kind = LinkVisitOutcome::Kind::kExpired;
+    outcome = "expired";
+  } else if (method == "HEAD") {
+    // Link checkers that only send HEAD (e.g. Mailpit) must not burn the link.
+    out.kind = LinkVisitOutcome::Kind::kValid;
+    outcome = "head";
+  } else {
+    auto conn = connections_.find(s.connection_id);
+    if (conn == connections_.end()) {
+      // The connection was deleted after the session was created: the link is dead.
+      out.kind = LinkVisitOutcome::Kind::kExpired;
+      outcome = "expired";
+    } else {
+      s.used = true;  // single use: expires on the first visit
+      IdpUser user;
+      user.email = s.email;
+      Profile& profile = ProfileForLocked(conn->second, user);
+      s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
+      out.kind = LinkVisitOutcome::Kind::kRedirect;
+      out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
+                     "code=" + PercentEncode(s.code);
+      if (s.state) out.location += "&state=" + PercentEncode(*s.state);
+      outcome = "redirected";
+    }
+  }
+  s.visits.push_back({now, method, user_agent, outcome});
+  return out;
+}
+
+std::optional<PasswordlessSession> Environment::FindSession(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Environment::CodeExchanged(const std::string& code) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = codes_.find(code);
+  return it != codes_.end() && it->second.used;
+}
+
+// --- Codes and tokens ----------------------------------------------------------------------
+
+std::string Environment::IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
+                                         const std::string& session_id,
+                                         std::optional<std::string> code_challenge) {
+  AuthorizationCode c;
+  c.code = RandomCrockford(26);  // ULID-shaped like live codes, but all 130 bits random
+  c.profile_id = profile.id;
+  c.connection_id = profile.connection_id;
+  c.redirect_uri = redirect_uri;
+  c.session_id = session_id;
+  c.code_challenge = std::move(code_challenge);
+  c.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
+  codes_[c.code] = c;
+  return c.code;
+}
+
+Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
+  if (r.grant_type != "authorization_code")
+    return Error{ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}};
+  if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClient();
+  if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClient();
+
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = codes_.find(r.code);
+  const int64_t now = NowMsLocked();
+  if (it == codes_.end() || it->second.used || now >= it->second.expires_ms)
+    return InvalidGrant(r.code);
+  AuthorizationCode& code = it->second;
+  if (code.code_challenge) {
+    if (r.code_verifier.empty() || !ConstantTimeEquals(S256(r.code_verifier), *code.code_challenge))
+      return InvalidGrant(r.code);
+  } else if (r.client_secret.empty()) {
+    // Only PKCE lets a public client exchange a code without the secret.
+    return InvalidClient();
+  }
+  auto conn = connections_.find(code.connection_id);
+  auto profile = profiles_.find(code.profile_id);
+  if (conn == connections_.end() || profile == profiles_.end()) return InvalidGrant(r.code);
+
+  code.used = true;
+  AccessToken token;
+  token.token = RandomBase64Url(32);
+  token.profile_id = code.profile_id;
+  token.expires_ms = now + 1000 * seed_.access_token_ttl_seconds;
+  access_tokens_[token.token] = token;
+  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile->second};
+}
+
+std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = access_tokens_.find(access_token);
+  if (it == access_tokens_.end() || NowMsLocked() >= it->second.expires_ms) return std::nullopt;
+  auto p = profiles_.find(it->second.profile_id);
+  if (p == profiles_.end()) return std::nullopt;
+  return p->second;
+}
+
+// --- Outbox --------------------------------------------------------------------------------
+
+std::vector<Email> Environment::Outbox(const std::string& to) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Email> out;
+  const std::string want = Lower(to);
+  for (const auto& e : outbox_)
+    if (want.empty() || Lower(e.to) == want) out.push_back(e);
+  return out;
+}
+
+std::optional<Email> Environment::LatestEmail(const std::string& to,
+                                              std::chrono::milliseconds wait) {
+  std::unique_lock<std::mutex> lock(mu_);
+  const std::string want = Lower(to);
+  std::optional<Email> found;
+  auto find = [&] {
+    for (const auto& e : outbox_) {
+      if (want.empty() || Lower(e.to) == want) {
+        found = e;
+        return true;
+      }
+    }
+    return false;
+  };
+  outbox_cv_.wait_for(lock, wait, find);
+  return found;
+}
+
+// --- Connections and organizations ---------------------------------------------------------
+
+std::vector<Connection> Environment::Connections() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Connection> out;
+  for (const auto& [id, c] : connections_) out.push_back(c);
+  return out;
+}
+
+std::optional<Connection> Environment::FindConnection(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Environment::DeleteConnection(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (connections_.erase(id) == 0) return false;
+  // Its unexchanged codes die with it; its sessions' links fail on visit (see VisitLink).
+  for (auto& [code, c] : codes_)
+    if (c.connection_id == id) c.used = true;
+  return true;
+}
+
+std::vector<Organization> Environment::Organizations() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Organization> out;
+  for (const auto& [id, o] : organizations_) out.push_back(o);
+  return out;
+}
+
+std::optional<Organization> Environment::FindOrganization(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = organizations_.find(id);
+  if (it == organizations_.end()) return std::nullopt;
+  return it->second;
+}
+
+// --- Idempotency ---------------------------------------------------------------------------
+
+std::optional<StoredReply> Environment::IdempotentReply(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = idempotent_replies_.find(key);
+  if (it == idempotent_replies_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Environment::StoreIdempotentReply(const std::string& key, StoredReply reply) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idempotent_replies_.size() >= kMaxIdempotentReplies) idempotent_replies_.clear();
+  idempotent_replies_.emplace(key, std::move(reply));
+}
+
+}  // namespace workos_mock

@@ -1,0 +1,163 @@
+// An environment is what a WorkOS environment is: keys, client id, redirect URIs, connections,
+// sessions, codes, tokens, outbox and a virtual clock offset. Every expiry and single-use rule of
+// the magic-link and SSO flows is a method here.
+//
+// Locking (the one place it is described): each Environment has one mutex guarding all of its
+// state; every public method takes it for its whole duration, so each method is atomic with
+// respect to the others (e.g. two concurrent visits of one link: exactly one gets the code).
+// The Registry has its own mutex for its maps only and never calls into an Environment while
+// holding it, so no thread ever holds two of these locks.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/clock.h"
+#include "domain/errors.h"
+#include "domain/model.h"
+
+namespace workos_mock {
+
+struct CreateSessionRequest {
+  std::optional<std::string> email, type, redirect_uri, state, connection;
+  std::optional<int64_t> expires_in;
+  // Problems found while decoding the wire format (e.g. "email must be a string"); reported
+  // together with the domain's own validation errors.
+  std::vector<FieldError> decode_errors;
+};
+
+struct LinkVisitOutcome {
+  enum class Kind { kRedirect, kValid, kUsed, kExpired };
+  Kind kind;
+  std::string location;  // kRedirect: redirect_uri?code=...&state=...
+  std::string session_id;
+};
+
+struct TokenRequest {
+  std::string client_id, client_secret, grant_type, code, code_verifier;
+};
+
+struct TokenGrant {
+  std::string access_token;
+  int64_t expires_in = 0;
+  Profile profile;
+};
+
+struct AuthorizeRequest;  // SSO (sso.h)
+
+// An idempotent POST's first answer, replayed for a retry carrying the same Idempotency-Key.
+struct StoredReply {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+class Environment {
+ public:
+  // `link_base` is the public origin links point at, e.g. "http://127.0.0.1:4400".
+  Environment(EnvironmentConfig seed, const Clock& clock, std::string link_base);
+
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+
+  const std::string& name() const { return seed_.name; }
+  EnvironmentKind kind() const { return seed_.kind; }
+  const std::string& client_id() const { return seed_.client_id; }
+  // Constant-time comparison against every key of the environment.
+  bool HasApiKey(const std::string& key) const;
+  std::vector<std::string> api_keys() const { return seed_.api_keys; }
+
+  // --- Clock -----------------------------------------------------------------------------
+  int64_t NowMs() const;
+  int64_t ClockOffsetSeconds() const;
+  // Moves this environment's clock forward; `seconds` must be >= 0.
+  Result<int64_t> AdvanceClock(int64_t seconds);
+
+  // Back to the seed: sessions, codes, tokens, outbox, connections, clock, faults all reset.
+  void Reset();
+
+  // --- Passwordless ----------------------------------------------------------------------
+  Result<PasswordlessSession> CreateSession(const CreateSessionRequest& request);
+  // Emails the link. Unknown, used or expired sessions are refused with the live message.
+  Result<Email> SendSession(const std::string& session_id);
+  bool HasLinkToken(const std::string& token) const;
+  // A visit of the link. GET consumes it (the first valid one yields a code, single use);
+  // HEAD never consumes. nullopt when the token is not this environment's.
+  std::optional<LinkVisitOutcome> VisitLink(const std::string& token, const std::string& method,
+                                            const std::string& user_agent);
+  std::optional<PasswordlessSession> FindSession(const std::string& id) const;
+  // "issued", "sent", "confirmed", "expired"
+  std::string SessionState(const PasswordlessSession& session) const;
+  bool CodeExchanged(const std::string& code) const;
+
+  // --- Codes and tokens ------------------------------------------------------------------
+  // Exchanges an authorization code. A failed attempt never burns the code.
+  Result<TokenGrant> ExchangeCode(const TokenRequest& request);
+  std::optional<Profile> ProfileForAccessToken(const std::string& access_token) const;
+
+  // --- Outbox ----------------------------------------------------------------------------
+  // Newest first; `to` empty means every recipient. Comparison is case-insensitive.
+  std::vector<Email> Outbox(const std::string& to) const;
+  // The newest email to `to`, waiting up to `wait` (real time) for one to arrive.
+  std::optional<Email> LatestEmail(const std::string& to, std::chrono::milliseconds wait);
+
+  // --- Redirect URIs ---------------------------------------------------------------------
+  std::vector<RedirectUriEntry> redirect_uris() const;
+  Result<std::vector<RedirectUriEntry>> SetRedirectUris(std::vector<RedirectUriEntry> uris);
+  // The registered URI `requested` resolves to (the default when empty), or a field error.
+  Result<std::string> ResolveRedirectUri(const std::string& requested) const;
+
+  // --- Connections and organizations -----------------------------------------------------
+  std::vector<Connection> Connections() const;
+  std::optional<Connection> FindConnection(const std::string& id) const;
+  bool DeleteConnection(const std::string& id);
+  std::vector<Organization> Organizations() const;
+  std::optional<Organization> FindOrganization(const std::string& id) const;
+
+  // --- Idempotency -----------------------------------------------------------------------
+  std::optional<StoredReply> IdempotentReply(const std::string& key) const;
+  void StoreIdempotentReply(const std::string& key, StoredReply reply);
+
+  // Validates an allow-list as the dashboard does (every entry, exactly one default).
+  static std::optional<Error> ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
+                                                   const RedirectUriPolicy& policy);
+
+ private:
+  int64_t NowMsLocked() const;
+  void LoadSeedLocked();
+  std::string ResolveRedirectUriLocked(const std::string& requested, std::string* error) const;
+  Connection& MagicLinkConnectionForLocked(const std::string& email);
+  Profile& ProfileForLocked(const Connection& connection, const IdpUser& user);
+  std::string IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
+                              const std::string& session_id,
+                              std::optional<std::string> code_challenge);
+  Email ComposeEmailLocked(const PasswordlessSession& session) const;
+
+  const EnvironmentConfig seed_;
+  const Clock& clock_;
+  const std::string link_base_;
+
+  mutable std::mutex mu_;
+  std::condition_variable outbox_cv_;
+  int64_t offset_ms_ = 0;
+  std::vector<RedirectUriEntry> redirect_uris_;
+  std::map<std::string, Organization> organizations_;
+  std::map<std::string, Connection> connections_;  // ids are time-ordered: map order = age
+  std::unordered_map<std::string, Profile> profiles_;
+  std::unordered_map<std::string, std::string> profile_by_user_;  // conn_id + "\n" + email
+  std::unordered_map<std::string, PasswordlessSession> sessions_;
+  std::unordered_map<std::string, std::string> session_by_token_;
+  std::unordered_map<std::string, AuthorizationCode> codes_;
+  std::unordered_map<std::string, AccessToken> access_tokens_;
+  std::deque<Email> outbox_;  // newest first
+  std::unordered_map<std::string, StoredReply> idempotent_replies_;
+};
+
+}  // namespace workos_mock

@@ -1,0 +1,56 @@
+// Domain outcomes. Each kind maps to exactly one live-API status and body shape in the HTTP layer
+// (http/replies.cc); the domain only says what went wrong and why.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace workos_mock {
+
+struct FieldError {
+  std::string field;
+  std::string code;  // the live API puts a readable sentence here, e.g. "email must be a string"
+};
+
+enum class ErrorKind {
+  kValidation,         // 422 {"message":"Validation failed","errors":[{field,code}]}
+  kUnprocessable,      // 422 {"message": ...}
+  kUnauthorized,       // 401 {"message":"Unauthorized"}
+  kNotFound,           // 404 {"message":"Not Found"}
+  kConflict,           // 409 {"message": ...}
+  kInvalidGrant,       // 400 {"error":"invalid_grant", ...}
+  kInvalidClient,      // 400 {"error":"invalid_client", ...}
+  kUnsupportedGrant,   // 400 {"error":"unsupported_grant_type", ...}
+  kInvalidRequest,     // 400 {"code":"invalid_request_parameters","message": ...}
+  kLimitExceeded,      // 429 {"code":"rate_limit_exceeded","message": ...}
+};
+
+struct Error {
+  ErrorKind kind;
+  std::string message;
+  std::vector<FieldError> errors;
+};
+
+// A value or an Error; the small cousin of absl::StatusOr.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT
+  bool ok() const { return value_.has_value(); }
+  const T& value() const { return *value_; }
+  T& value() { return *value_; }
+  const Error& error() const { return *error_; }
+
+ private:
+  std::optional<T> value_;
+  std::optional<Error> error_;
+};
+
+inline Error ValidationError(std::vector<FieldError> errors) {
+  return Error{ErrorKind::kValidation, "Validation failed", std::move(errors)};
+}
+
+}  // namespace workos_mock

@@ -1,0 +1,136 @@
+// Plain data for everything an environment owns. No behaviour here: rules live in Environment.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/redirect_uri.h"
+
+namespace workos_mock {
+
+struct Domain {
+  std::string id;  // org_domain_... (production uses this prefix for connection domains too)
+  std::string domain;
+};
+
+struct Organization {
+  std::string id;
+  std::string name;
+  std::vector<Domain> domains;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+// A user the mock IdP of a connection signs in.
+struct IdpUser {
+  std::string email;
+  std::optional<std::string> first_name, last_name;
+  std::string idp_id;  // empty: derived from the email
+  std::vector<std::string> groups;
+};
+
+struct Connection {
+  std::string id;
+  std::optional<std::string> organization_id;
+  std::string type;   // "MagicLink", "GoogleOAuth", "OktaSAML", ...
+  std::string name;
+  std::string state = "active";
+  std::vector<Domain> domains;
+  std::vector<IdpUser> users;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct Profile {
+  std::string id;
+  std::optional<std::string> organization_id;
+  std::string connection_id;
+  std::string connection_type;
+  std::string idp_id;
+  std::string email;
+  std::optional<std::string> first_name, last_name;
+  std::vector<std::string> groups;
+};
+
+// One visit of a magic link, by a person, a scanner or a test.
+struct LinkVisit {
+  int64_t at_ms = 0;
+  std::string method;
+  std::string user_agent;
+  std::string outcome;  // "redirected", "used", "expired", "head"
+};
+
+struct PasswordlessSession {
+  std::string id;
+  std::string email;
+  std::string redirect_uri;
+  std::optional<std::string> state;
+  std::string connection_id;
+  std::string token;  // the secret path segment of the link
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;
+  int sends = 0;
+  bool used = false;
+  std::string code;  // the authorization code its first visit yielded
+  std::vector<LinkVisit> visits;
+};
+
+struct AuthorizationCode {
+  std::string code;
+  std::string profile_id;
+  std::string connection_id;
+  std::string redirect_uri;
+  std::string session_id;  // empty for SSO logins
+  std::optional<std::string> code_challenge;  // PKCE S256 challenge, base64url
+  int64_t expires_ms = 0;
+  bool used = false;
+};
+
+struct AccessToken {
+  std::string token;
+  std::string profile_id;
+  int64_t expires_ms = 0;
+};
+
+struct Email {
+  std::string id;
+  std::string to;
+  std::string from;
+  std::string subject;
+  std::string text;
+  std::string html;
+  std::string link;
+  std::string session_id;
+  int64_t sent_ms = 0;
+};
+
+struct RedirectUriEntry {
+  std::string uri;
+  bool is_default = false;
+};
+
+// The seed of an environment: what a config file or POST /_mock/environments describes.
+struct EnvironmentConfig {
+  std::string name;
+  EnvironmentKind kind = EnvironmentKind::kStaging;
+  std::vector<std::string> api_keys;
+  std::string client_id;
+  std::vector<RedirectUriEntry> redirect_uris;
+  bool allow_wildcard_redirect_uris = false;
+  int64_t link_ttl_seconds = 900;   // product guide: links expire after 15 minutes
+  int64_t code_ttl_seconds = 600;   // product guide: codes expire after 10 minutes
+  int64_t access_token_ttl_seconds = 600;
+  int64_t expires_in_min = 900;     // decided: 900..86400 (newest SDK docs), see CONTRACT.md
+  int64_t expires_in_max = 86400;
+  std::string app_name = "workos-mock";
+  std::string email_from = "WorkOS <no-reply@workos-mock.dev>";
+  std::vector<Organization> organizations;
+  std::vector<Connection> connections;
+};
+
+const char* KindName(EnvironmentKind kind);
+
+}  // namespace workos_mock

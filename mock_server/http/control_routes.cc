@@ -1,0 +1,234 @@
+// The control plane (/_mock/...): environments, clock, outbox, faults, journal, redirect URIs.
+// Scoped to the environment whose API key is the Bearer token; loopback clients only (server.cc).
+#include <cmath>
+
+#include "domain/ids.h"
+#include "http/json_views.h"
+#include "http/replies.h"
+#include "http/server.h"
+
+namespace workos_mock {
+
+using nlohmann::json;
+
+namespace {
+
+Error ConfigValidationError(const ConfigError& e) {
+  std::string field = e.path();
+  const std::string prefix = "environments[0].";
+  if (field.rfind(prefix, 0) == 0) field = field.substr(prefix.size());
+  return ValidationError({{field.empty() ? "body" : field, e.problem()}});
+}
+
+// GET/DELETE/POST/PUT only; "*" matches any method.
+std::optional<Fault> DecodeFault(const json& b, std::vector<FieldError>& errors) {
+  Fault f;
+  auto str = [&](const char* key, std::string fallback) {
+    if (!b.contains(key)) return fallback;
+    if (!b[key].is_string()) errors.push_back({key, std::string(key) + " must be a string"});
+    return b[key].is_string() ? b[key].get<std::string>() : fallback;
+  };
+  auto integer = [&](const char* key, int64_t fallback, int64_t lo, int64_t hi) {
+    if (!b.contains(key)) return fallback;
+    if (!b[key].is_number_integer() || b[key].get<int64_t>() < lo || b[key].get<int64_t>() > hi) {
+      errors.push_back({key, std::string(key) + " must be a whole number from " + std::to_string(lo) +
+                                 " to " + std::to_string(hi)});
+      return fallback;
+    }
+    return b[key].get<int64_t>();
+  };
+  f.method = str("method", "*");
+  for (auto& ch : f.method) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  f.path = str("path", "");
+  if (f.path.empty() || f.path[0] != '/')
+    errors.push_back({"path", "path must be the exact request path, starting with '/' (e.g. "
+                              "/passwordless/sessions)"});
+  f.status = static_cast<int>(integer("status", 0, 100, 599));
+  f.delay_ms = integer("delay_ms", 0, 0, 120000);
+  f.remaining = static_cast<int>(integer("times", 1, 1, 1000000));
+  f.action = str("action", "respond");
+  if (f.action != "respond" && f.action != "close")
+    errors.push_back({"action", "action must be \"respond\" or \"close\""});
+  if (b.contains("body")) f.body = b["body"].is_string() ? b["body"].get<std::string>() : Dump(b["body"]);
+  if (b.contains("headers")) {
+    if (!b["headers"].is_object()) {
+      errors.push_back({"headers", "headers must be an object of strings"});
+    } else {
+      for (auto it = b["headers"].begin(); it != b["headers"].end(); ++it)
+        f.headers[it.key()] = it->is_string() ? it->get<std::string>() : Dump(*it);
+    }
+  }
+  if (f.action == "respond" && f.status == 0 && f.delay_ms == 0)
+    errors.push_back({"status", "give a status, a delay_ms, or action \"close\": this fault does nothing"});
+  if (!errors.empty()) return std::nullopt;
+  return f;
+}
+
+json FaultJson(const Fault& f) {
+  return {{"object", "fault"},  {"id", f.id},           {"method", f.method},
+          {"path", f.path},     {"status", f.status},   {"body", f.body},
+          {"headers", f.headers}, {"delay_ms", f.delay_ms}, {"remaining", f.remaining},
+          {"action", f.action}};
+}
+
+}  // namespace
+
+void MockServer::AddControlRoutes() {
+  ControlRoute("POST", "/_mock/environments", false, [this](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    EnvironmentKind kind = EnvironmentKind::kStaging;
+    if (body->contains("kind") && (*body)["kind"] == "production") kind = EnvironmentKind::kProduction;
+    EnvironmentConfig generated = registry_->Generate(kind);
+    json env = *body;
+    if (!env.contains("name")) env["name"] = generated.name;
+    if (env.contains("api_key")) {
+      env["api_keys"] = json::array({env["api_key"]});
+      env.erase("api_key");
+    }
+    if (!env.contains("api_keys")) env["api_keys"] = generated.api_keys;
+    if (!env.contains("client_id")) env["client_id"] = generated.client_id;
+    if (!env.contains("redirect_uris") && kind == EnvironmentKind::kStaging)
+      env["redirect_uris"] = json::array({"http://localhost:3000/callback"});
+    EnvironmentConfig seed;
+    try {
+      seed = ParseConfig(Dump({{"environments", json::array({env})}}), "request body")
+                 .environments.front();
+    } catch (const ConfigError& e) {
+      return ReplyError(c.res, ConfigValidationError(e));
+    }
+    auto added = registry_->Add(seed);
+    if (!added.ok()) return ReplyError(c.res, added.error());
+    ReplyJson(c.res, 201, EnvironmentJson(*added.value()));
+  });
+
+  ControlRoute("DELETE", "/_mock/environments/([^/]+)", false, [this](Call& c) {
+    const std::string name = c.req.matches[1];
+    if (!registry_->Remove(name))
+      return ReplyJson(c.res, 404, {{"message", "No environment named '" + name + "'."}});
+    DropControl(name);
+    c.res.status = 204;
+  });
+
+  ControlRoute("GET", "/_mock/environment", true, [](Call& c) {
+    ReplyJson(c.res, 200, EnvironmentJson(*c.env));
+  });
+
+  ControlRoute("POST", "/_mock/reset", true, [this](Call& c) {
+    c.env->Reset();
+    Control(*c.env)->Reset();
+    ReplyJson(c.res, 200, {{"success", true}});
+  });
+
+  auto clock_json = [](const Environment& env) {
+    return json{{"now", FormatIso8601(env.NowMs())}, {"offset_seconds", env.ClockOffsetSeconds()}};
+  };
+  ControlRoute("GET", "/_mock/clock", true, [clock_json](Call& c) { ReplyJson(c.res, 200, clock_json(*c.env)); });
+  ControlRoute("POST", "/_mock/clock/advance", true, [clock_json](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    if (!body->contains("seconds") || !(*body)["seconds"].is_number_integer())
+      return ReplyError(c.res, ValidationError({{"seconds", "seconds must be a whole number, e.g. {\"seconds\": 900}"}}));
+    auto advanced = c.env->AdvanceClock((*body)["seconds"].get<int64_t>());
+    if (!advanced.ok()) return ReplyError(c.res, advanced.error());
+    ReplyJson(c.res, 200, clock_json(*c.env));
+  });
+
+  ControlRoute("GET", "/_mock/outbox", true, [](Call& c) {
+    json data = json::array();
+    for (const auto& e : c.env->Outbox(c.req.get_param_value("email"))) data.push_back(EmailJson(e));
+    ReplyJson(c.res, 200, {{"object", "list"}, {"data", data}});
+  });
+  ControlRoute("GET", "/_mock/outbox/latest", true, [](Call& c) {
+    double wait = 0;
+    if (c.req.has_param("wait")) {
+      try {
+        wait = std::stod(c.req.get_param_value("wait"));
+      } catch (const std::exception&) {
+        wait = -1;
+      }
+      if (!(wait >= 0 && wait <= 60))
+        return ReplyError(c.res, ValidationError({{"wait", "wait must be a number of seconds from 0 to 60"}}));
+    }
+    const std::string to = c.req.get_param_value("email");
+    auto email = c.env->LatestEmail(to, std::chrono::milliseconds(static_cast<int64_t>(wait * 1000)));
+    if (!email)
+      return ReplyJson(c.res, 404, {{"message", to.empty() ? "No email has been sent yet."
+                                                           : "No email has been sent to '" + to + "' yet."},
+                                    {"code", "entity_not_found"}});
+    ReplyJson(c.res, 200, EmailJson(*email));
+  });
+
+  ControlRoute("GET", "/_mock/passwordless/sessions/([^/]+)", true, [](Call& c) {
+    auto s = c.env->FindSession(c.req.matches[1]);
+    if (!s) return ReplyNotFound(c.res);
+    json visits = json::array();
+    for (const auto& v : s->visits)
+      visits.push_back({{"at", FormatIso8601(v.at_ms)}, {"method", v.method},
+                        {"user_agent", v.user_agent}, {"outcome", v.outcome}});
+    ReplyJson(c.res, 200,
+              {{"object", "passwordless_session_lifecycle"},
+               {"id", s->id},
+               {"email", s->email},
+               {"state", c.env->SessionState(*s)},
+               {"redirect_uri", s->redirect_uri},
+               {"connection_id", s->connection_id},
+               {"created_at", FormatIso8601(s->created_ms)},
+               {"expires_at", FormatIso8601(s->expires_ms)},
+               {"sends", s->sends},
+               {"visits", visits},
+               {"code", s->code.empty() ? json(nullptr) : json(s->code)},
+               {"code_exchanged", !s->code.empty() && c.env->CodeExchanged(s->code)}});
+  });
+
+  ControlRoute("PUT", "/_mock/redirect_uris", true, [](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    std::vector<RedirectUriEntry> uris;
+    const json& list = body->value("redirect_uris", json());
+    if (!list.is_array())
+      return ReplyError(c.res, ValidationError({{"redirect_uris", "redirect_uris must be an array of URIs or {\"uri\", \"default\"} objects"}}));
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i].is_string()) {
+        uris.push_back({list[i].get<std::string>(), false});
+      } else if (list[i].is_object() && list[i].contains("uri") && list[i]["uri"].is_string()) {
+        uris.push_back({list[i]["uri"].get<std::string>(), list[i].value("default", false)});
+      } else {
+        return ReplyError(c.res, ValidationError({{"redirect_uris[" + std::to_string(i) + "]", "must be a URI string or {\"uri\": ..., \"default\": true|false}"}}));
+      }
+    }
+    auto set = c.env->SetRedirectUris(uris);
+    if (!set.ok()) return ReplyError(c.res, set.error());
+    ReplyJson(c.res, 200, EnvironmentJson(*c.env));
+  });
+
+  ControlRoute("POST", "/_mock/faults", true, [this](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    std::vector<FieldError> errors;
+    auto fault = DecodeFault(*body, errors);
+    if (!fault) return ReplyError(c.res, ValidationError(errors));
+    fault->id = NewId("fault", c.env->NowMs());
+    Control(*c.env)->AddFault(*fault);
+    ReplyJson(c.res, 201, FaultJson(*fault));
+  });
+  ControlRoute("GET", "/_mock/faults", true, [this](Call& c) {
+    json data = json::array();
+    for (const auto& f : Control(*c.env)->Faults()) data.push_back(FaultJson(f));
+    ReplyJson(c.res, 200, {{"object", "list"}, {"data", data}});
+  });
+  ControlRoute("DELETE", "/_mock/faults", true, [this](Call& c) {
+    Control(*c.env)->ClearFaults();
+    c.res.status = 204;
+  });
+
+  ControlRoute("GET", "/_mock/requests", true, [this](Call& c) {
+    ReplyJson(c.res, 200, {{"object", "list"}, {"data", Control(*c.env)->Journal()}});
+  });
+  ControlRoute("DELETE", "/_mock/requests", true, [this](Call& c) {
+    Control(*c.env)->ClearJournal();
+    c.res.status = 204;
+  });
+}
+
+}  // namespace workos_mock

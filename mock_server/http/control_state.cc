@@ -1,0 +1,56 @@
+#include "http/control_state.h"
+
+namespace workos_mock {
+
+std::optional<Fault> ControlState::TakeFault(const std::string& method, const std::string& path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+    if ((it->method == "*" || it->method == method) && it->path == path) {
+      Fault f = *it;
+      if (--it->remaining <= 0) faults_.erase(it);
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+void ControlState::AddFault(Fault fault) {
+  std::lock_guard<std::mutex> lock(mu_);
+  faults_.push_back(std::move(fault));
+}
+
+std::vector<Fault> ControlState::Faults() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return faults_;
+}
+
+void ControlState::ClearFaults() {
+  std::lock_guard<std::mutex> lock(mu_);
+  faults_.clear();
+}
+
+void ControlState::Record(nlohmann::json entry) {
+  std::lock_guard<std::mutex> lock(mu_);
+  journal_.push_front(std::move(entry));
+  if (journal_.size() > kMaxJournal) journal_.pop_back();
+}
+
+nlohmann::json ControlState::Journal() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : journal_) out.push_back(e);
+  return out;
+}
+
+void ControlState::ClearJournal() {
+  std::lock_guard<std::mutex> lock(mu_);
+  journal_.clear();
+}
+
+void ControlState::Reset() {
+  std::lock_guard<std::mutex> lock(mu_);
+  faults_.clear();
+  journal_.clear();
+}
+
+}  // namespace workos_mock

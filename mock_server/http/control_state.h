@@ -1,0 +1,54 @@
+// Per-environment state of the control plane that concerns HTTP itself: injected faults and the
+// request journal. Kept beside, not inside, the domain Environment; reset and dropped with it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace workos_mock {
+
+struct Fault {
+  std::string id;
+  std::string method;  // "POST", or "*" for any
+  std::string path;    // exact request path
+  int status = 0;      // 0: no canned answer (delay only, then the real handler)
+  std::string body;
+  std::map<std::string, std::string> headers;
+  int64_t delay_ms = 0;
+  int remaining = 1;
+  std::string action = "respond";  // or "close": drop the connection mid-response
+};
+
+struct JournalEntry {
+  nlohmann::json json;  // already redacted
+};
+
+class ControlState {
+ public:
+  // Takes one use of the first fault matching method and path, if any.
+  std::optional<Fault> TakeFault(const std::string& method, const std::string& path);
+  void AddFault(Fault fault);
+  std::vector<Fault> Faults() const;
+  void ClearFaults();
+
+  void Record(nlohmann::json entry);
+  nlohmann::json Journal() const;  // newest first
+  void ClearJournal();
+
+  void Reset();
+
+ private:
+  static constexpr size_t kMaxJournal = 2000;
+  mutable std::mutex mu_;
+  std::vector<Fault> faults_;
+  std::deque<nlohmann::json> journal_;
+};
+
+}  // namespace workos_mock

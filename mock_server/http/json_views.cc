@@ -1,0 +1,98 @@
+#include "http/json_views.h"
+
+#include "domain/ids.h"
+
+namespace workos_mock {
+
+using nlohmann::json;
+
+namespace {
+json OptString(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+}  // namespace
+
+json SessionJson(const PasswordlessSession& s, const std::string& link) {
+  return {{"object", "passwordless_session"},
+          {"id", s.id},
+          {"email", s.email},
+          {"expires_at", FormatIso8601(s.expires_ms)},
+          {"link", link}};
+}
+
+json ProfileJson(const Profile& p) {
+  json name = nullptr;
+  if (p.first_name && p.last_name) name = *p.first_name + " " + *p.last_name;
+  else if (p.first_name) name = *p.first_name;
+  else if (p.last_name) name = *p.last_name;
+  json out = {{"object", "profile"},
+              {"id", p.id},
+              {"organization_id", OptString(p.organization_id)},
+              {"connection_id", p.connection_id},
+              {"connection_type", p.connection_type},
+              {"idp_id", p.idp_id},
+              {"email", p.email},
+              {"first_name", OptString(p.first_name)},
+              {"last_name", OptString(p.last_name)},
+              {"name", name},
+              {"role", nullptr},
+              {"groups", p.groups},
+              // Since 2026-04-15 the live API returns {} here everywhere.
+              {"raw_attributes", json::object()}};
+  return out;
+}
+
+json ConnectionJson(const Connection& c) {
+  json domains = json::array();
+  for (const auto& d : c.domains)
+    domains.push_back({{"object", "connection_domain"}, {"id", d.id}, {"domain", d.domain}});
+  return {{"object", "connection"},
+          {"id", c.id},
+          {"organization_id", OptString(c.organization_id)},
+          {"connection_type", c.type},
+          {"name", c.name},
+          {"state", c.state},
+          {"status", c.state == "active" ? "linked" : "unlinked"},
+          {"domains", domains},
+          {"created_at", FormatIso8601(c.created_ms)},
+          {"updated_at", FormatIso8601(c.updated_ms)}};
+}
+
+json OrganizationJson(const Organization& o) {
+  json domains = json::array();
+  for (const auto& d : o.domains)
+    domains.push_back({{"object", "organization_domain"},
+                       {"id", d.id},
+                       {"domain", d.domain},
+                       {"organization_id", o.id},
+                       {"state", "verified"}});
+  return {{"object", "organization"},
+          {"id", o.id},
+          {"name", o.name},
+          {"allow_profiles_outside_organization", false},
+          {"domains", domains},
+          {"created_at", FormatIso8601(o.created_ms)},
+          {"updated_at", FormatIso8601(o.updated_ms)}};
+}
+
+json EmailJson(const Email& e) {
+  return {{"object", "email"},   {"id", e.id},         {"to", e.to},
+          {"from", e.from},      {"subject", e.subject}, {"text", e.text},
+          {"html", e.html},      {"link", e.link},     {"session_id", e.session_id},
+          {"sent_at", FormatIso8601(e.sent_ms)}, {"scanner", nullptr}};
+}
+
+json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {
+  json out = json::array();
+  for (const auto& u : uris) out.push_back({{"uri", u.uri}, {"default", u.is_default}});
+  return out;
+}
+
+json EnvironmentJson(const Environment& env) {
+  return {{"object", "environment"},
+          {"name", env.name()},
+          {"kind", KindName(env.kind())},
+          {"api_key", env.api_keys().front()},
+          {"client_id", env.client_id()},
+          {"redirect_uris", RedirectUrisJson(env.redirect_uris())}};
+}
+
+}  // namespace workos_mock

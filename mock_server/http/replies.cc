@@ -1,0 +1,141 @@
+#include "http/replies.h"
+
+namespace workos_mock {
+
+using nlohmann::json;
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void ReplyJson(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(Dump(body), "application/json; charset=utf-8");
+}
+
+void ReplyError(httplib::Response& res, const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::kValidation: {
+      json errors = json::array();
+      for (const auto& fe : e.errors) errors.push_back({{"field", fe.field}, {"code", fe.code}});
+      ReplyJson(res, 422, {{"message", e.message}, {"errors", errors}});
+      return;
+    }
+    case ErrorKind::kUnprocessable:
+      ReplyJson(res, 422, {{"message", e.message}});
+      return;
+    case ErrorKind::kUnauthorized:
+      ReplyUnauthorized(res);
+      return;
+    case ErrorKind::kNotFound:
+      ReplyJson(res, 404, {{"message", e.message.empty() ? "Not Found" : e.message}});
+      return;
+    case ErrorKind::kConflict:
+      ReplyJson(res, 409, {{"message", e.message}});
+      return;
+    case ErrorKind::kInvalidGrant:
+      ReplyJson(res, 400, {{"error", "invalid_grant"}, {"error_description", e.message}});
+      return;
+    case ErrorKind::kInvalidClient:
+      ReplyJson(res, 400, {{"error", "invalid_client"}, {"error_description", e.message}});
+      return;
+    case ErrorKind::kUnsupportedGrant:
+      ReplyJson(res, 400, {{"error", "unsupported_grant_type"}, {"error_description", e.message}});
+      return;
+    case ErrorKind::kInvalidRequest:
+      ReplyBadRequest(res, e.message);
+      return;
+    case ErrorKind::kLimitExceeded:
+      res.set_header("Retry-After", "1");
+      ReplyJson(res, 429, {{"code", "rate_limit_exceeded"}, {"message", e.message}});
+      return;
+  }
+}
+
+void ReplyUnauthorized(httplib::Response& res) { ReplyJson(res, 401, {{"message", "Unauthorized"}}); }
+
+void ReplyNotFound(httplib::Response& res) { ReplyJson(res, 404, {{"message", "Not Found"}}); }
+
+void ReplyBadRequest(httplib::Response& res, const std::string& message) {
+  ReplyJson(res, 400, {{"code", "invalid_request_parameters"}, {"message", message}});
+}
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void ReplyHtml(httplib::Response& res, int status, const std::string& title,
+               const std::string& text) {
+  res.status = status;
+  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + HtmlEscape(title) +
+                      "</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:4em "
+                      "auto\"><h1>" +
+                      HtmlEscape(title) + "</h1><p>" + HtmlEscape(text) +
+                      "</p><p><small>workos-mock</small></p></body></html>",
+                  "text/html; charset=utf-8");
+}
+
+std::string BearerToken(const httplib::Request& req) {
+  const std::string h = req.get_header_value("Authorization");
+  if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0)) {
+    size_t start = h.find_first_not_of(' ', 7);
+    return start == std::string::npos ? "" : h.substr(start);
+  }
+  return "";
+}
+
+std::optional<json> ReadJsonObject(const httplib::Request& req, httplib::Response& res) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  json body;
+  try {
+    body = json::parse(req.body);
+  } catch (const json::parse_error& e) {
+    ReplyBadRequest(res, std::string("The request body is not valid JSON (") + e.what() +
+                             "). Send a JSON object with Content-Type: application/json.");
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
+    ReplyBadRequest(res, "The request body must be a JSON object.");
+    return std::nullopt;
+  }
+  return body;
+}
+
+std::optional<json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res) {
+  json out = json::object();
+  const std::string type = req.get_header_value("Content-Type");
+  const bool looks_json = req.body.find_first_not_of(" \t\r\n") != std::string::npos &&
+                          req.body[req.body.find_first_not_of(" \t\r\n")] == '{';
+  if (type.find("application/json") != std::string::npos || (type.empty() && looks_json)) {
+    auto body = ReadJsonObject(req, res);
+    if (!body) return std::nullopt;
+    for (auto it = body->begin(); it != body->end(); ++it) {
+      if (it->is_string()) out[it.key()] = *it;
+      else if (!it->is_null()) out[it.key()] = Dump(*it);
+    }
+  } else if (!req.body.empty()) {
+    httplib::Params params;
+    httplib::detail::parse_query_text(req.body, params);
+    for (const auto& [k, v] : params)
+      if (!out.contains(k)) out[k] = v;
+  }
+  for (const auto& [k, v] : req.params)
+    if (!out.contains(k)) out[k] = v;
+  return out;
+}
+
+}  // namespace workos_mock

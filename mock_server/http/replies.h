@@ -1,0 +1,39 @@
+// Writing replies in the live API's shapes, and reading request bodies the way it does.
+#pragma once
+
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/errors.h"
+
+namespace workos_mock {
+
+// JSON with `Content-Type: application/json; charset=utf-8` (the Node SDK parses nothing else).
+// Invalid UTF-8 in echoed input is replaced, never a crash.
+void ReplyJson(httplib::Response& res, int status, const nlohmann::json& body);
+// The live status and body for a domain error (see ErrorKind).
+void ReplyError(httplib::Response& res, const Error& error);
+void ReplyUnauthorized(httplib::Response& res);
+void ReplyNotFound(httplib::Response& res);
+void ReplyBadRequest(httplib::Response& res, const std::string& message);
+// A small self-contained HTML page; `title` and `text` are escaped here.
+void ReplyHtml(httplib::Response& res, int status, const std::string& title,
+               const std::string& text);
+std::string HtmlEscape(const std::string& s);
+std::string Dump(const nlohmann::json& j);
+
+// The Bearer token of the Authorization header, or "".
+std::string BearerToken(const httplib::Request& req);
+
+// Decodes a JSON object body. An empty body counts as {}. On failure writes 400
+// invalid_request_parameters naming the problem and returns nullopt.
+std::optional<nlohmann::json> ReadJsonObject(const httplib::Request& req, httplib::Response& res);
+// Decodes a body that may be JSON or application/x-www-form-urlencoded into a flat object of
+// strings (what /sso/token accepts); query parameters fill fields the body lacks.
+std::optional<nlohmann::json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res);
+
+}  // namespace workos_mock

@@ -1,0 +1,294 @@
+#include "http/server.h"
+
+#include <openssl/crypto.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "domain/ids.h"
+#include "http/replies.h"
+
+namespace workos_mock {
+
+using nlohmann::json;
+
+namespace {
+
+bool IsLoopback(const std::string& addr) {
+  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
+}
+
+bool LooksLikeBrowser(const httplib::Request& req) {
+  const std::string ua = req.get_header_value("User-Agent");
+  return req.has_header("Origin") || req.method == "OPTIONS" ||
+         ua.find("Mozilla/") != std::string::npos;
+}
+
+// Keeps the shape of a secret (its prefix) so a reader can tell which key was used, never the key.
+std::string RedactSecret(const std::string& secret) {
+  if (secret.rfind("sk_test_", 0) == 0) return "sk_test_[redacted]";
+  if (secret.rfind("sk_live_", 0) == 0) return "sk_live_[redacted]";
+  return "[redacted]";
+}
+
+json RedactedBody(const httplib::Request& req) {
+  static const char* kSecretFields[] = {"client_secret", "code_verifier", "code", "access_token"};
+  if (req.body.empty()) return nullptr;
+  if (req.body.size() > 16384) return "[" + std::to_string(req.body.size()) + " bytes, not kept]";
+  json body;
+  try {
+    body = json::parse(req.body);
+  } catch (const json::parse_error&) {
+    httplib::Params params;
+    if (req.get_header_value("Content-Type").find("x-www-form-urlencoded") == std::string::npos)
+      return req.body;
+    httplib::detail::parse_query_text(req.body, params);
+    body = json::object();
+    for (const auto& [k, v] : params) body[k] = v;
+  }
+  if (body.is_object()) {
+    for (const char* f : kSecretFields)
+      if (body.contains(f) && body[f].is_string())
+        body[f] = std::string(f) == "client_secret" ? RedactSecret(body[f]) : "[redacted]";
+  }
+  return body;
+}
+
+}  // namespace
+
+MockServer::MockServer(ServerOptions options, ServerConfig config, const Clock& clock)
+    : options_(std::move(options)), config_(std::move(config)), clock_(clock) {}
+
+MockServer::~MockServer() = default;
+
+int MockServer::Bind() {
+  http_ = std::make_unique<httplib::Server>();
+  http_->set_tcp_nodelay(true);  // without it every small reply waits for a delayed ACK (~40 ms)
+  http_->set_payload_max_length(1 << 20);
+  http_->set_read_timeout(10, 0);
+  http_->set_write_timeout(10, 0);
+  http_->set_keep_alive_timeout(5);
+  const int threads = options_.threads;
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+
+  int port = options_.port;
+  if (port == 0) {
+    port = http_->bind_to_any_port(options_.host);
+    if (port < 0) throw std::runtime_error("cannot bind " + options_.host + " on any port");
+  } else if (!http_->bind_to_port(options_.host, port)) {
+    throw std::runtime_error("cannot bind " + options_.host + ":" + std::to_string(port) +
+                             " (is another process using the port? try --port 0)");
+  }
+  std::string host = options_.host;
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  base_url_ = "http://" + host + ":" + std::to_string(port);
+  std::string link_base = options_.public_url.empty() ? base_url_ : options_.public_url;
+  while (!link_base.empty() && link_base.back() == '/') link_base.pop_back();
+
+  registry_ = std::make_unique<Registry>(clock_, link_base);
+  for (const auto& seed : config_.environments) {
+    auto added = registry_->Add(seed);
+    if (!added.ok()) throw std::runtime_error("environment '" + seed.name + "': " + added.error().message);
+  }
+
+  http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Request-ID", UuidV4());
+    if (req.path.rfind("/_mock/", 0) == 0 && req.path != "/_mock/inbox" && !ControlAllowed(req)) {
+      ReplyJson(res, 403,
+                {{"message",
+                  "The control plane answers loopback clients only. Start workos-mock with "
+                  "--admin-token TOKEN and send the header X-Mock-Admin-Token: TOKEN to use it "
+                  "from elsewhere."}});
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (res.status == 404) ReplyNotFound(res);
+    else if (res.status == 413)
+      ReplyJson(res, 413, {{"message", "Payload Too Large: request bodies are limited to 1 MiB."}});
+    else
+      ReplyJson(res, res.status, {{"message", "HTTP " + std::to_string(res.status)}});
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  http_->set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        ReplyJson(res, 500, {{"message", "workos-mock internal error: " + what}});
+      });
+  if (options_.log != "off")
+    http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
+
+  http_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    ReplyJson(res, 200, {{"status", "ok"}});
+  });
+  AddPasswordlessRoutes();
+  AddSsoRoutes();
+  AddControlRoutes();
+  return port;
+}
+
+void MockServer::Run() { http_->listen_after_bind(); }
+
+void MockServer::Stop() {
+  if (http_) http_->stop();
+}
+
+bool MockServer::ControlAllowed(const httplib::Request& req) const {
+  if (IsLoopback(req.remote_addr)) return true;
+  if (options_.admin_token.empty()) return false;
+  const std::string given = req.get_header_value("X-Mock-Admin-Token");
+  return given.size() == options_.admin_token.size() &&
+         CRYPTO_memcmp(given.data(), options_.admin_token.data(), given.size()) == 0;
+}
+
+std::shared_ptr<ControlState> MockServer::Control(const Environment& env) {
+  std::lock_guard<std::mutex> lock(control_mu_);
+  auto& slot = control_[env.name()];
+  if (!slot) slot = std::make_shared<ControlState>();
+  return slot;
+}
+
+void MockServer::DropControl(const std::string& env_name) {
+  std::lock_guard<std::mutex> lock(control_mu_);
+  control_.erase(env_name);
+}
+
+std::string MockServer::LinkFor(const PasswordlessSession& s) const {
+  return registry_->link_base() + "/passwordless/" + s.token + "/confirm";
+}
+
+void MockServer::Log(const httplib::Request& req, const httplib::Response& res) const {
+  const std::string rid = res.get_header_value("X-Request-ID");
+  // Paths can hold link tokens: they are secrets too, so only the route shape is logged for them.
+  std::string path = req.path;
+  if (path.rfind("/passwordless/", 0) == 0 && path.size() > 22 &&
+      path.compare(path.size() - 8, 8, "/confirm") == 0)
+    path = "/passwordless/[token]/confirm";
+  if (options_.log == "json") {
+    std::cerr << Dump({{"method", req.method}, {"path", path}, {"status", res.status},
+                       {"request_id", rid}})
+              << "\n";
+  } else {
+    std::cerr << req.method << " " << path << " " << res.status << " " << rid << "\n";
+  }
+}
+
+void MockServer::Route(const std::string& method, const std::string& pattern, Resolver resolve,
+                       Handler handler) {
+  auto wrapped = [this, resolve, handler](const httplib::Request& req, httplib::Response& res) {
+    Call call{req, res, resolve ? resolve(req) : nullptr};
+    std::shared_ptr<ControlState> control = call.env ? Control(*call.env) : nullptr;
+    auto record = [&] {
+      if (!control) return;
+      json headers = json::object();
+      for (const auto& [k, v] : req.headers) {
+        if (k == "Authorization") headers[k] = "Bearer " + RedactSecret(BearerToken(req));
+        else if (k == "Cookie" || k == "X-Mock-Admin-Token") headers[k] = "[redacted]";
+        else if (k != "REMOTE_ADDR" && k != "REMOTE_PORT" && k != "LOCAL_ADDR" && k != "LOCAL_PORT")
+          headers[k] = v;
+      }
+      json query = json::object();
+      for (const auto& [k, v] : req.params) query[k] = (k == "code" || k == "code_verifier") ? "[redacted]" : v;
+      const std::string bearer = BearerToken(req);
+      const bool carries_key = bearer.rfind("sk_", 0) == 0 ||
+                               req.body.find("client_secret") != std::string::npos;
+      std::string path = req.path;
+      if (path.rfind("/passwordless/", 0) == 0 && path.find("/confirm") != std::string::npos &&
+          path.rfind("/passwordless/sessions", 0) != 0)
+        path = "/passwordless/[token]/confirm";
+      control->Record({{"id", NewId("req", call.env->NowMs())},
+                       {"at", FormatIso8601(call.env->NowMs())},
+                       {"method", req.method},
+                       {"path", path},
+                       {"query", query},
+                       {"status", res.status == -1 ? 200 : res.status},
+                       {"request_id", res.get_header_value("X-Request-ID")},
+                       {"user_agent", req.get_header_value("User-Agent")},
+                       {"headers", headers},
+                       {"body", RedactedBody(req)},
+                       {"key_exposed_to_browser", carries_key && LooksLikeBrowser(req)}});
+    };
+    if (control) {
+      if (auto fault = control->TakeFault(req.method, req.path)) {
+        if (fault->delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
+        if (fault->action == "close") {
+          res.status = fault->status ? fault->status : 200;
+          // Promise a body, then fail to produce it: the client sees the connection drop.
+          res.set_content_provider(
+              64, "application/json",
+              [](size_t, size_t, httplib::DataSink&) { return false; });
+          record();
+          return;
+        }
+        if (fault->status) {
+          res.status = fault->status;
+          for (const auto& [k, v] : fault->headers) res.set_header(k, v);
+          std::string body = fault->body.empty()
+                                 ? Dump({{"message", "Injected fault (workos-mock " + fault->id + ")"}})
+                                 : fault->body;
+          res.set_content(body, "application/json; charset=utf-8");
+          record();
+          return;
+        }
+      }
+    }
+    // A retried POST with the same Idempotency-Key gets the first answer, not a second effect.
+    std::string idem_key;
+    if (req.method == "POST" && call.env && req.has_header("Idempotency-Key")) {
+      idem_key = req.path + "\n" + req.get_header_value("Idempotency-Key");
+      if (auto stored = call.env->IdempotentReply(idem_key)) {
+        res.status = stored->status;
+        res.set_header("Idempotent-Replayed", "true");
+        res.set_content(stored->body, stored->content_type.c_str());
+        record();
+        return;
+      }
+    }
+    handler(call);
+    if (!idem_key.empty() && res.status < 500)
+      call.env->StoreIdempotentReply(
+          idem_key, {res.status, res.body, res.get_header_value("Content-Type")});
+    record();
+  };
+  if (method == "GET") http_->Get(pattern, wrapped);
+  else if (method == "POST") http_->Post(pattern, wrapped);
+  else if (method == "PUT") http_->Put(pattern, wrapped);
+  else if (method == "DELETE") http_->Delete(pattern, wrapped);
+  else throw std::logic_error("unsupported method " + method);
+}
+
+void MockServer::ControlRoute(const std::string& method, const std::string& pattern,
+                              bool needs_env, Handler handler) {
+  auto wrapped = [this, needs_env, handler](const httplib::Request& req, httplib::Response& res) {
+    Call call{req, res, nullptr};
+    if (needs_env) {
+      call.env = registry_->ByApiKey(BearerToken(req));
+      if (!call.env) {
+        ReplyJson(res, 401,
+                  {{"message",
+                    "Unauthorized: send the environment's API key as 'Authorization: Bearer "
+                    "sk_test_...' (the default environment's key is sk_test_workos_mock)"}});
+        return;
+      }
+    }
+    handler(call);
+  };
+  if (method == "GET") http_->Get(pattern, wrapped);
+  else if (method == "POST") http_->Post(pattern, wrapped);
+  else if (method == "PUT") http_->Put(pattern, wrapped);
+  else if (method == "DELETE") http_->Delete(pattern, wrapped);
+  else throw std::logic_error("unsupported method " + method);
+}
+
+}  // namespace workos_mock

@@ -1,0 +1,83 @@
+// workos-mock's HTTP front: translates requests into domain calls and domain results into
+// WorkOS-shaped JSON. Routes live one file per resource (passwordless_routes.cc, sso_routes.cc,
+// control_routes.cc); this class holds what they share.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "config/config.h"
+#include "domain/clock.h"
+#include "domain/registry.h"
+#include "http/control_state.h"
+
+namespace workos_mock {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 4400;            // 0: an ephemeral port
+  std::string public_url;     // origin links point at; default http://<host>:<port>
+  std::string log = "text";   // text | json | off (one line per request, on stderr)
+  std::string admin_token;    // when set, non-loopback clients may use /_mock with it
+  int threads = 32;           // long-polls hold a worker; keep this well above CPU count
+};
+
+class MockServer {
+ public:
+  MockServer(ServerOptions options, ServerConfig config, const Clock& clock);
+  ~MockServer();
+
+  // Binds the listening socket and seeds the environments; returns the port. Throws on failure.
+  int Bind();
+  // Serves until Stop(); in-flight requests finish before it returns.
+  void Run();
+  void Stop();
+
+  const std::string& base_url() const { return base_url_; }
+  Registry& registry() { return *registry_; }
+
+ private:
+  struct Call {
+    const httplib::Request& req;
+    httplib::Response& res;
+    std::shared_ptr<Environment> env;
+  };
+  using Resolver = std::function<std::shared_ptr<Environment>(const httplib::Request&)>;
+  using Handler = std::function<void(Call&)>;
+
+  // Registers a public route. `resolve` names the environment the request belongs to (for
+  // faults, the journal and idempotency); it may return null and the handler decides.
+  void Route(const std::string& method, const std::string& pattern, Resolver resolve,
+             Handler handler);
+  // Registers a control-plane route: loopback (or admin token) only; `needs_env` requires the
+  // environment's API key as Bearer.
+  void ControlRoute(const std::string& method, const std::string& pattern, bool needs_env,
+                    Handler handler);
+
+  void AddPasswordlessRoutes();
+  void AddSsoRoutes();
+  void AddControlRoutes();
+
+  std::shared_ptr<ControlState> Control(const Environment& env);
+  void DropControl(const std::string& env_name);
+  std::string LinkFor(const PasswordlessSession& s) const;
+  void Log(const httplib::Request& req, const httplib::Response& res) const;
+  bool ControlAllowed(const httplib::Request& req) const;
+
+  ServerOptions options_;
+  ServerConfig config_;
+  const Clock& clock_;
+  std::string base_url_;
+  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<Registry> registry_;
+  std::mutex control_mu_;
+  std::map<std::string, std::shared_ptr<ControlState>> control_;
+};
+
+}  // namespace workos_mock

@@ -1,0 +1,135 @@
+// workos-mock: a local fake of the WorkOS passwordless and SSO API, with a control plane for tests.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "config/config.h"
+#include "domain/clock.h"
+#include "http/server.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: workos-mock [options]
+
+  --host HOST          address to listen on (default 127.0.0.1)
+  --port PORT          port to listen on (default 4400; 0 = an ephemeral port)
+  --config FILE        environments as JSON (default: the embedded default, see
+                       fixtures/default.json and docs/config.md)
+  --public-url URL     origin that magic links point at (default http://HOST:PORT)
+  --port-file FILE     write the bound port to FILE once listening
+  --log text|json|off  one line per request on stderr (default text)
+  --admin-token TOKEN  allow non-loopback clients on /_mock/* with X-Mock-Admin-Token
+  --threads N          worker threads (default 32)
+  --print-default-config  print the embedded default config and exit
+  --help               this text
+
+The first line on stdout is "workos-mock listening on http://HOST:PORT".
+The embedded default environment: API key sk_test_workos_mock, client id
+client_workos_mock, redirect URI http://localhost:3000/callback.
+)";
+
+[[noreturn]] void UsageError(const std::string& message) {
+  std::cerr << "workos-mock: " << message << "\n\n" << kUsage;
+  std::exit(2);
+}
+
+void WritePortFile(const std::string& path, int port) {
+  // Write then rename, so a reader polling for the file never sees it half-written.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << port << "\n";
+    if (!out) throw std::runtime_error("cannot write --port-file " + path);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot write --port-file " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  workos_mock::ServerOptions options;
+  std::string config_path, port_file;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) UsageError(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (arg == "--print-default-config") {
+      std::cout << workos_mock::DefaultConfigJson() << "\n";
+      return 0;
+    } else if (arg == "--host") {
+      options.host = value();
+    } else if (arg == "--port") {
+      std::string v = value();
+      char* end = nullptr;
+      long port = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || port < 0 || port > 65535)
+        UsageError("--port must be a number from 0 to 65535, not '" + v + "'");
+      options.port = static_cast<int>(port);
+    } else if (arg == "--config") {
+      config_path = value();
+    } else if (arg == "--public-url") {
+      options.public_url = value();
+    } else if (arg == "--port-file") {
+      port_file = value();
+    } else if (arg == "--log") {
+      options.log = value();
+      if (options.log != "text" && options.log != "json" && options.log != "off")
+        UsageError("--log must be text, json or off");
+    } else if (arg == "--admin-token") {
+      options.admin_token = value();
+    } else if (arg == "--threads") {
+      options.threads = std::atoi(value().c_str());
+      if (options.threads < 2 || options.threads > 1024) UsageError("--threads must be 2..1024");
+    } else {
+      UsageError("unknown option '" + arg + "'");
+    }
+  }
+
+  // Block the stop signals in every thread; one thread waits for them and stops the server.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  workos_mock::SystemClock clock;
+  try {
+    workos_mock::ServerConfig config = config_path.empty()
+                                           ? workos_mock::DefaultConfig()
+                                           : workos_mock::LoadConfigFile(config_path);
+    workos_mock::MockServer server(options, std::move(config), clock);
+    const int port = server.Bind();
+    if (!port_file.empty()) WritePortFile(port_file, port);
+    std::cout << "workos-mock listening on " << server.base_url() << std::endl;
+
+    std::thread waiter([&server, stop_signals] {
+      int sig = 0;
+      sigwait(&stop_signals, &sig);
+      server.Stop();  // stop accepting; Run() returns once in-flight requests are done
+    });
+    server.Run();
+    // Run() may also return on its own (listen failure): wake the waiter so it can be joined.
+    kill(getpid(), SIGTERM);
+    waiter.join();
+    return 0;
+  } catch (const workos_mock::ConfigError& e) {
+    std::cerr << "workos-mock: bad config: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "workos-mock: " << e.what() << "\n";
+    return 1;
+  }
+}
