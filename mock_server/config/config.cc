@@ -80,7 +80,8 @@ class Parser {
 
   std::vector<Domain> Domains(const json& obj, const std::string& path, int64_t now) const {
     std::vector<Domain> out;
-    for (const auto& d : Strings(obj, path, "domains")) out.push_back({NewId("org_domain", now), d});
+    for (const auto& d : Strings(obj, path, "domains"))
+      out.push_back({NewId("org_domain", now), d});
     return out;
   }
 
@@ -166,10 +167,11 @@ class Parser {
         conn.type = String(o, p, "type", "", true);
         conn.name = String(o, p, "name", conn.type);
         conn.state = String(o, p, "state", "active");
-        static const std::set<std::string> kStates = {"requires_type", "draft", "active",
-                                                      "validating", "inactive", "deleting"};
+        static const std::set<std::string> kStates = {"requires_type", "draft",    "active",
+                                                      "validating",    "inactive", "deleting"};
         if (!kStates.count(conn.state))
-          Fail(p + ".state", "must be one of requires_type, draft, active, validating, inactive, deleting");
+          Fail(p + ".state",
+               "must be one of requires_type, draft, active, validating, inactive, deleting");
         if (o.contains("organization")) {
           std::string org = String(o, p, "organization", "");
           if (!org_ids.count(org))
@@ -225,7 +227,8 @@ class Parser {
       if (!client_ids.insert(env.client_id).second)
         Fail(path + ".client_id", "another environment already uses this client id");
       for (const auto& k : env.api_keys)
-        if (!keys.insert(k).second) Fail(path + ".api_keys", "another environment already uses this key");
+        if (!keys.insert(k).second)
+          Fail(path + ".api_keys", "another environment already uses this key");
       config.environments.push_back(env);
     }
     return config;

@@ -36,18 +36,31 @@ bool IsPlausibleEmail(const std::string& email) {
   return true;
 }
 
-std::string EmailDomain(const std::string& email) { return Lower(email.substr(email.find('@') + 1)); }
+std::string EmailDomain(const std::string& email) {
+  return Lower(email.substr(email.find('@') + 1));
+}
 
 std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -82,7 +95,9 @@ Error InvalidGrant(const std::string& code) {
   return Error{ErrorKind::kInvalidGrant, "The code '" + code + "' has expired or is invalid.", {}};
 }
 
-Error InvalidClient() { return Error{ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}}; }
+Error InvalidClient() {
+  return Error{ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}};
+}
 
 }  // namespace
 
@@ -133,8 +148,9 @@ int64_t Environment::ClockOffsetSeconds() const {
 
 Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
   if (seconds < 0 || seconds > 10LL * 365 * 24 * 3600) {
-    return ValidationError({{"seconds", "seconds must be a whole number between 0 and 315360000 "
-                                        "(the clock only moves forward)"}});
+    return ValidationError({{"seconds",
+                             "seconds must be a whole number between 0 and 315360000 "
+                             "(the clock only moves forward)"}});
   }
   std::lock_guard<std::mutex> lock(mu_);
   offset_ms_ += seconds * 1000;
@@ -285,8 +301,8 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   }
   if (!has_error("type") && (!request.type || *request.type != "MagicLink"))
     errors.push_back({"type", "type must be a valid enum value (the only one is 'MagicLink')"});
-  if (request.expires_in && (*request.expires_in < seed_.expires_in_min ||
-                             *request.expires_in > seed_.expires_in_max)) {
+  if (request.expires_in &&
+      (*request.expires_in < seed_.expires_in_min || *request.expires_in > seed_.expires_in_max)) {
     errors.push_back({"expires_in", "expires_in must be a whole number of seconds between " +
                                         std::to_string(seed_.expires_in_min) + " and " +
                                         std::to_string(seed_.expires_in_max)});
@@ -342,7 +358,8 @@ Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
   e.subject = "Sign in to " + seed_.app_name;
   e.link = link_base_ + "/passwordless/" + s.token + "/confirm";
   const int64_t minutes = (s.expires_ms - s.created_ms) / 60000;
-  e.text = "Sign in to " + seed_.app_name + "\n\nClick the link below to sign in. It can be used once and expires in " +
+  e.text = "Sign in to " + seed_.app_name +
+           "\n\nClick the link below to sign in. It can be used once and expires in " +
            std::to_string(minutes) + " minutes.\n\n" + e.link +
            "\n\nIf you did not request this email, you can ignore it.\n";
   e.html = "<!doctype html><html><body style=\"font-family:sans-serif\"><h1>Sign in to " +

@@ -15,16 +15,16 @@ struct FieldError {
 };
 
 enum class ErrorKind {
-  kValidation,         // 422 {"message":"Validation failed","errors":[{field,code}]}
-  kUnprocessable,      // 422 {"message": ...}
-  kUnauthorized,       // 401 {"message":"Unauthorized"}
-  kNotFound,           // 404 {"message":"Not Found"}
-  kConflict,           // 409 {"message": ...}
-  kInvalidGrant,       // 400 {"error":"invalid_grant", ...}
-  kInvalidClient,      // 400 {"error":"invalid_client", ...}
-  kUnsupportedGrant,   // 400 {"error":"unsupported_grant_type", ...}
-  kInvalidRequest,     // 400 {"code":"invalid_request_parameters","message": ...}
-  kLimitExceeded,      // 429 {"code":"rate_limit_exceeded","message": ...}
+  kValidation,        // 422 {"message":"Validation failed","errors":[{field,code}]}
+  kUnprocessable,     // 422 {"message": ...}
+  kUnauthorized,      // 401 {"message":"Unauthorized"}
+  kNotFound,          // 404 {"message":"Not Found"}
+  kConflict,          // 409 {"message": ...}
+  kInvalidGrant,      // 400 {"error":"invalid_grant", ...}
+  kInvalidClient,     // 400 {"error":"invalid_client", ...}
+  kUnsupportedGrant,  // 400 {"error":"unsupported_grant_type", ...}
+  kInvalidRequest,    // 400 {"code":"invalid_request_parameters","message": ...}
+  kLimitExceeded,     // 429 {"code":"rate_limit_exceeded","message": ...}
 };
 
 struct Error {
@@ -37,7 +37,7 @@ struct Error {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : error_(std::move(error)) {}  // NOLINT
   bool ok() const { return value_.has_value(); }
   const T& value() const { return *value_; }

@@ -61,8 +61,7 @@ std::string RandomCrockford(size_t n) {
 }
 
 std::string Base64UrlEncode(const std::string& bytes) {
-  static constexpr char kB64[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
@@ -95,9 +94,10 @@ std::string UuidV4() {
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
   char out[37];
   auto u = [&](int k) { return static_cast<unsigned>(static_cast<unsigned char>(b[k])); };
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                u(0), u(1), u(2), u(3), u(4), u(5), u(6), u(7), u(8), u(9), u(10), u(11), u(12),
-                u(13), u(14), u(15));
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u(0), u(1),
+                u(2), u(3), u(4), u(5), u(6), u(7), u(8), u(9), u(10), u(11), u(12), u(13), u(14),
+                u(15));
   return out;
 }
 

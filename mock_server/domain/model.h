@@ -35,7 +35,7 @@ struct IdpUser {
 struct Connection {
   std::string id;
   std::optional<std::string> organization_id;
-  std::string type;   // "MagicLink", "GoogleOAuth", "OktaSAML", ...
+  std::string type;  // "MagicLink", "GoogleOAuth", "OktaSAML", ...
   std::string name;
   std::string state = "active";
   std::vector<Domain> domains;
@@ -83,7 +83,7 @@ struct AuthorizationCode {
   std::string profile_id;
   std::string connection_id;
   std::string redirect_uri;
-  std::string session_id;  // empty for SSO logins
+  std::string session_id;                     // empty for SSO logins
   std::optional<std::string> code_challenge;  // PKCE S256 challenge, base64url
   int64_t expires_ms = 0;
   bool used = false;
@@ -120,10 +120,10 @@ struct EnvironmentConfig {
   std::string client_id;
   std::vector<RedirectUriEntry> redirect_uris;
   bool allow_wildcard_redirect_uris = false;
-  int64_t link_ttl_seconds = 900;   // product guide: links expire after 15 minutes
-  int64_t code_ttl_seconds = 600;   // product guide: codes expire after 10 minutes
+  int64_t link_ttl_seconds = 900;  // product guide: links expire after 15 minutes
+  int64_t code_ttl_seconds = 600;  // product guide: codes expire after 10 minutes
   int64_t access_token_ttl_seconds = 600;
-  int64_t expires_in_min = 900;     // decided: 900..86400 (newest SDK docs), see CONTRACT.md
+  int64_t expires_in_min = 900;  // decided: 900..86400 (newest SDK docs), see CONTRACT.md
   int64_t expires_in_max = 86400;
   std::string app_name = "workos-mock";
   std::string email_from = "WorkOS <no-reply@workos-mock.dev>";

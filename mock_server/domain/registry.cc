@@ -15,8 +15,8 @@ std::optional<Error> Registry::Validate(const EnvironmentConfig& seed) {
     const auto& key = seed.api_keys[i];
     if (key.rfind(want, 0) != 0 || key.size() <= want.size()) {
       errors.push_back({"api_keys[" + std::to_string(i) + "]",
-                        std::string("a ") + KindName(seed.kind) + " environment's API keys start with '" +
-                            want + "'"});
+                        std::string("a ") + KindName(seed.kind) +
+                            " environment's API keys start with '" + want + "'"});
     }
   }
   if (seed.client_id.rfind("client_", 0) != 0 || seed.client_id.size() <= 7)
@@ -28,8 +28,8 @@ std::optional<Error> Registry::Validate(const EnvironmentConfig& seed) {
   if (seed.access_token_ttl_seconds <= 0)
     errors.push_back({"access_token_ttl_seconds",
                       "access_token_ttl_seconds must be a positive number of seconds"});
-  if (auto e = Environment::ValidateRedirectUris(
-          seed.redirect_uris, {seed.kind, seed.allow_wildcard_redirect_uris})) {
+  if (auto e = Environment::ValidateRedirectUris(seed.redirect_uris,
+                                                 {seed.kind, seed.allow_wildcard_redirect_uris})) {
     for (auto& fe : e->errors) errors.push_back(fe);
   }
   if (errors.empty()) return std::nullopt;
@@ -40,13 +40,15 @@ Result<std::shared_ptr<Environment>> Registry::Add(EnvironmentConfig seed) {
   if (auto error = Validate(seed)) return *error;
   std::lock_guard<std::mutex> lock(mu_);
   if (by_name_.count(seed.name))
-    return Error{ErrorKind::kConflict, "An environment named '" + seed.name + "' already exists.", {}};
+    return Error{
+        ErrorKind::kConflict, "An environment named '" + seed.name + "' already exists.", {}};
   for (const auto& key : seed.api_keys)
     if (by_key_.count(key))
       return Error{ErrorKind::kConflict, "Another environment already uses that API key.", {}};
   if (by_client_id_.count(seed.client_id))
     return Error{ErrorKind::kConflict,
-                 "Another environment already uses client id '" + seed.client_id + "'.", {}};
+                 "Another environment already uses client id '" + seed.client_id + "'.",
+                 {}};
   auto env = std::make_shared<Environment>(seed, clock_, link_base_);
   by_name_[seed.name] = env;
   for (const auto& key : seed.api_keys) by_key_[key] = env;

@@ -17,7 +17,8 @@ class Registry {
  public:
   Registry(const Clock& clock, std::string link_base);
 
-  // Validates the seed (keys match the kind, redirect URIs, unique name/keys/client id) and adds it.
+  // Validates the seed (keys match the kind, redirect URIs, unique name/keys/client id) and adds
+  // it.
   Result<std::shared_ptr<Environment>> Add(EnvironmentConfig seed);
   bool Remove(const std::string& name);
 

@@ -31,8 +31,8 @@ std::optional<Fault> DecodeFault(const json& b, std::vector<FieldError>& errors)
   auto integer = [&](const char* key, int64_t fallback, int64_t lo, int64_t hi) {
     if (!b.contains(key)) return fallback;
     if (!b[key].is_number_integer() || b[key].get<int64_t>() < lo || b[key].get<int64_t>() > hi) {
-      errors.push_back({key, std::string(key) + " must be a whole number from " + std::to_string(lo) +
-                                 " to " + std::to_string(hi)});
+      errors.push_back({key, std::string(key) + " must be a whole number from " +
+                                 std::to_string(lo) + " to " + std::to_string(hi)});
       return fallback;
     }
     return b[key].get<int64_t>();
@@ -41,15 +41,17 @@ std::optional<Fault> DecodeFault(const json& b, std::vector<FieldError>& errors)
   for (auto& ch : f.method) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   f.path = str("path", "");
   if (f.path.empty() || f.path[0] != '/')
-    errors.push_back({"path", "path must be the exact request path, starting with '/' (e.g. "
-                              "/passwordless/sessions)"});
+    errors.push_back({"path",
+                      "path must be the exact request path, starting with '/' (e.g. "
+                      "/passwordless/sessions)"});
   f.status = static_cast<int>(integer("status", 0, 100, 599));
   f.delay_ms = integer("delay_ms", 0, 0, 120000);
   f.remaining = static_cast<int>(integer("times", 1, 1, 1000000));
   f.action = str("action", "respond");
   if (f.action != "respond" && f.action != "close")
     errors.push_back({"action", "action must be \"respond\" or \"close\""});
-  if (b.contains("body")) f.body = b["body"].is_string() ? b["body"].get<std::string>() : Dump(b["body"]);
+  if (b.contains("body"))
+    f.body = b["body"].is_string() ? b["body"].get<std::string>() : Dump(b["body"]);
   if (b.contains("headers")) {
     if (!b["headers"].is_object()) {
       errors.push_back({"headers", "headers must be an object of strings"});
@@ -59,16 +61,18 @@ std::optional<Fault> DecodeFault(const json& b, std::vector<FieldError>& errors)
     }
   }
   if (f.action == "respond" && f.status == 0 && f.delay_ms == 0)
-    errors.push_back({"status", "give a status, a delay_ms, or action \"close\": this fault does nothing"});
+    errors.push_back(
+        {"status", "give a status, a delay_ms, or action \"close\": this fault does nothing"});
   if (!errors.empty()) return std::nullopt;
   return f;
 }
 
 json FaultJson(const Fault& f) {
-  return {{"object", "fault"},  {"id", f.id},           {"method", f.method},
-          {"path", f.path},     {"status", f.status},   {"body", f.body},
-          {"headers", f.headers}, {"delay_ms", f.delay_ms}, {"remaining", f.remaining},
-          {"action", f.action}};
+  return {{"object", "fault"},        {"id", f.id},
+          {"method", f.method},       {"path", f.path},
+          {"status", f.status},       {"body", f.body},
+          {"headers", f.headers},     {"delay_ms", f.delay_ms},
+          {"remaining", f.remaining}, {"action", f.action}};
 }
 
 }  // namespace
@@ -78,7 +82,8 @@ void MockServer::AddControlRoutes() {
     auto body = ReadJsonObject(c.req, c.res);
     if (!body) return;
     EnvironmentKind kind = EnvironmentKind::kStaging;
-    if (body->contains("kind") && (*body)["kind"] == "production") kind = EnvironmentKind::kProduction;
+    if (body->contains("kind") && (*body)["kind"] == "production")
+      kind = EnvironmentKind::kProduction;
     EnvironmentConfig generated = registry_->Generate(kind);
     json env = *body;
     if (!env.contains("name")) env["name"] = generated.name;
@@ -110,9 +115,8 @@ void MockServer::AddControlRoutes() {
     c.res.status = 204;
   });
 
-  ControlRoute("GET", "/_mock/environment", true, [](Call& c) {
-    ReplyJson(c.res, 200, EnvironmentJson(*c.env));
-  });
+  ControlRoute("GET", "/_mock/environment", true,
+               [](Call& c) { ReplyJson(c.res, 200, EnvironmentJson(*c.env)); });
 
   ControlRoute("POST", "/_mock/reset", true, [this](Call& c) {
     c.env->Reset();
@@ -123,12 +127,15 @@ void MockServer::AddControlRoutes() {
   auto clock_json = [](const Environment& env) {
     return json{{"now", FormatIso8601(env.NowMs())}, {"offset_seconds", env.ClockOffsetSeconds()}};
   };
-  ControlRoute("GET", "/_mock/clock", true, [clock_json](Call& c) { ReplyJson(c.res, 200, clock_json(*c.env)); });
+  ControlRoute("GET", "/_mock/clock", true,
+               [clock_json](Call& c) { ReplyJson(c.res, 200, clock_json(*c.env)); });
   ControlRoute("POST", "/_mock/clock/advance", true, [clock_json](Call& c) {
     auto body = ReadJsonObject(c.req, c.res);
     if (!body) return;
     if (!body->contains("seconds") || !(*body)["seconds"].is_number_integer())
-      return ReplyError(c.res, ValidationError({{"seconds", "seconds must be a whole number, e.g. {\"seconds\": 900}"}}));
+      return ReplyError(
+          c.res, ValidationError(
+                     {{"seconds", "seconds must be a whole number, e.g. {\"seconds\": 900}"}}));
     auto advanced = c.env->AdvanceClock((*body)["seconds"].get<int64_t>());
     if (!advanced.ok()) return ReplyError(c.res, advanced.error());
     ReplyJson(c.res, 200, clock_json(*c.env));
@@ -136,7 +143,8 @@ void MockServer::AddControlRoutes() {
 
   ControlRoute("GET", "/_mock/outbox", true, [](Call& c) {
     json data = json::array();
-    for (const auto& e : c.env->Outbox(c.req.get_param_value("email"))) data.push_back(EmailJson(e));
+    for (const auto& e : c.env->Outbox(c.req.get_param_value("email")))
+      data.push_back(EmailJson(e));
     ReplyJson(c.res, 200, {{"object", "list"}, {"data", data}});
   });
   ControlRoute("GET", "/_mock/outbox/latest", true, [](Call& c) {
@@ -148,14 +156,17 @@ void MockServer::AddControlRoutes() {
         wait = -1;
       }
       if (!(wait >= 0 && wait <= 60))
-        return ReplyError(c.res, ValidationError({{"wait", "wait must be a number of seconds from 0 to 60"}}));
+        return ReplyError(
+            c.res, ValidationError({{"wait", "wait must be a number of seconds from 0 to 60"}}));
     }
     const std::string to = c.req.get_param_value("email");
-    auto email = c.env->LatestEmail(to, std::chrono::milliseconds(static_cast<int64_t>(wait * 1000)));
+    auto email =
+        c.env->LatestEmail(to, std::chrono::milliseconds(static_cast<int64_t>(wait * 1000)));
     if (!email)
-      return ReplyJson(c.res, 404, {{"message", to.empty() ? "No email has been sent yet."
-                                                           : "No email has been sent to '" + to + "' yet."},
-                                    {"code", "entity_not_found"}});
+      return ReplyJson(c.res, 404,
+                       {{"message", to.empty() ? "No email has been sent yet."
+                                               : "No email has been sent to '" + to + "' yet."},
+                        {"code", "entity_not_found"}});
     ReplyJson(c.res, 200, EmailJson(*email));
   });
 
@@ -164,8 +175,10 @@ void MockServer::AddControlRoutes() {
     if (!s) return ReplyNotFound(c.res);
     json visits = json::array();
     for (const auto& v : s->visits)
-      visits.push_back({{"at", FormatIso8601(v.at_ms)}, {"method", v.method},
-                        {"user_agent", v.user_agent}, {"outcome", v.outcome}});
+      visits.push_back({{"at", FormatIso8601(v.at_ms)},
+                        {"method", v.method},
+                        {"user_agent", v.user_agent},
+                        {"outcome", v.outcome}});
     ReplyJson(c.res, 200,
               {{"object", "passwordless_session_lifecycle"},
                {"id", s->id},
@@ -187,14 +200,21 @@ void MockServer::AddControlRoutes() {
     std::vector<RedirectUriEntry> uris;
     const json& list = body->value("redirect_uris", json());
     if (!list.is_array())
-      return ReplyError(c.res, ValidationError({{"redirect_uris", "redirect_uris must be an array of URIs or {\"uri\", \"default\"} objects"}}));
+      return ReplyError(
+          c.res,
+          ValidationError(
+              {{"redirect_uris",
+                "redirect_uris must be an array of URIs or {\"uri\", \"default\"} objects"}}));
     for (size_t i = 0; i < list.size(); ++i) {
       if (list[i].is_string()) {
         uris.push_back({list[i].get<std::string>(), false});
       } else if (list[i].is_object() && list[i].contains("uri") && list[i]["uri"].is_string()) {
         uris.push_back({list[i]["uri"].get<std::string>(), list[i].value("default", false)});
       } else {
-        return ReplyError(c.res, ValidationError({{"redirect_uris[" + std::to_string(i) + "]", "must be a URI string or {\"uri\": ..., \"default\": true|false}"}}));
+        return ReplyError(
+            c.res,
+            ValidationError({{"redirect_uris[" + std::to_string(i) + "]",
+                              "must be a URI string or {\"uri\": ..., \"default\": true|false}"}}));
       }
     }
     auto set = c.env->SetRedirectUris(uris);

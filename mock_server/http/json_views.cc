@@ -20,9 +20,12 @@ json SessionJson(const PasswordlessSession& s, const std::string& link) {
 
 json ProfileJson(const Profile& p) {
   json name = nullptr;
-  if (p.first_name && p.last_name) name = *p.first_name + " " + *p.last_name;
-  else if (p.first_name) name = *p.first_name;
-  else if (p.last_name) name = *p.last_name;
+  if (p.first_name && p.last_name)
+    name = *p.first_name + " " + *p.last_name;
+  else if (p.first_name)
+    name = *p.first_name;
+  else if (p.last_name)
+    name = *p.last_name;
   json out = {{"object", "profile"},
               {"id", p.id},
               {"organization_id", OptString(p.organization_id)},
@@ -74,10 +77,17 @@ json OrganizationJson(const Organization& o) {
 }
 
 json EmailJson(const Email& e) {
-  return {{"object", "email"},   {"id", e.id},         {"to", e.to},
-          {"from", e.from},      {"subject", e.subject}, {"text", e.text},
-          {"html", e.html},      {"link", e.link},     {"session_id", e.session_id},
-          {"sent_at", FormatIso8601(e.sent_ms)}, {"scanner", nullptr}};
+  return {{"object", "email"},
+          {"id", e.id},
+          {"to", e.to},
+          {"from", e.from},
+          {"subject", e.subject},
+          {"text", e.text},
+          {"html", e.html},
+          {"link", e.link},
+          {"session_id", e.session_id},
+          {"sent_at", FormatIso8601(e.sent_ms)},
+          {"scanner", nullptr}};
 }
 
 json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {
@@ -87,12 +97,9 @@ json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {
 }
 
 json EnvironmentJson(const Environment& env) {
-  return {{"object", "environment"},
-          {"name", env.name()},
-          {"kind", KindName(env.kind())},
-          {"api_key", env.api_keys().front()},
-          {"client_id", env.client_id()},
-          {"redirect_uris", RedirectUrisJson(env.redirect_uris())}};
+  return {{"object", "environment"},      {"name", env.name()},
+          {"kind", KindName(env.kind())}, {"api_key", env.api_keys().front()},
+          {"client_id", env.client_id()}, {"redirect_uris", RedirectUrisJson(env.redirect_uris())}};
 }
 
 }  // namespace workos_mock

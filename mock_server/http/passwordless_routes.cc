@@ -33,9 +33,11 @@ CreateSessionRequest DecodeCreateSession(const json& body) {
   r.connection = OptionalString(body, "connection", r.decode_errors);
   if (body.contains("expires_in") && !body["expires_in"].is_null()) {
     const json& v = body["expires_in"];
-    if (v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<double>(
-                                                                                 static_cast<int64_t>(v.get<double>())))) {
-      int64_t seconds = v.is_number_integer() ? v.get<int64_t>() : static_cast<int64_t>(v.get<double>());
+    if (v.is_number_integer() ||
+        (v.is_number_float() &&
+         v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())))) {
+      int64_t seconds =
+          v.is_number_integer() ? v.get<int64_t>() : static_cast<int64_t>(v.get<double>());
       if (seconds != 0) r.expires_in = seconds;  // 0 means "absent", as older SDKs send it
     } else {
       r.decode_errors.push_back({"expires_in", "expires_in must be a whole number of seconds"});
@@ -47,7 +49,9 @@ CreateSessionRequest DecodeCreateSession(const json& body) {
 }  // namespace
 
 void MockServer::AddPasswordlessRoutes() {
-  auto by_key = [this](const httplib::Request& req) { return registry_->ByApiKey(BearerToken(req)); };
+  auto by_key = [this](const httplib::Request& req) {
+    return registry_->ByApiKey(BearerToken(req));
+  };
 
   Route("POST", "/passwordless/sessions", by_key, [this](Call& c) {
     if (!c.env) return ReplyUnauthorized(c.res);
@@ -76,8 +80,8 @@ void MockServer::AddPasswordlessRoutes() {
                        "This sign-in link is not valid. Check that you copied the whole link, or "
                        "request a new one.");
     }
-    auto outcome = c.env->VisitLink(c.req.matches[1], c.req.method,
-                                    c.req.get_header_value("User-Agent"));
+    auto outcome =
+        c.env->VisitLink(c.req.matches[1], c.req.method, c.req.get_header_value("User-Agent"));
     if (!outcome) {
       return ReplyHtml(c.res, 400, "This link is invalid", "This sign-in link is not valid.");
     }
@@ -87,7 +91,8 @@ void MockServer::AddPasswordlessRoutes() {
         c.res.set_header("Location", outcome->location);
         c.res.set_header("Cache-Control", "no-store");
         c.res.set_header("Referrer-Policy", "no-referrer");
-        c.res.set_content("Found. Redirecting to " + outcome->location, "text/plain; charset=utf-8");
+        c.res.set_content("Found. Redirecting to " + outcome->location,
+                          "text/plain; charset=utf-8");
         return;
       case LinkVisitOutcome::Kind::kValid:
         return ReplyHtml(c.res, 200, "Sign in", "This sign-in link is valid.");

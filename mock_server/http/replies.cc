@@ -50,7 +50,9 @@ void ReplyError(httplib::Response& res, const Error& e) {
   }
 }
 
-void ReplyUnauthorized(httplib::Response& res) { ReplyJson(res, 401, {{"message", "Unauthorized"}}); }
+void ReplyUnauthorized(httplib::Response& res) {
+  ReplyJson(res, 401, {{"message", "Unauthorized"}});
+}
 
 void ReplyNotFound(httplib::Response& res) { ReplyJson(res, 404, {{"message", "Not Found"}}); }
 
@@ -63,12 +65,23 @@ std::string HtmlEscape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -81,12 +94,13 @@ void ReplyHtml(httplib::Response& res, int status, const std::string& title,
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_header("Cache-Control", "no-store");
-  res.set_content("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + HtmlEscape(title) +
-                      "</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:4em "
-                      "auto\"><h1>" +
-                      HtmlEscape(title) + "</h1><p>" + HtmlEscape(text) +
-                      "</p><p><small>workos-mock</small></p></body></html>",
-                  "text/html; charset=utf-8");
+  res.set_content(
+      "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + HtmlEscape(title) +
+          "</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:4em "
+          "auto\"><h1>" +
+          HtmlEscape(title) + "</h1><p>" + HtmlEscape(text) +
+          "</p><p><small>workos-mock</small></p></body></html>",
+      "text/html; charset=utf-8");
 }
 
 std::string BearerToken(const httplib::Request& req) {
@@ -124,8 +138,10 @@ std::optional<json> ReadFormOrJson(const httplib::Request& req, httplib::Respons
     auto body = ReadJsonObject(req, res);
     if (!body) return std::nullopt;
     for (auto it = body->begin(); it != body->end(); ++it) {
-      if (it->is_string()) out[it.key()] = *it;
-      else if (!it->is_null()) out[it.key()] = Dump(*it);
+      if (it->is_string())
+        out[it.key()] = *it;
+      else if (!it->is_null())
+        out[it.key()] = Dump(*it);
     }
   } else if (!req.body.empty()) {
     httplib::Params params;

@@ -90,7 +90,8 @@ int MockServer::Bind() {
   registry_ = std::make_unique<Registry>(clock_, link_base);
   for (const auto& seed : config_.environments) {
     auto added = registry_->Add(seed);
-    if (!added.ok()) throw std::runtime_error("environment '" + seed.name + "': " + added.error().message);
+    if (!added.ok())
+      throw std::runtime_error("environment '" + seed.name + "': " + added.error().message);
   }
 
   http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -105,10 +106,11 @@ int MockServer::Bind() {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  http_->set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
+  http_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&,
+                                                                   httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 404) ReplyNotFound(res);
+    if (res.status == 404)
+      ReplyNotFound(res);
     else if (res.status == 413)
       ReplyJson(res, 413, {{"message", "Payload Too Large: request bodies are limited to 1 MiB."}});
     else
@@ -127,7 +129,8 @@ int MockServer::Bind() {
         ReplyJson(res, 500, {{"message", "workos-mock internal error: " + what}});
       });
   if (options_.log != "off")
-    http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
+    http_->set_logger(
+        [this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
 
   http_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
     ReplyJson(res, 200, {{"status", "ok"}});
@@ -176,7 +179,9 @@ void MockServer::Log(const httplib::Request& req, const httplib::Response& res) 
       path.compare(path.size() - 8, 8, "/confirm") == 0)
     path = "/passwordless/[token]/confirm";
   if (options_.log == "json") {
-    std::cerr << Dump({{"method", req.method}, {"path", path}, {"status", res.status},
+    std::cerr << Dump({{"method", req.method},
+                       {"path", path},
+                       {"status", res.status},
                        {"request_id", rid}})
               << "\n";
   } else {
@@ -193,16 +198,19 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
       if (!control) return;
       json headers = json::object();
       for (const auto& [k, v] : req.headers) {
-        if (k == "Authorization") headers[k] = "Bearer " + RedactSecret(BearerToken(req));
-        else if (k == "Cookie" || k == "X-Mock-Admin-Token") headers[k] = "[redacted]";
+        if (k == "Authorization")
+          headers[k] = "Bearer " + RedactSecret(BearerToken(req));
+        else if (k == "Cookie" || k == "X-Mock-Admin-Token")
+          headers[k] = "[redacted]";
         else if (k != "REMOTE_ADDR" && k != "REMOTE_PORT" && k != "LOCAL_ADDR" && k != "LOCAL_PORT")
           headers[k] = v;
       }
       json query = json::object();
-      for (const auto& [k, v] : req.params) query[k] = (k == "code" || k == "code_verifier") ? "[redacted]" : v;
+      for (const auto& [k, v] : req.params)
+        query[k] = (k == "code" || k == "code_verifier") ? "[redacted]" : v;
       const std::string bearer = BearerToken(req);
-      const bool carries_key = bearer.rfind("sk_", 0) == 0 ||
-                               req.body.find("client_secret") != std::string::npos;
+      const bool carries_key =
+          bearer.rfind("sk_", 0) == 0 || req.body.find("client_secret") != std::string::npos;
       std::string path = req.path;
       if (path.rfind("/passwordless/", 0) == 0 && path.find("/confirm") != std::string::npos &&
           path.rfind("/passwordless/sessions", 0) != 0)
@@ -221,22 +229,23 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
     };
     if (control) {
       if (auto fault = control->TakeFault(req.method, req.path)) {
-        if (fault->delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
+        if (fault->delay_ms > 0)
+          std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
         if (fault->action == "close") {
           res.status = fault->status ? fault->status : 200;
           // Promise a body, then fail to produce it: the client sees the connection drop.
-          res.set_content_provider(
-              64, "application/json",
-              [](size_t, size_t, httplib::DataSink&) { return false; });
+          res.set_content_provider(64, "application/json",
+                                   [](size_t, size_t, httplib::DataSink&) { return false; });
           record();
           return;
         }
         if (fault->status) {
           res.status = fault->status;
           for (const auto& [k, v] : fault->headers) res.set_header(k, v);
-          std::string body = fault->body.empty()
-                                 ? Dump({{"message", "Injected fault (workos-mock " + fault->id + ")"}})
-                                 : fault->body;
+          std::string body =
+              fault->body.empty()
+                  ? Dump({{"message", "Injected fault (workos-mock " + fault->id + ")"}})
+                  : fault->body;
           res.set_content(body, "application/json; charset=utf-8");
           record();
           return;
@@ -257,19 +266,24 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
     }
     handler(call);
     if (!idem_key.empty() && res.status < 500)
-      call.env->StoreIdempotentReply(
-          idem_key, {res.status, res.body, res.get_header_value("Content-Type")});
+      call.env->StoreIdempotentReply(idem_key,
+                                     {res.status, res.body, res.get_header_value("Content-Type")});
     record();
   };
-  if (method == "GET") http_->Get(pattern, wrapped);
-  else if (method == "POST") http_->Post(pattern, wrapped);
-  else if (method == "PUT") http_->Put(pattern, wrapped);
-  else if (method == "DELETE") http_->Delete(pattern, wrapped);
-  else throw std::logic_error("unsupported method " + method);
+  if (method == "GET")
+    http_->Get(pattern, wrapped);
+  else if (method == "POST")
+    http_->Post(pattern, wrapped);
+  else if (method == "PUT")
+    http_->Put(pattern, wrapped);
+  else if (method == "DELETE")
+    http_->Delete(pattern, wrapped);
+  else
+    throw std::logic_error("unsupported method " + method);
 }
 
-void MockServer::ControlRoute(const std::string& method, const std::string& pattern,
-                              bool needs_env, Handler handler) {
+void MockServer::ControlRoute(const std::string& method, const std::string& pattern, bool needs_env,
+                              Handler handler) {
   auto wrapped = [this, needs_env, handler](const httplib::Request& req, httplib::Response& res) {
     Call call{req, res, nullptr};
     if (needs_env) {
@@ -284,11 +298,16 @@ void MockServer::ControlRoute(const std::string& method, const std::string& patt
     }
     handler(call);
   };
-  if (method == "GET") http_->Get(pattern, wrapped);
-  else if (method == "POST") http_->Post(pattern, wrapped);
-  else if (method == "PUT") http_->Put(pattern, wrapped);
-  else if (method == "DELETE") http_->Delete(pattern, wrapped);
-  else throw std::logic_error("unsupported method " + method);
+  if (method == "GET")
+    http_->Get(pattern, wrapped);
+  else if (method == "POST")
+    http_->Post(pattern, wrapped);
+  else if (method == "PUT")
+    http_->Put(pattern, wrapped);
+  else if (method == "DELETE")
+    http_->Delete(pattern, wrapped);
+  else
+    throw std::logic_error("unsupported method " + method);
 }
 
 }  // namespace workos_mock

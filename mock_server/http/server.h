@@ -21,11 +21,11 @@ namespace workos_mock {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 4400;            // 0: an ephemeral port
-  std::string public_url;     // origin links point at; default http://<host>:<port>
-  std::string log = "text";   // text | json | off (one line per request, on stderr)
-  std::string admin_token;    // when set, non-loopback clients may use /_mock with it
-  int threads = 32;           // long-polls hold a worker; keep this well above CPU count
+  int port = 4400;           // 0: an ephemeral port
+  std::string public_url;    // origin links point at; default http://<host>:<port>
+  std::string log = "text";  // text | json | off (one line per request, on stderr)
+  std::string admin_token;   // when set, non-loopback clients may use /_mock with it
+  int threads = 32;          // long-polls hold a worker; keep this well above CPU count
 };
 
 class MockServer {

@@ -34,7 +34,8 @@ void MockServer::AddSsoRoutes() {
                    Field(*body, "grant_type"), Field(*body, "code"), Field(*body, "code_verifier")};
     if (!c.env) {
       if (r.grant_type != "authorization_code")
-        return ReplyError(c.res, {ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}});
+        return ReplyError(c.res,
+                          {ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}});
       return ReplyError(c.res, {ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}});
     }
     auto grant = c.env->ExchangeCode(r);
@@ -53,7 +54,8 @@ void MockServer::AddSsoRoutes() {
     std::optional<Profile> profile;
     if (c.env) profile = c.env->ProfileForAccessToken(BearerToken(c.req));
     // The spec documents {"error": "Unauthorized"} here; other endpoints say {"message": ...}.
-    if (!profile) return ReplyJson(c.res, 401, {{"error", "Unauthorized"}, {"message", "Unauthorized"}});
+    if (!profile)
+      return ReplyJson(c.res, 401, {{"error", "Unauthorized"}, {"message", "Unauthorized"}});
     ReplyJson(c.res, 200, ProfileJson(*profile));
   });
 }
