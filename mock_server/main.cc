@@ -26,6 +26,8 @@ constexpr const char* kUsage = R"(usage: workos-mock [options]
   --log text|json|off  one line per request on stderr (default text)
   --admin-token TOKEN  allow non-loopback clients on /_mock/* with X-Mock-Admin-Token
   --threads N          worker threads (default 32)
+  --interactive        the mock IdP of /sso/authorize shows a page to pick or type the
+                       user (default: it signs in the connection's first user at once)
   --print-default-config  print the embedded default config and exit
   --help               this text
 
@@ -89,6 +91,8 @@ int main(int argc, char** argv) {
         UsageError("--log must be text, json or off");
     } else if (arg == "--admin-token") {
       options.admin_token = value();
+    } else if (arg == "--interactive") {
+      options.interactive = true;
     } else if (arg == "--threads") {
       options.threads = std::atoi(value().c_str());
       if (options.threads < 2 || options.threads > 1024) UsageError("--threads must be 2..1024");

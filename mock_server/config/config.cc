@@ -115,7 +115,7 @@ class Parser {
     Keys(e, path,
          {"name", "kind", "api_keys", "client_id", "redirect_uris", "allow_wildcard_redirect_uris",
           "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "app_name",
-          "email_from", "organizations", "connections"});
+          "email_from", "interactive_idp", "organizations", "connections"});
     EnvironmentConfig c;
     c.name = String(e, path, "name", "", true);
     std::string kind = String(e, path, "kind", "staging");
@@ -136,6 +136,11 @@ class Parser {
         Seconds(e, path, "access_token_ttl_seconds", c.access_token_ttl_seconds);
     c.app_name = String(e, path, "app_name", c.app_name);
     c.email_from = String(e, path, "email_from", c.email_from);
+    if (e.contains("interactive_idp")) {
+      if (!e["interactive_idp"].is_boolean())
+        Fail(path + ".interactive_idp", "must be true or false");
+      c.interactive_idp = e["interactive_idp"].get<bool>();
+    }
 
     std::set<std::string> org_ids;
     if (e.contains("organizations")) {

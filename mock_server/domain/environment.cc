@@ -105,8 +105,12 @@ const char* KindName(EnvironmentKind kind) {
   return kind == EnvironmentKind::kProduction ? "production" : "staging";
 }
 
-Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string link_base)
-    : seed_(std::move(seed)), clock_(clock), link_base_(std::move(link_base)) {
+Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string link_base,
+                         TokenSigner* signer)
+    : seed_(std::move(seed)),
+      clock_(clock),
+      link_base_(std::move(link_base)),
+      signer_(signer ? signer : &ProcessTokenSigner()) {
   std::lock_guard<std::mutex> lock(mu_);
   LoadSeedLocked();
 }
@@ -126,6 +130,7 @@ void Environment::LoadSeedLocked() {
   access_tokens_.clear();
   outbox_.clear();
   idempotent_replies_.clear();
+  pending_logins_.clear();
 }
 
 bool Environment::HasApiKey(const std::string& key) const {
@@ -493,9 +498,20 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
 
   code.used = true;
   AccessToken token;
-  token.token = RandomBase64Url(32);
   token.profile_id = code.profile_id;
   token.expires_ms = now + 1000 * seed_.access_token_ttl_seconds;
+  // An RS256 JWT, verifiable with GET /sso/jwks/{client_id}; it is also the key of the opaque
+  // token -> profile map that GET /sso/profile reads.
+  token.token = signer_->Sign(
+      {{"iss", link_base_},
+       {"sub", code.profile_id},
+       {"aud", seed_.client_id},
+       {"iat", now / 1000},
+       {"exp", token.expires_ms / 1000},
+       {"jti", Ulid(now)},
+       {"org_id", profile->second.organization_id ? nlohmann::json(*profile->second.organization_id)
+                                                  : nlohmann::json(nullptr)}},
+      now);
   access_tokens_[token.token] = token;
   return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile->second};
 }
@@ -508,6 +524,8 @@ std::optional<Profile> Environment::ProfileForAccessToken(const std::string& acc
   if (p == profiles_.end()) return std::nullopt;
   return p->second;
 }
+
+std::vector<JsonWebKey> Environment::Jwks() const { return signer_->Keys(NowMs()); }
 
 // --- Outbox --------------------------------------------------------------------------------
 
@@ -561,6 +579,44 @@ bool Environment::DeleteConnection(const std::string& id) {
   for (auto& [code, c] : codes_)
     if (c.connection_id == id) c.used = true;
   return true;
+}
+
+Result<Page<Connection>> Environment::ListConnections(const ConnectionFilter& f,
+                                                      const PageRequest& page) const {
+  std::vector<Connection> matching;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::string domain = Lower(f.domain), search = Lower(f.search);
+    // The spec's list filter spells it GithubOAuth; objects say GitHubOAuth. Accept both.
+    const std::string type = Lower(f.connection_type);
+    for (const auto& [id, c] : connections_) {
+      if (!type.empty() && Lower(c.type) != type) continue;
+      if (!f.organization_id.empty() && c.organization_id.value_or("") != f.organization_id)
+        continue;
+      if (!domain.empty() && std::none_of(c.domains.begin(), c.domains.end(), [&](const Domain& d) {
+            return Lower(d.domain) == domain;
+          }))
+        continue;
+      if (!search.empty() && Lower(c.name).find(search) == std::string::npos) continue;
+      matching.push_back(c);
+    }
+  }
+  return Paginate(std::move(matching), page);
+}
+
+Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std::string>& domains,
+                                                          const PageRequest& page) const {
+  std::vector<Organization> matching;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, o] : organizations_) {
+      bool keep = domains.empty();
+      for (const auto& want : domains)
+        for (const auto& d : o.domains) keep |= Lower(d.domain) == Lower(want);
+      if (keep) matching.push_back(o);
+    }
+  }
+  return Paginate(std::move(matching), page);
 }
 
 std::vector<Organization> Environment::Organizations() const {

@@ -22,6 +22,9 @@
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/model.h"
+#include "domain/pagination.h"
+#include "domain/sso.h"
+#include "domain/token_signer.h"
 
 namespace workos_mock {
 
@@ -50,7 +53,9 @@ struct TokenGrant {
   Profile profile;
 };
 
-struct AuthorizeRequest;  // SSO (sso.h)
+struct ConnectionFilter {
+  std::string connection_type, domain, organization_id, search;  // "" = no filter
+};
 
 // An idempotent POST's first answer, replayed for a retry carrying the same Idempotency-Key.
 struct StoredReply {
@@ -61,8 +66,10 @@ struct StoredReply {
 
 class Environment {
  public:
-  // `link_base` is the public origin links point at, e.g. "http://127.0.0.1:4400".
-  Environment(EnvironmentConfig seed, const Clock& clock, std::string link_base);
+  // `link_base` is the public origin links point at, e.g. "http://127.0.0.1:4400". `signer`
+  // signs access tokens (default: the process-wide RSA key).
+  Environment(EnvironmentConfig seed, const Clock& clock, std::string link_base,
+              TokenSigner* signer = nullptr);
 
   Environment(const Environment&) = delete;
   Environment& operator=(const Environment&) = delete;
@@ -101,6 +108,17 @@ class Environment {
   // Exchanges an authorization code. A failed attempt never burns the code.
   Result<TokenGrant> ExchangeCode(const TokenRequest& request);
   std::optional<Profile> ProfileForAccessToken(const std::string& access_token) const;
+  // The key set that verifies this environment's access tokens.
+  std::vector<JsonWebKey> Jwks() const;
+
+  // --- SSO (domain/sso.cc) ---------------------------------------------------------------
+  // GET /sso/authorize after the client id was found to be this environment's.
+  AuthorizeOutcome Authorize(const AuthorizeRequest& request);
+  bool HasPendingLogin(const std::string& login_id) const;
+  // Finishes a sign-in waiting at the interactive IdP page as `email` (or refuses it when
+  // `deny`); kNotFound when the login is unknown, used or expired.
+  Result<AuthorizeOutcome> CompleteLogin(const std::string& login_id, const std::string& email,
+                                         bool deny);
 
   // --- Outbox ----------------------------------------------------------------------------
   // Newest first; `to` empty means every recipient. Comparison is case-insensitive.
@@ -118,7 +136,12 @@ class Environment {
   std::vector<Connection> Connections() const;
   std::optional<Connection> FindConnection(const std::string& id) const;
   bool DeleteConnection(const std::string& id);
+  Result<Page<Connection>> ListConnections(const ConnectionFilter& filter,
+                                           const PageRequest& page) const;
   std::vector<Organization> Organizations() const;
+  // `domains`: organizations having any of these domains (case-insensitive); empty = all.
+  Result<Page<Organization>> ListOrganizations(const std::vector<std::string>& domains,
+                                               const PageRequest& page) const;
   std::optional<Organization> FindOrganization(const std::string& id) const;
 
   // --- Idempotency -----------------------------------------------------------------------
@@ -139,10 +162,17 @@ class Environment {
                               const std::string& session_id,
                               std::optional<std::string> code_challenge);
   Email ComposeEmailLocked(const PasswordlessSession& session) const;
+  // SSO helpers (domain/sso.cc)
+  std::string AppRedirectLocked(const std::string& redirect_uri, const std::string& state,
+                                const std::string& error, const std::string& description) const;
+  AuthorizeOutcome SignInLocked(const Connection& connection, const IdpUser& user,
+                                const std::string& redirect_uri, const std::string& state,
+                                std::optional<std::string> code_challenge);
 
   const EnvironmentConfig seed_;
   const Clock& clock_;
   const std::string link_base_;
+  TokenSigner* const signer_;
 
   mutable std::mutex mu_;
   std::condition_variable outbox_cv_;
@@ -158,6 +188,7 @@ class Environment {
   std::unordered_map<std::string, AccessToken> access_tokens_;
   std::deque<Email> outbox_;  // newest first
   std::unordered_map<std::string, StoredReply> idempotent_replies_;
+  std::unordered_map<std::string, PendingLogin> pending_logins_;
 };
 
 }  // namespace workos_mock

@@ -127,6 +127,8 @@ struct EnvironmentConfig {
   int64_t expires_in_max = 86400;
   std::string app_name = "workos-mock";
   std::string email_from = "WorkOS <no-reply@workos-mock.dev>";
+  // The mock IdP shows a page to pick or type the user instead of signing in straight away.
+  bool interactive_idp = false;
   std::vector<Organization> organizations;
   std::vector<Connection> connections;
 };

@@ -110,6 +110,12 @@ std::shared_ptr<Environment> Registry::ByAccessToken(const std::string& token) c
   return nullptr;
 }
 
+std::shared_ptr<Environment> Registry::ByPendingLogin(const std::string& login_id) const {
+  for (auto& env : All())
+    if (env->HasPendingLogin(login_id)) return env;
+  return nullptr;
+}
+
 EnvironmentConfig Registry::Generate(EnvironmentKind kind) const {
   EnvironmentConfig seed;
   const int64_t now = clock_.NowMs();

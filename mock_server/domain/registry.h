@@ -28,6 +28,8 @@ class Registry {
   // The environment whose session owns this link token / access token, if any.
   std::shared_ptr<Environment> ByLinkToken(const std::string& token) const;
   std::shared_ptr<Environment> ByAccessToken(const std::string& token) const;
+  // The environment with this sign-in waiting at its interactive IdP page.
+  std::shared_ptr<Environment> ByPendingLogin(const std::string& login_id) const;
   std::vector<std::shared_ptr<Environment>> All() const;
 
   // A fresh seed with generated name, key (sk_test_/sk_live_ by kind) and client id.

@@ -96,6 +96,20 @@ json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {
   return out;
 }
 
+json JwksJson(const std::vector<JsonWebKey>& keys) {
+  json out = json::array();
+  for (const auto& k : keys)
+    out.push_back({{"alg", k.alg},
+                   {"kty", k.kty},
+                   {"use", k.use},
+                   {"x5c", k.x5c},
+                   {"n", k.n},
+                   {"e", k.e},
+                   {"kid", k.kid},
+                   {"x5t#S256", k.x5t_s256}});
+  return {{"keys", out}};
+}
+
 json EnvironmentJson(const Environment& env) {
   return {{"object", "environment"},      {"name", env.name()},
           {"kind", KindName(env.kind())}, {"api_key", env.api_keys().front()},

@@ -14,5 +14,18 @@ nlohmann::json OrganizationJson(const Organization& o);
 nlohmann::json EmailJson(const Email& e);
 nlohmann::json EnvironmentJson(const Environment& env);
 nlohmann::json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris);
+nlohmann::json JwksJson(const std::vector<JsonWebKey>& keys);
+// {"object":"list","data":[...],"list_metadata":{"before":...,"after":...}}
+template <typename T, typename F>
+nlohmann::json ListJson(const Page<T>& page, F to_json) {
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& item : page.data) data.push_back(to_json(item));
+  auto cursor = [](const std::optional<std::string>& c) {
+    return c ? nlohmann::json(*c) : nlohmann::json(nullptr);
+  };
+  return {{"object", "list"},
+          {"data", data},
+          {"list_metadata", {{"before", cursor(page.before)}, {"after", cursor(page.after)}}}};
+}
 
 }  // namespace workos_mock

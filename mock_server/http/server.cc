@@ -137,6 +137,7 @@ int MockServer::Bind() {
   });
   AddPasswordlessRoutes();
   AddSsoRoutes();
+  AddDirectoryRoutes();
   AddControlRoutes();
   return port;
 }
@@ -178,6 +179,7 @@ void MockServer::Log(const httplib::Request& req, const httplib::Response& res) 
   if (path.rfind("/passwordless/", 0) == 0 && path.size() > 22 &&
       path.compare(path.size() - 8, 8, "/confirm") == 0)
     path = "/passwordless/[token]/confirm";
+  if (path.rfind("/sso/idp/", 0) == 0) path = "/sso/idp/[login]";  // the id finishes a login
   if (options_.log == "json") {
     std::cerr << Dump({{"method", req.method},
                        {"path", path},
@@ -215,6 +217,7 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
       if (path.rfind("/passwordless/", 0) == 0 && path.find("/confirm") != std::string::npos &&
           path.rfind("/passwordless/sessions", 0) != 0)
         path = "/passwordless/[token]/confirm";
+      if (path.rfind("/sso/idp/", 0) == 0) path = "/sso/idp/[login]";
       control->Record({{"id", NewId("req", call.env->NowMs())},
                        {"at", FormatIso8601(call.env->NowMs())},
                        {"method", req.method},

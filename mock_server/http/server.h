@@ -26,6 +26,7 @@ struct ServerOptions {
   std::string log = "text";  // text | json | off (one line per request, on stderr)
   std::string admin_token;   // when set, non-loopback clients may use /_mock with it
   int threads = 32;          // long-polls hold a worker; keep this well above CPU count
+  bool interactive = false;  // --interactive: the mock IdP always shows its sign-in page
 };
 
 class MockServer {
@@ -62,6 +63,7 @@ class MockServer {
 
   void AddPasswordlessRoutes();
   void AddSsoRoutes();
+  void AddDirectoryRoutes();
   void AddControlRoutes();
 
   std::shared_ptr<ControlState> Control(const Environment& env);

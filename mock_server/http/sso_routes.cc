@@ -1,4 +1,5 @@
-// POST /sso/token and GET /sso/profile: the code exchange shared by Magic Link and SSO.
+// SSO: GET /sso/authorize (+ the mock IdP page and the mock's own error pages), POST /sso/token
+// and GET /sso/profile (the code exchange shared by Magic Link and SSO), GET /sso/jwks/{client}.
 #include "http/json_views.h"
 #include "http/replies.h"
 #include "http/server.h"
@@ -13,9 +14,164 @@ std::string Field(const json& body, const char* key) {
   return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : "";
 }
 
+void Redirect(httplib::Response& res, const std::string& location) {
+  res.status = 302;
+  res.set_header("Location", location);
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_content("Found. Redirecting to " + location, "text/plain; charset=utf-8");
+}
+
+std::vector<std::string> ListParam(const httplib::Request& req, const std::string& name) {
+  std::vector<std::string> out;
+  for (const std::string& key : {name, name + "[]"}) {
+    auto range = req.params.equal_range(key);
+    for (auto it = range.first; it != range.second; ++it) {
+      size_t start = 0;
+      const std::string& v = it->second;
+      while (start <= v.size()) {
+        size_t end = v.find(',', start);
+        if (end == std::string::npos) end = v.size();
+        if (end > start) out.push_back(v.substr(start, end - start));
+        start = end + 1;
+      }
+    }
+  }
+  return out;
+}
+
+AuthorizeRequest DecodeAuthorize(const httplib::Request& req, bool interactive) {
+  AuthorizeRequest r;
+  auto p = [&](const char* name) { return req.get_param_value(name); };
+  r.client_id = p("client_id");
+  r.redirect_uri = p("redirect_uri");
+  r.response_type = p("response_type");
+  r.state = p("state");
+  r.connection = p("connection");
+  r.organization = p("organization");
+  r.provider = p("provider");
+  r.domain = p("domain");
+  r.login_hint = p("login_hint");
+  r.domain_hint = p("domain_hint");
+  r.nonce = p("nonce");
+  r.code_challenge = p("code_challenge");
+  r.code_challenge_method = p("code_challenge_method");
+  r.provider_scopes = ListParam(req, "provider_scopes");
+  const std::string prefix = "provider_query_params[";
+  for (const auto& [k, v] : req.params)
+    if (k.rfind(prefix, 0) == 0 && k.back() == ']')
+      r.provider_query_params[k.substr(prefix.size(), k.size() - prefix.size() - 1)] = v;
+  r.interactive = interactive;
+  return r;
+}
+
+// The interactive mock IdP: the connection's users as buttons, and a field to type any email.
+// Everything echoed is escaped; no script; CSP forbids everything but inline style.
+void ReplyIdpPage(httplib::Response& res, const AuthorizeOutcome& o) {
+  const Connection& conn = o.connection;
+  std::string users;
+  for (const auto& u : conn.users) {
+    std::string label = u.email;
+    if (u.first_name || u.last_name)
+      label = u.first_name.value_or("") + (u.first_name && u.last_name ? " " : "") +
+              u.last_name.value_or("") + " <" + u.email + ">";
+    users += "<li><button type=\"submit\" name=\"email\" value=\"" + HtmlEscape(u.email) + "\">" +
+             HtmlEscape(label) + "</button></li>";
+  }
+  const std::string action = "/sso/idp/" + HtmlEscape(o.login_id);
+  std::string html =
+      "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in with " +
+      HtmlEscape(conn.name) +
+      "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:4em auto\">"
+      "<h1>Sign in with " +
+      HtmlEscape(conn.name) + "</h1><p>workos-mock identity provider for connection <code>" +
+      HtmlEscape(conn.id) + "</code> (" + HtmlEscape(conn.type) + ").</p>";
+  if (!users.empty())
+    html += "<form method=\"post\" action=\"" + action +
+            "\"><p>Continue as:</p><ul style=\"list-style:none;padding:0\">" + users +
+            "</ul></form>";
+  html += "<form method=\"post\" action=\"" + action +
+          "\"><p><label>Email <input type=\"email\" name=\"email\" required value=\"" +
+          HtmlEscape(o.login_hint) +
+          "\"></label> <button type=\"submit\">Sign in</button></p>"
+          "</form><form method=\"post\" action=\"" +
+          action +
+          "\"><button type=\"submit\" name=\"action\" value=\"deny\">Deny access</button>"
+          "</form><p><small>workos-mock</small></p></body></html>";
+  res.status = 200;
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
 }  // namespace
 
 void MockServer::AddSsoRoutes() {
+  // The mock's own stand-ins for error.workos.com's pages: the browser lands here instead of the
+  // app when the client id or the redirect URI cannot be trusted.
+  Route("GET", "/sso/client-id-invalid", nullptr, [](Call& c) {
+    std::string given = c.req.get_param_value("client_id");
+    ReplyHtml(c.res, 400, "Invalid client ID",
+              "The client ID " + (given.empty() ? std::string("(none)") : "'" + given + "'") +
+                  " is not valid. Make sure that the app uses the client ID of the right "
+                  "environment (staging and production client IDs differ).");
+  });
+  Route("GET", "/sso/redirect-uri-invalid", nullptr, [](Call& c) {
+    std::string given = c.req.get_param_value("redirect_uri");
+    ReplyHtml(c.res, 400, "Invalid Redirect URI",
+              "Make sure that the app uses the correct redirect URI. If you are not sure what "
+              "this means, please contact your organization admin. (Redirect URI given: " +
+                  (given.empty() ? std::string("none") : "'" + given + "'") +
+                  "; it must exactly match one registered for the environment.)");
+  });
+
+  auto by_client_param = [this](const httplib::Request& req) {
+    return registry_->ByClientId(req.get_param_value("client_id"));
+  };
+  Route("GET", "/sso/authorize", by_client_param, [this](Call& c) {
+    if (!c.env)
+      return Redirect(c.res,
+                      registry_->link_base() + "/sso/client-id-invalid?client_id=" +
+                          httplib::detail::encode_query_param(c.req.get_param_value("client_id")));
+    AuthorizeOutcome o = c.env->Authorize(DecodeAuthorize(c.req, options_.interactive));
+    if (o.kind == AuthorizeOutcome::Kind::kIdpPage) return ReplyIdpPage(c.res, o);
+    Redirect(c.res, o.location);
+  });
+
+  auto by_login = [this](const httplib::Request& req) {
+    return registry_->ByPendingLogin(req.matches[1]);
+  };
+  Route("POST", R"(/sso/idp/([^/]+))", by_login, [](Call& c) {
+    auto expired = [&] {
+      ReplyHtml(c.res, 400, "This sign-in has expired",
+                "This sign-in has expired or was already completed. Start again from the app.");
+    };
+    if (!c.env) return expired();
+    auto body = ReadFormOrJson(c.req, c.res);
+    if (!body) return;
+    auto done = c.env->CompleteLogin(c.req.matches[1], Field(*body, "email"),
+                                     Field(*body, "action") == "deny");
+    if (!done.ok()) {
+      if (done.error().kind == ErrorKind::kNotFound) return expired();
+      return ReplyHtml(c.res, 400, "Enter an email address",
+                       "Go back and enter the email address of the user to sign in as.");
+    }
+    Redirect(c.res, done.value().location);
+  });
+
+  auto by_client_path = [this](const httplib::Request& req) {
+    return registry_->ByClientId(req.matches[1]);
+  };
+  // Public, like production (jose's remote JWKS loader sends no key).
+  Route("GET", R"(/sso/jwks/([^/]+))", by_client_path, [](Call& c) {
+    if (!c.env) return ReplyNotFound(c.res);
+    ReplyJson(c.res, 200, JwksJson(c.env->Jwks()));
+  });
+
   // The environment is the one whose key is the client_secret (form or JSON body), else the
   // one owning client_id (PKCE public clients send no secret).
   auto by_client = [this](const httplib::Request& req) -> std::shared_ptr<Environment> {

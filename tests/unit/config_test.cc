@@ -20,7 +20,7 @@ TEST_CASE("the embedded default is one staging environment usable with zero set-
 }
 
 TEST_CASE("every shipped fixture parses", "[config]") {
-  for (const char* name : {"default.json"}) {
+  for (const char* name : {"default.json", "production.json", "sso-multi-org.json"}) {
     INFO(name);
     CHECK_NOTHROW(LoadConfigFile(std::string(WORKOS_MOCK_SOURCE_DIR) + "/fixtures/" + name));
   }

@@ -1,0 +1,57 @@
+// Signing of SSO access tokens (RS256 JWTs) and the key set that verifies them
+// (GET /sso/jwks/{client_id}). One RSA-2048 key per server process, made on first use.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace workos_mock {
+
+// One member of a JSON Web Key Set, as the spec's JwksResponse lists it (all eight required).
+struct JsonWebKey {
+  std::string alg = "RS256";
+  std::string kty = "RSA";
+  std::string use = "sig";
+  std::vector<std::string> x5c;  // standard base64 of the self-signed certificate's DER
+  std::string n, e;              // base64url, unpadded, big-endian
+  std::string kid;               // key_<ULID>
+  std::string x5t_s256;          // base64url SHA-256 of the certificate's DER
+};
+
+class TokenSigner {
+ public:
+  virtual ~TokenSigner() = default;
+  // A compact JWS of `claims`. `now_ms` (from the caller's Clock) dates the key if this call
+  // creates it.
+  virtual std::string Sign(const nlohmann::json& claims, int64_t now_ms) = 0;
+  virtual std::vector<JsonWebKey> Keys(int64_t now_ms) = 0;
+};
+
+// RS256 with an RSA-2048 key generated lazily (thread-safe) and a self-signed certificate for
+// x5c. Private key material never leaves this object.
+class RsaTokenSigner final : public TokenSigner {
+ public:
+  RsaTokenSigner();
+  ~RsaTokenSigner() override;
+  std::string Sign(const nlohmann::json& claims, int64_t now_ms) override;
+  std::vector<JsonWebKey> Keys(int64_t now_ms) override;
+
+ private:
+  struct Key;
+  const Key& KeyFor(int64_t now_ms);
+  std::once_flag once_;
+  std::unique_ptr<Key> key_;
+};
+
+// The process-wide signer every environment uses unless given another.
+TokenSigner& ProcessTokenSigner();
+
+// Standard (not url-safe) base64 with padding.
+std::string Base64Encode(const std::string& bytes);
+
+}  // namespace workos_mock
