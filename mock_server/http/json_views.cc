@@ -47,16 +47,18 @@ json ConnectionJson(const Connection& c) {
   json domains = json::array();
   for (const auto& d : c.domains)
     domains.push_back({{"object", "connection_domain"}, {"id", d.id}, {"domain", d.domain}});
-  return {{"object", "connection"},
-          {"id", c.id},
-          {"organization_id", OptString(c.organization_id)},
-          {"connection_type", c.type},
-          {"name", c.name},
-          {"state", c.state},
-          {"status", c.state == "active" ? "linked" : "unlinked"},
-          {"domains", domains},
-          {"created_at", FormatIso8601(c.created_ms)},
-          {"updated_at", FormatIso8601(c.updated_ms)}};
+  json out = {{"object", "connection"},
+              {"id", c.id},
+              {"connection_type", c.type},
+              {"name", c.name},
+              {"state", c.state},
+              {"status", c.state == "active" ? "linked" : "unlinked"},
+              {"domains", domains},
+              {"created_at", FormatIso8601(c.created_ms)},
+              {"updated_at", FormatIso8601(c.updated_ms)}};
+  // The spec makes organization_id optional but never null: leave it out when there is none.
+  if (c.organization_id) out["organization_id"] = *c.organization_id;
+  return out;
 }
 
 json OrganizationJson(const Organization& o) {

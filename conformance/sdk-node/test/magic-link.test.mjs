@@ -153,9 +153,6 @@ test('raw: the same flow with plain fetch, bodies validated', T, async () => {
   assertSpecSchema('SsoTokenResponse', token);
   assert.equal(token.token_type, 'Bearer');
   assert.ok(Number.isInteger(token.expires_in) && token.expires_in > 0, 'expires_in is a positive integer');
-  assert.match(token.access_token, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'access_token is a JWT');
-  const header = JSON.parse(Buffer.from(token.access_token.split('.')[0], 'base64url').toString());
-  assert.equal(header.alg, 'RS256');
   const p = token.profile;
   assert.equal(p.object, 'profile');
   assert.equal(p.email, email);
@@ -184,6 +181,22 @@ test('raw: the same flow with plain fetch, bodies validated', T, async () => {
 
   const resend = await http(mock, `/passwordless/sessions/${session.id}/send`, { method: 'POST', headers: bearer(env.api_key), json: {} });
   assert.deepEqual(expectJSON(resend, 422, 'send of a used session'), { message: invalidSessionMessage(session.id) });
+});
+
+test('raw: the access_token is an RS256 JWT (CONTRACT.md, POST /sso/token)', T, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const session = await workos.passwordless.createSession({ type: 'MagicLink', email: uniqueEmail('jwt'), redirectURI: DEFAULT_REDIRECT });
+  const code = await clickForCode(session.link, DEFAULT_REDIRECT, undefined);
+  const tok = await http(mock, '/sso/token', {
+    method: 'POST',
+    form: { client_id: env.client_id, grant_type: 'authorization_code', code, client_secret: env.api_key },
+  });
+  const { access_token: jwt } = expectJSON(tok, 200, 'POST /sso/token');
+  assert.match(jwt, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, `access_token is a JWT (header.payload.signature), got ${JSON.stringify(jwt)}`);
+  const header = JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString());
+  assert.equal(header.alg, 'RS256');
+  assert.equal(typeof header.kid, 'string', 'the JWT header names its key (kid) for the JWKS');
 });
 
 test('raw: /sso/token takes a JSON body without a Bearer header (Python, old Ruby)', T, async () => {
