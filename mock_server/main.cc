@@ -25,6 +25,15 @@ constexpr const char* kUsage = R"(usage: workos-mock [options]
   --port-file FILE     write the bound port to FILE once listening
   --log text|json|off  one line per request on stderr (default text)
   --admin-token TOKEN  allow non-loopback clients on /_mock/* with X-Mock-Admin-Token
+  --tls                serve HTTPS (TLS 1.2+); without --tls-cert/--tls-key a
+                       self-signed certificate for localhost/127.0.0.1 is generated
+                       and its PEM path printed on stderr (trust it as a CA file)
+  --tls-cert PEM       certificate for --tls (with --tls-key)
+  --tls-key PEM        private key for --tls
+  --tls-cert-out FILE  where a generated certificate is written
+                       (default $TMPDIR/workos-mock-PID-cert.pem)
+  --smtp-url URL       also deliver sent emails over SMTP (smtp://host:port), e.g. to
+                       Mailpit; an environment's "smtp_url" config key overrides it
   --threads N          worker threads (default 32)
   --interactive        the mock IdP of /sso/authorize shows a page to pick or type the
                        user (default: it signs in the connection's first user at once)
@@ -91,6 +100,18 @@ int main(int argc, char** argv) {
         UsageError("--log must be text, json or off");
     } else if (arg == "--admin-token") {
       options.admin_token = value();
+    } else if (arg == "--tls") {
+      options.tls = true;
+    } else if (arg == "--tls-cert") {
+      options.tls_cert = value();
+    } else if (arg == "--tls-key") {
+      options.tls_key = value();
+    } else if (arg == "--tls-cert-out") {
+      options.tls_cert_out = value();
+    } else if (arg == "--smtp-url") {
+      options.smtp_url = value();
+      if (options.smtp_url.rfind("smtp://", 0) != 0 && options.smtp_url.rfind("smtps://", 0) != 0)
+        UsageError("--smtp-url must be smtp://host:port or smtps://host:port");
     } else if (arg == "--interactive") {
       options.interactive = true;
     } else if (arg == "--threads") {
@@ -99,6 +120,15 @@ int main(int argc, char** argv) {
     } else {
       UsageError("unknown option '" + arg + "'");
     }
+  }
+
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    UsageError("--tls-cert and --tls-key go together");
+  if (!options.tls_cert.empty()) options.tls = true;
+  if (options.tls && options.tls_cert.empty() && options.tls_cert_out.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    options.tls_cert_out = std::string(tmp && *tmp ? tmp : "/tmp") + "/workos-mock-" +
+                           std::to_string(getpid()) + "-cert.pem";
   }
 
   // Block the stop signals in every thread; one thread waits for them and stops the server.
@@ -118,6 +148,9 @@ int main(int argc, char** argv) {
     const int port = server.Bind();
     if (!port_file.empty()) WritePortFile(port_file, port);
     std::cout << "workos-mock listening on " << server.base_url() << std::endl;
+    if (!server.tls_cert_path().empty())
+      std::cerr << "workos-mock: TLS certificate (trust it as a CA file): "
+                << server.tls_cert_path() << std::endl;
 
     std::thread waiter([&server, stop_signals] {
       int sig = 0;

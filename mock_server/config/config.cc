@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -111,11 +112,31 @@ class Parser {
     return out;
   }
 
+  // {"mode": "off|prefetch|prefetch_follow|head", "allowlist": [..], "delay_ms": 0}; also the
+  // body of PUT /_mock/scanner.
+  ScannerSettings Scanner(const json& o, const std::string& path) const {
+    Keys(o, path, {"mode", "allowlist", "delay_ms"});
+    ScannerSettings s;
+    s.mode = String(o, path, "mode", s.mode);
+    s.allowlist = Strings(o, path, "allowlist");
+    if (o.contains("delay_ms")) {
+      if (!o["delay_ms"].is_number_integer()) Fail(path + ".delay_ms", "must be a whole number");
+      s.delay_ms = o["delay_ms"].get<int64_t>();
+    }
+    if (auto error = ::workos_mock::Environment::ValidateScanner(s)) {
+      const auto& fe = error->errors.front();
+      Fail(path + "." + fe.field, fe.code);
+    }
+    for (auto& entry : s.allowlist)
+      for (auto& ch : entry) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  }
+
   EnvironmentConfig Environment(const json& e, const std::string& path, int64_t now) const {
     Keys(e, path,
          {"name", "kind", "api_keys", "client_id", "redirect_uris", "allow_wildcard_redirect_uris",
           "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "app_name",
-          "email_from", "interactive_idp", "organizations", "connections"});
+          "email_from", "interactive_idp", "scanner", "smtp_url", "organizations", "connections"});
     EnvironmentConfig c;
     c.name = String(e, path, "name", "", true);
     std::string kind = String(e, path, "kind", "staging");
@@ -141,6 +162,11 @@ class Parser {
         Fail(path + ".interactive_idp", "must be true or false");
       c.interactive_idp = e["interactive_idp"].get<bool>();
     }
+    if (e.contains("scanner")) c.scanner = Scanner(e["scanner"], path + ".scanner");
+    c.smtp_url = String(e, path, "smtp_url", "");
+    if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
+        c.smtp_url.rfind("smtps://", 0) != 0)
+      Fail(path + ".smtp_url", "must be smtp://host:port or smtps://host:port");
 
     std::set<std::string> org_ids;
     if (e.contains("organizations")) {
@@ -244,6 +270,16 @@ class Parser {
 };
 
 }  // namespace
+
+ScannerSettings ParseScanner(const std::string& text, const std::string& source) {
+  json o;
+  try {
+    o = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw ConfigError(source, "", std::string("not valid JSON: ") + e.what());
+  }
+  return Parser(source).Scanner(o, "scanner");
+}
 
 ServerConfig ParseConfig(const std::string& text, const std::string& source) {
   return Parser(source).Parse(text);

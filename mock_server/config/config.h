@@ -18,6 +18,9 @@ struct ServerConfig {
 // problem, e.g. "config.json: environments[0].redirect_uris[1]: query_not_allowed: ...".
 ServerConfig ParseConfig(const std::string& text, const std::string& source);
 ServerConfig LoadConfigFile(const std::string& path);
+// The scanner object alone (config key "scanner", body of PUT /_mock/scanner); errors name
+// "scanner.<key>".
+ScannerSettings ParseScanner(const std::string& text, const std::string& source);
 // The embedded default: one staging environment a local app can use with zero set-up.
 ServerConfig DefaultConfig();
 const char* DefaultConfigJson();

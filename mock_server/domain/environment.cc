@@ -131,6 +131,7 @@ void Environment::LoadSeedLocked() {
   outbox_.clear();
   idempotent_replies_.clear();
   pending_logins_.clear();
+  scanner_ = seed_.scanner;
 }
 
 bool Environment::HasApiKey(const std::string& key) const {
@@ -349,10 +350,31 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   return s;
 }
 
-std::string Environment::SessionState(const PasswordlessSession& s) const {
-  if (s.used) return "confirmed";
-  if (NowMs() >= s.expires_ms) return "expired";
+std::string Environment::SessionStateLocked(const PasswordlessSession& s) const {
+  if (s.used) {
+    // The first consuming visit is the one that yielded the code.
+    for (const auto& v : s.visits)
+      if (v.outcome == "redirected")
+        return v.user_agent == kScannerUserAgent ? "scanned" : "confirmed";
+    return "confirmed";
+  }
+  if (NowMsLocked() >= s.expires_ms) return "expired";
   return s.sends > 0 ? "sent" : "issued";
+}
+
+std::string Environment::SessionState(const PasswordlessSession& s) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SessionStateLocked(s);
+}
+
+std::string Environment::LinkStatus(const std::string& session_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end()) return "expired";  // gone with a reset: nothing can use it
+  const std::string state = SessionStateLocked(it->second);
+  if (state == "confirmed") return "used";
+  if (state == "scanned" || state == "expired") return state;
+  return "unused";
 }
 
 Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
@@ -554,6 +576,82 @@ std::optional<Email> Environment::LatestEmail(const std::string& to,
   };
   outbox_cv_.wait_for(lock, wait, find);
   return found;
+}
+
+bool Environment::RecordScan(const std::string& email_id, const ScanResult& result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& e : outbox_) {
+    if (e.id == email_id) {
+      e.scanner = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Environment::RecordDelivery(const std::string& email_id, const DeliveryResult& result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& e : outbox_) {
+    if (e.id == email_id) {
+      e.delivery = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+// --- Email-scanner simulation --------------------------------------------------------------
+
+std::optional<Error> Environment::ValidateScanner(const ScannerSettings& s) {
+  std::vector<FieldError> errors;
+  if (s.mode != "off" && s.mode != "prefetch" && s.mode != "prefetch_follow" && s.mode != "head")
+    errors.push_back({"mode", "mode must be one of off, prefetch, prefetch_follow, head"});
+  if (s.delay_ms < 0 || s.delay_ms > 600000)
+    errors.push_back({"delay_ms", "delay_ms must be a whole number from 0 to 600000"});
+  for (size_t i = 0; i < s.allowlist.size(); ++i) {
+    const std::string& entry = s.allowlist[i];
+    bool bad = entry.empty() || entry == "@";
+    for (unsigned char c : entry) bad |= c <= 0x20 || c == 0x7f;
+    if (bad)
+      errors.push_back(
+          {"allowlist[" + std::to_string(i) + "]",
+           "must be a domain (trusted.com) or an address (ceo@x.com), without spaces"});
+  }
+  if (errors.empty()) return std::nullopt;
+  return ValidationError(std::move(errors));
+}
+
+ScannerSettings Environment::scanner() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return scanner_;
+}
+
+Result<ScannerSettings> Environment::SetScanner(ScannerSettings settings) {
+  if (auto error = ValidateScanner(settings)) return *error;
+  for (auto& entry : settings.allowlist) entry = Lower(entry);
+  std::lock_guard<std::mutex> lock(mu_);
+  scanner_ = settings;
+  return settings;
+}
+
+bool Environment::ScannerAllowlisted(const ScannerSettings& s, const std::string& recipient) {
+  const std::string to = Lower(recipient);
+  const auto at = to.rfind('@');
+  const std::string domain = at == std::string::npos ? to : to.substr(at + 1);
+  for (std::string entry : s.allowlist) {
+    entry = Lower(entry);
+    if (!entry.empty() && entry[0] == '@') entry = entry.substr(1);
+    if (entry.find('@') != std::string::npos) {
+      if (entry == to) return true;
+      continue;
+    }
+    if (domain == entry) return true;
+    if (domain.size() > entry.size() + 1 &&
+        domain.compare(domain.size() - entry.size(), entry.size(), entry) == 0 &&
+        domain[domain.size() - entry.size() - 1] == '.')
+      return true;
+  }
+  return false;
 }
 
 // --- Connections and organizations ---------------------------------------------------------

@@ -100,8 +100,10 @@ class Environment {
   std::optional<LinkVisitOutcome> VisitLink(const std::string& token, const std::string& method,
                                             const std::string& user_agent);
   std::optional<PasswordlessSession> FindSession(const std::string& id) const;
-  // "issued", "sent", "confirmed", "expired"
+  // "issued", "sent", "scanned" (first consumed by the scanner), "confirmed", "expired"
   std::string SessionState(const PasswordlessSession& session) const;
+  // The inbox's view of a session's link: "unused", "used", "scanned" or "expired".
+  std::string LinkStatus(const std::string& session_id) const;
   bool CodeExchanged(const std::string& code) const;
 
   // --- Codes and tokens ------------------------------------------------------------------
@@ -125,6 +127,22 @@ class Environment {
   std::vector<Email> Outbox(const std::string& to) const;
   // The newest email to `to`, waiting up to `wait` (real time) for one to arrive.
   std::optional<Email> LatestEmail(const std::string& to, std::chrono::milliseconds wait);
+
+  // Records what the scanner / the SMTP delivery did with an email; false when the email is gone.
+  bool RecordScan(const std::string& email_id, const ScanResult& result);
+  bool RecordDelivery(const std::string& email_id, const DeliveryResult& result);
+
+  // --- Email-scanner simulation ----------------------------------------------------------
+  ScannerSettings scanner() const;
+  // Validates (mode, delay_ms 0..600000, non-empty entries) and replaces the settings; entries
+  // are kept lower case.
+  Result<ScannerSettings> SetScanner(ScannerSettings settings);
+  static std::optional<Error> ValidateScanner(const ScannerSettings& settings);
+  // True when the scanner skips mail to `recipient`: its address or its domain is on the
+  // allow-list (case-insensitive). A domain entry also covers subdomains ("x.com" covers
+  // "mail.x.com"); "@x.com" is accepted as a domain too.
+  static bool ScannerAllowlisted(const ScannerSettings& settings, const std::string& recipient);
+  const std::string& smtp_url() const { return seed_.smtp_url; }
 
   // --- Redirect URIs ---------------------------------------------------------------------
   std::vector<RedirectUriEntry> redirect_uris() const;
@@ -154,6 +172,7 @@ class Environment {
 
  private:
   int64_t NowMsLocked() const;
+  std::string SessionStateLocked(const PasswordlessSession& session) const;
   void LoadSeedLocked();
   std::string ResolveRedirectUriLocked(const std::string& requested, std::string* error) const;
   Connection& MagicLinkConnectionForLocked(const std::string& email);
@@ -189,6 +208,7 @@ class Environment {
   std::deque<Email> outbox_;  // newest first
   std::unordered_map<std::string, StoredReply> idempotent_replies_;
   std::unordered_map<std::string, PendingLogin> pending_logins_;
+  ScannerSettings scanner_;
 };
 
 }  // namespace workos_mock

@@ -95,6 +95,34 @@ struct AccessToken {
   int64_t expires_ms = 0;
 };
 
+// What the simulated email security scanner (Safe Links & co.) does when an email is sent.
+struct ScannerSettings {
+  std::string mode = "off";            // off | prefetch | prefetch_follow | head
+  std::vector<std::string> allowlist;  // recipient domains or addresses it skips (lower case)
+  int64_t delay_ms = 0;                // real time between the send and the scan
+};
+
+// The User-Agent of the simulated scanner's visits; a first consuming visit with it makes the
+// session "scanned" instead of "confirmed".
+inline constexpr const char* kScannerUserAgent =
+    "Mozilla/5.0 (compatible; workos-mock-scanner/1.0; +safe-links simulation)";
+
+// What the scanner did with one email.
+struct ScanResult {
+  int64_t visited_ms = 0;  // 0: it visited nothing (skipped)
+  std::string mode;
+  // consumed | followed | head_only | skipped_allowlisted | not_consumed | failed
+  std::string outcome;
+  std::string detail;  // e.g. "the callback answered 200", or why it failed
+};
+
+// The SMTP delivery of one email (only with an SMTP URL).
+struct DeliveryResult {
+  std::string status;  // sent | failed
+  std::string error;   // failed: what went wrong
+  int64_t at_ms = 0;
+};
+
 struct Email {
   std::string id;
   std::string to;
@@ -105,6 +133,8 @@ struct Email {
   std::string link;
   std::string session_id;
   int64_t sent_ms = 0;
+  std::optional<ScanResult> scanner;       // null: the scanner is off
+  std::optional<DeliveryResult> delivery;  // null: no SMTP URL
 };
 
 struct RedirectUriEntry {
@@ -129,6 +159,8 @@ struct EnvironmentConfig {
   std::string email_from = "WorkOS <no-reply@workos-mock.dev>";
   // The mock IdP shows a page to pick or type the user instead of signing in straight away.
   bool interactive_idp = false;
+  ScannerSettings scanner;
+  std::string smtp_url;  // "": the server's --smtp-url, if any
   std::vector<Organization> organizations;
   std::vector<Connection> connections;
 };

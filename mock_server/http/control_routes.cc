@@ -46,7 +46,7 @@ std::optional<Fault> DecodeFault(const json& b, std::vector<FieldError>& errors)
                       "/passwordless/sessions)"});
   f.status = static_cast<int>(integer("status", 0, 100, 599));
   f.delay_ms = integer("delay_ms", 0, 0, 120000);
-  f.remaining = static_cast<int>(integer("times", 1, 1, 1000000));
+  f.remaining = f.times = static_cast<int>(integer("times", 1, 1, 1000000));
   f.action = str("action", "respond");
   if (f.action != "respond" && f.action != "close")
     errors.push_back({"action", "action must be \"respond\" or \"close\""});
@@ -68,11 +68,19 @@ std::optional<Fault> DecodeFault(const json& b, std::vector<FieldError>& errors)
 }
 
 json FaultJson(const Fault& f) {
-  return {{"object", "fault"},        {"id", f.id},
-          {"method", f.method},       {"path", f.path},
-          {"status", f.status},       {"body", f.body},
-          {"headers", f.headers},     {"delay_ms", f.delay_ms},
-          {"remaining", f.remaining}, {"action", f.action}};
+  return {
+      {"object", "fault"},
+      {"id", f.id},
+      {"method", f.method},
+      {"path", f.path},
+      {"status", f.status},
+      {"body", nlohmann::json::parse(f.body, nullptr, false).is_discarded() ? json(f.body)
+                                                                            : json::parse(f.body)},
+      {"headers", f.headers},
+      {"delay_ms", f.delay_ms},
+      {"remaining", f.remaining},
+      {"action", f.action},
+      {"times", f.times}};
 }
 
 }  // namespace
@@ -192,6 +200,24 @@ void MockServer::AddControlRoutes() {
                {"visits", visits},
                {"code", s->code.empty() ? json(nullptr) : json(s->code)},
                {"code_exchanged", !s->code.empty() && c.env->CodeExchanged(s->code)}});
+  });
+
+  ControlRoute("GET", "/_mock/scanner", true,
+               [](Call& c) { ReplyJson(c.res, 200, ScannerSettingsJson(c.env->scanner())); });
+  ControlRoute("PUT", "/_mock/scanner", true, [](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    ScannerSettings settings;
+    try {
+      settings = ParseScanner(c.req.body.empty() ? "{}" : c.req.body, "request body");
+    } catch (const ConfigError& e) {
+      std::string field = e.path();
+      if (field.rfind("scanner.", 0) == 0) field = field.substr(8);
+      return ReplyError(c.res, ValidationError({{field.empty() ? "body" : field, e.problem()}}));
+    }
+    auto set = c.env->SetScanner(settings);
+    if (!set.ok()) return ReplyError(c.res, set.error());
+    ReplyJson(c.res, 200, ScannerSettingsJson(set.value()));
   });
 
   ControlRoute("PUT", "/_mock/redirect_uris", true, [](Call& c) {

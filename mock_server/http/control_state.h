@@ -22,7 +22,8 @@ struct Fault {
   std::string body;
   std::map<std::string, std::string> headers;
   int64_t delay_ms = 0;
-  int remaining = 1;
+  int times = 1;                   // as requested
+  int remaining = 1;               // uses left
   std::string action = "respond";  // or "close": drop the connection mid-response
 };
 

@@ -89,7 +89,29 @@ json EmailJson(const Email& e) {
           {"link", e.link},
           {"session_id", e.session_id},
           {"sent_at", FormatIso8601(e.sent_ms)},
-          {"scanner", nullptr}};
+          {"scanner", e.scanner ? ScanJson(*e.scanner) : json(nullptr)},
+          {"delivery", e.delivery ? DeliveryJson(*e.delivery) : json(nullptr)}};
+}
+
+json ScanJson(const ScanResult& r) {
+  return {{"visited_at", r.visited_ms ? json(FormatIso8601(r.visited_ms)) : json(nullptr)},
+          {"mode", r.mode},
+          {"outcome", r.outcome},
+          {"detail", r.detail}};
+}
+
+json DeliveryJson(const DeliveryResult& d) {
+  json out = {{"status", d.status}, {"at", FormatIso8601(d.at_ms)}};
+  if (!d.error.empty()) out["error"] = d.error;
+  return out;
+}
+
+json ScannerSettingsJson(const ScannerSettings& s) {
+  return {{"object", "scanner"},
+          {"mode", s.mode},
+          {"allowlist", s.allowlist},
+          {"delay_ms", s.delay_ms},
+          {"user_agent", kScannerUserAgent}};
 }
 
 json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {

@@ -63,10 +63,13 @@ void MockServer::AddPasswordlessRoutes() {
   });
 
   // The body is ignored: SDKs send {}, nothing, or (old Go) the options struct.
-  Route("POST", R"(/passwordless/sessions/([^/]+)/send)", by_key, [](Call& c) {
+  // After the send: the scanner (if on) and SMTP delivery (if configured); neither can fail the
+  // call, as the live API knows nothing of either.
+  Route("POST", R"(/passwordless/sessions/([^/]+)/send)", by_key, [this](Call& c) {
     if (!c.env) return ReplyUnauthorized(c.res);
     auto sent = c.env->SendSession(c.req.matches[1]);
     if (!sent.ok()) return ReplyError(c.res, sent.error());
+    AfterSend(c.env, sent.value());
     ReplyJson(c.res, 201, {{"success", true}});
   });
 

@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "domain/clock.h"
 #include "domain/registry.h"
+#include "http/background.h"
 #include "http/control_state.h"
 
 namespace workos_mock {
@@ -27,6 +28,10 @@ struct ServerOptions {
   std::string admin_token;   // when set, non-loopback clients may use /_mock with it
   int threads = 32;          // long-polls hold a worker; keep this well above CPU count
   bool interactive = false;  // --interactive: the mock IdP always shows its sign-in page
+  std::string smtp_url;      // --smtp-url: deliver sent emails over SMTP (per-env smtp_url wins)
+  bool tls = false;          // serve HTTPS (TLS 1.2+)
+  std::string tls_cert, tls_key;  // PEM files; both empty: a generated self-signed pair
+  std::string tls_cert_out;       // where a generated certificate's PEM is written
 };
 
 class MockServer {
@@ -41,6 +46,8 @@ class MockServer {
   void Stop();
 
   const std::string& base_url() const { return base_url_; }
+  // With --tls: the PEM file clients should trust. Empty otherwise.
+  const std::string& tls_cert_path() const { return tls_cert_path_; }
   Registry& registry() { return *registry_; }
 
  private:
@@ -65,6 +72,12 @@ class MockServer {
   void AddSsoRoutes();
   void AddDirectoryRoutes();
   void AddControlRoutes();
+  void AddInboxRoutes();
+
+  // After a successful send (mail_effects.cc): the scanner's visits, then SMTP delivery.
+  void AfterSend(const std::shared_ptr<Environment>& env, const Email& email);
+  void RunScan(const std::shared_ptr<Environment>& env, const Email& email,
+               const ScannerSettings& settings);
 
   std::shared_ptr<ControlState> Control(const Environment& env);
   void DropControl(const std::string& env_name);
@@ -76,10 +89,12 @@ class MockServer {
   ServerConfig config_;
   const Clock& clock_;
   std::string base_url_;
+  std::string tls_cert_path_;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<Registry> registry_;
   std::mutex control_mu_;
   std::map<std::string, std::shared_ptr<ControlState>> control_;
+  BackgroundWorker worker_;  // delayed scanner visits; stopped before the listener
 };
 
 }  // namespace workos_mock

@@ -43,4 +43,7 @@ check '"ann@example.com"'
 check '^400$'
 check '"offset_seconds": 901'
 check '"api_key": "sk_test_'
+check '"mode":"prefetch"'
+check '"outcome":"consumed"'
+check '^user click: 400$'
 echo "README tour: all blocks ran and printed what they promise"

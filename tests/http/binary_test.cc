@@ -122,3 +122,31 @@ TEST_CASE("unknown flags are usage errors (exit 2)", "[binary]") {
   fclose(p.out);
   fclose(p.err);
 }
+
+TEST_CASE("--tls serves HTTPS with a generated certificate that clients can trust",
+          "[binary][tls]") {
+  const std::string pem = "/tmp/workos-mock-test-" + std::to_string(getpid()) + "-cert.pem";
+  Process p = Spawn({"--port", "0", "--tls", "--tls-cert-out", pem, "--log", "off"});
+  std::string line = ReadLine(p.out);
+  std::smatch m;
+  REQUIRE(std::regex_match(
+      line, m, std::regex("workos-mock listening on https://127\\.0\\.0\\.1:(\\d+)\n")));
+  std::string err_line = ReadLine(p.err);
+  CHECK(err_line.find(pem) != std::string::npos);
+  httplib::SSLClient trusted("127.0.0.1", std::stoi(m[1]));
+  trusted.set_ca_cert_path(pem.c_str());
+  trusted.enable_server_certificate_verification(true);
+  auto health = trusted.Get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  // Without the CA file verification fails: TLS is real, not silently off.
+  httplib::SSLClient untrusted("127.0.0.1", std::stoi(m[1]));
+  untrusted.enable_server_certificate_verification(true);
+  untrusted.set_ca_cert_path("/nonexistent.pem");
+  CHECK_FALSE(untrusted.Get("/health"));
+  kill(p.pid, SIGTERM);
+  CHECK(Wait(p.pid) == 0);
+  std::remove(pem.c_str());
+  fclose(p.out);
+  fclose(p.err);
+}
