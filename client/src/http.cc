@@ -10,7 +10,6 @@
 #include <ctime>
 #include <mutex>
 #include <random>
-#include <regex>
 #include <thread>
 
 #include "workos/errors.h"
@@ -231,9 +230,20 @@ std::string Transport::Scrub(const std::string& text, const std::string& also) c
       out.replace(pos, secret.size(), "[REDACTED]");
     }
   }
-  // Any other thing that looks like a WorkOS secret key.
-  static const std::regex key_like("sk_(test|live)_[A-Za-z0-9_\\-]+");
-  return std::regex_replace(out, key_like, "sk_$1_[REDACTED]");
+  // Any other thing that looks like a WorkOS secret key: sk_test_… / sk_live_….
+  for (const char* prefix : {"sk_test_", "sk_live_"}) {
+    const std::string p = prefix;
+    for (size_t pos = out.find(p); pos != std::string::npos; pos = out.find(p, pos + p.size())) {
+      size_t end = pos + p.size();
+      while (end < out.size() && (std::isalnum(static_cast<unsigned char>(out[end])) ||
+                                  out[end] == '_' || out[end] == '-')) {
+        ++end;
+      }
+      if (end == pos + p.size()) continue;  // nothing after the prefix (or already redacted)
+      out.replace(pos + p.size(), end - pos - p.size(), "[REDACTED]");
+    }
+  }
+  return out;
 }
 
 HttpResponse Transport::Perform(const HttpRequest& req, const std::string& url,
@@ -256,9 +266,10 @@ HttpResponse Transport::Perform(const HttpRequest& req, const std::string& url,
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!config_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, config_.ca_file.c_str());
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::max<long long>(1, std::min(config_.connect_timeout.count(),
-                                                                     timeout.count()))));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(1, timeout.count())));
+                   static_cast<long>(std::max<long long>(
+                       1, std::min(config_.connect_timeout.count(), timeout.count()))));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(std::max<long long>(1, timeout.count())));
   const std::string ua = UserAgent(config_);
   curl_easy_setopt(h, CURLOPT_USERAGENT, ua.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody);
@@ -278,7 +289,9 @@ HttpResponse Transport::Perform(const HttpRequest& req, const std::string& url,
     }
   }
 
-  auto add = [&c](const std::string& line) { c.headers = curl_slist_append(c.headers, line.c_str()); };
+  auto add = [&c](const std::string& line) {
+    c.headers = curl_slist_append(c.headers, line.c_str());
+  };
   add("Expect:");
   if (!req.content_type.empty()) {
     add("Content-Type: " + req.content_type);
@@ -340,7 +353,8 @@ HttpResponse Transport::Send(const HttpRequest& req, bool throw_on_status) {
     }
     url = config_.base_url + (req.path.empty() || req.path[0] != '/' ? "/" : "") + req.path;
   }
-  if (!req.query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + EncodeQuery(req.query);
+  if (!req.query.empty())
+    url += (url.find('?') == std::string::npos ? "?" : "&") + EncodeQuery(req.query);
 
   const bool retryable =
       req.retryable.value_or(IdempotentMethod(method) || !req.idempotency_key.empty());
@@ -353,10 +367,10 @@ HttpResponse Transport::Send(const HttpRequest& req, bool throw_on_status) {
     const int attempt = retry + 1;
     auto remaining = duration_cast<milliseconds>(deadline - Clock::now());
     if (remaining.count() <= 0) {
-      throw TransportError(TransportError::Kind::kTimeout, CURLE_OPERATION_TIMEDOUT,
-                           "total deadline of " + std::to_string(config_.total_deadline.count()) +
-                               " ms exceeded",
-                           method, path, retry);
+      throw TransportError(
+          TransportError::Kind::kTimeout, CURLE_OPERATION_TIMEDOUT,
+          "total deadline of " + std::to_string(config_.total_deadline.count()) + " ms exceeded",
+          method, path, retry);
     }
     // Sleeps before a retry; false when the wait would cross the deadline.
     auto wait = [&](milliseconds delay) {
@@ -446,7 +460,8 @@ nlohmann::json Transport::SendJson(const std::string& method, const std::string&
   req.auth = auth;
   req.bearer_token = bearer_token;
   req.headers.emplace_back("Accept", "application/json");
-  if (Upper(method) == "POST" || Upper(method) == "PATCH") req.idempotency_key = options.idempotency_key;
+  if (Upper(method) == "POST" || Upper(method) == "PATCH")
+    req.idempotency_key = options.idempotency_key;
   req.timeout = options.timeout;
   req.control_plane = path.rfind("/_mock/", 0) == 0;
   return Send(req).json();

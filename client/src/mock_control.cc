@@ -32,7 +32,8 @@ std::string PercentDecode(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -95,9 +96,10 @@ Config Environment::ApplyTo(Config base) const {
 
 void from_json(const json& j, Clock& c) {
   c.now = detail::Str(j, "now");
-  c.offset_seconds = j.is_object() && j.contains("offset_seconds") && j["offset_seconds"].is_number()
-                         ? j["offset_seconds"].get<std::int64_t>()
-                         : 0;
+  c.offset_seconds =
+      j.is_object() && j.contains("offset_seconds") && j["offset_seconds"].is_number()
+          ? j["offset_seconds"].get<std::int64_t>()
+          : 0;
   c.raw = j;
 }
 
@@ -152,12 +154,14 @@ std::string JournalEntry::header(const std::string& name) const {
     for (auto it = headers.begin(); it != headers.end(); ++it) {
       if (lower(it.key()) != want) continue;
       if (it->is_string()) return it->get<std::string>();
-      if (it->is_array() && !it->empty() && (*it)[0].is_string()) return (*it)[0].get<std::string>();
+      if (it->is_array() && !it->empty() && (*it)[0].is_string())
+        return (*it)[0].get<std::string>();
       return it->dump();
     }
   } else if (headers.is_array()) {  // [[name, value], ...] or [{name, value}, ...]
     for (const json& h : headers) {
-      if (h.is_array() && h.size() == 2 && h[0].is_string() && lower(h[0].get<std::string>()) == want) {
+      if (h.is_array() && h.size() == 2 && h[0].is_string() &&
+          lower(h[0].get<std::string>()) == want) {
         return h[1].is_string() ? h[1].get<std::string>() : h[1].dump();
       }
       if (h.is_object() && lower(detail::Str(h, "name")) == want) return detail::Str(h, "value");
@@ -177,7 +181,9 @@ Environment MockControl::CreateEnvironment(const CreateEnvironmentOptions& o) {
 }
 
 void MockControl::DeleteEnvironment(const std::string& name) {
-  t_->SendJson("DELETE", "/_mock/environments/" + UrlEncode(name));
+  // Needs no API key (any loopback client may drop an environment); sent when there is one.
+  t_->SendJson("DELETE", "/_mock/environments/" + UrlEncode(name), nullptr, {}, {},
+               t_->config().api_key.empty() ? Auth::kNone : Auth::kApiKey);
 }
 
 void MockControl::Reset() { t_->SendJson("POST", "/_mock/reset", json::object()); }
@@ -236,6 +242,8 @@ Environment MockControl::SetRedirectUris(const std::vector<std::string>& uris) {
   return t_->SendJson("PUT", "/_mock/redirect_uris", json{{"redirect_uris", uris}})
       .get<Environment>();
 }
+
+json MockControl::GetScanner() { return t_->SendJson("GET", "/_mock/scanner"); }
 
 json MockControl::SetScanner(const ScannerSettings& s) {
   return t_->SendJson("PUT", "/_mock/scanner",

@@ -84,9 +84,8 @@ std::string Sso::GetAuthorizationUrl(const AuthorizationUrlOptions& o) const {
   if (o.connection.empty() && o.organization.empty() && o.provider.empty() && o.domain.empty()) {
     throw ConfigError("one of connection, organization or provider is required");
   }
-  QueryParams q = {{"client_id", client_id},
-                   {"redirect_uri", o.redirect_uri},
-                   {"response_type", "code"}};
+  QueryParams q = {
+      {"client_id", client_id}, {"redirect_uri", o.redirect_uri}, {"response_type", "code"}};
   auto opt = [&q](const char* k, const std::string& v) {
     if (!v.empty()) q.emplace_back(k, v);
   };

@@ -22,7 +22,7 @@ struct RetryPolicy {
 };
 
 struct Config {
-  std::string api_key;    // sk_test_… / sk_live_…; sent as Bearer, or client_secret at /sso/token
+  std::string api_key;  // sk_test_… / sk_live_…; sent as Bearer, or client_secret at /sso/token
   std::string client_id;  // client_…
   std::string base_url = kDefaultBaseUrl;
 

@@ -48,7 +48,7 @@ class Connections {
   explicit Connections(std::shared_ptr<Transport> transport) : t_(std::move(transport)) {}
 
   ListResponse<Connection> List(const ListConnectionsOptions& options = {},
-                        const RequestOptions& request = {});
+                                const RequestOptions& request = {});
   Connection Get(const std::string& id, const RequestOptions& request = {});
   // DELETE /connections/{id} → 204.
   void Delete(const std::string& id, const RequestOptions& request = {});

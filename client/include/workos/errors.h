@@ -77,8 +77,8 @@ class ApiError : public Error {
     std::string code;        // WorkOS `code`
     std::string message;     // WorkOS `message`
     std::vector<FieldError> errors;
-    std::string error;              // OAuth `error`
-    std::string error_description;  // OAuth `error_description`
+    std::string error;                  // OAuth `error`
+    std::string error_description;      // OAuth `error_description`
     std::optional<double> retry_after;  // seconds, from Retry-After
     nlohmann::json body;                // the parsed body (null when not JSON)
     std::string raw_body;               // the body as received (scrubbed of secrets)
@@ -110,9 +110,9 @@ class ApiError : public Error {
   Details d_;
 };
 
-#define WORKOS_API_ERROR_SUBCLASS(Name)                      \
-  class Name : public ApiError {                             \
-   public:                                                   \
+#define WORKOS_API_ERROR_SUBCLASS(Name)                              \
+  class Name : public ApiError {                                     \
+   public:                                                           \
     explicit Name(Details details) : ApiError(std::move(details)) {} \
   };
 WORKOS_API_ERROR_SUBCLASS(BadRequestError)

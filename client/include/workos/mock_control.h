@@ -68,7 +68,7 @@ struct FaultSpec {
   nlohmann::json body;                         // null: server default
   std::map<std::string, std::string> headers;  // e.g. {"Retry-After", "1"}
   int delay_ms = 0;
-  int times = 0;                  // 0: server default (1)
+  int times = 0;                   // 0: server default (1)
   std::string action = "respond";  // "respond" | "close"
 };
 
@@ -149,7 +149,8 @@ class MockControl {
 
   // PUT /_mock/redirect_uris → the environment.
   Environment SetRedirectUris(const std::vector<std::string>& uris);
-  // PUT /_mock/scanner.
+  // GET / PUT /_mock/scanner.
+  nlohmann::json GetScanner();
   nlohmann::json SetScanner(const ScannerSettings& settings);
   // GET /_mock/passwordless/sessions/{id}: the session's lifecycle.
   nlohmann::json GetPasswordlessSession(const std::string& session_id);

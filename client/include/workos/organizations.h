@@ -45,7 +45,7 @@ class Organizations {
   explicit Organizations(std::shared_ptr<Transport> transport) : t_(std::move(transport)) {}
 
   ListResponse<Organization> List(const ListOrganizationsOptions& options = {},
-                          const RequestOptions& request = {});
+                                  const RequestOptions& request = {});
   Organization Get(const std::string& id, const RequestOptions& request = {});
 
  private:

@@ -73,8 +73,7 @@ class Sso {
   // POST /sso/token (form-urlencoded client_id, client_secret, grant_type, code[, code_verifier]).
   // Without an API key (a public PKCE client) no client_secret is sent. Never retried unless
   // request.idempotency_key is set: a code is single-use.
-  ProfileAndToken GetProfileAndToken(const std::string& code,
-                                     const std::string& code_verifier = "",
+  ProfileAndToken GetProfileAndToken(const std::string& code, const std::string& code_verifier = "",
                                      const RequestOptions& request = {});
 
   // GET /sso/profile with `Authorization: Bearer <access_token>`.
