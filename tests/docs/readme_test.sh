@@ -46,4 +46,8 @@ check '"api_key": "sk_test_'
 check '"mode":"prefetch"'
 check '"outcome":"consumed"'
 check '^user click: 400$'
+# The README's C++ snippet is the body of tests/docs/readme_cpp_example.cc (built and run by CTest).
+sed -n '/README:BEGIN/,/README:END/p' "$ROOT/tests/docs/readme_cpp_example.cc" | sed '1d;$d;s/^  //' > "$work/cpp_expected"
+awk '/^```cpp$/{on=1; next} /^```$/{on=0} on' "$ROOT/README.md" > "$work/cpp_readme"
+diff -u "$work/cpp_expected" "$work/cpp_readme" || { echo "README's C++ snippet differs from tests/docs/readme_cpp_example.cc"; exit 1; }
 echo "README tour: all blocks ran and printed what they promise"
