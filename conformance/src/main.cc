@@ -1,0 +1,307 @@
+// workos-conformance: one scenario suite for workos-mock and the live WorkOS API.
+//
+//   workos-conformance [--target mock|live] [--mock-bin PATH] [--mock-tls] [Catch2 options...]
+//
+// --target mock (default) starts workos-mock on an ephemeral port; every scenario creates its own
+// environment through the control plane. --target live reads WORKOS_BASE_URL (default
+// https://api.workos.com), WORKOS_API_KEY, WORKOS_CLIENT_ID, WORKOS_REDIRECT_URI and optionally
+// WORKOS_CA_FILE, runs the [live-safe] scenarios only and never touches the control plane.
+#define CATCH_CONFIG_RUNNER
+#include <curl/curl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+#ifndef WORKOS_MOCK_BIN
+#define WORKOS_MOCK_BIN "workos-mock"
+#endif
+
+namespace {
+
+using conformance::settings;
+using conformance::Target;
+
+constexpr const char* kUsage =
+    R"(usage: workos-conformance [--target mock|live] [--mock-bin PATH] [--mock-tls]
+                          [Catch2 options and test specs...]
+
+  --target mock   (default) start workos-mock on an ephemeral port and give every scenario
+                  its own environment (control plane: POST /_mock/environments)
+  --target live   run the [live-safe] scenarios against WORKOS_BASE_URL
+                  (default https://api.workos.com) with WORKOS_API_KEY, WORKOS_CLIENT_ID,
+                  WORKOS_REDIRECT_URI (a redirect URI registered in that environment) and
+                  optionally WORKOS_CA_FILE; [mock-only] scenarios are skipped and listed.
+                  The send scenario emails WORKOS_CONFORMANCE_EMAIL only when
+                  WORKOS_CONFORMANCE_SEND_EMAIL=1; otherwise it is skipped.
+  --mock-bin PATH the workos-mock binary (default: the one this build made)
+  --mock-tls      start the mock with --tls and trust its generated certificate
+
+Everything else goes to Catch2 (e.g. "[live-safe]", -s, -r junit -o report.xml, --list-tests).
+)";
+
+// Outcome of every scenario that ran, by name (filled in by the listener below).
+std::map<std::string, bool>& Outcomes() {
+  static std::map<std::string, bool> outcomes;
+  return outcomes;
+}
+
+struct OutcomeListener : Catch::TestEventListenerBase {
+  using TestEventListenerBase::TestEventListenerBase;
+  void testCaseEnded(Catch::TestCaseStats const& stats) override {
+    Outcomes()[stats.testInfo.name] = stats.totals.assertions.failed == 0;
+  }
+};
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// The workos-mock child process.
+class MockProcess {
+ public:
+  ~MockProcess() { Stop(); }
+
+  // Starts `bin --port 0 [--tls --tls-cert-out cert]` and returns the base URL from its first
+  // stdout line. Throws on failure.
+  std::string Start(const std::string& bin, bool tls, const std::string& cert_out) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    std::vector<std::string> args = {bin, "--port", "0", "--log", "off"};
+    if (tls) args.insert(args.end(), {"--tls", "--tls-cert-out", cert_out});
+    const pid_t parent = getpid();
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    if (pid_ == 0) {
+      // Never outlive the suite, even if it crashes.
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != parent) _exit(127);
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
+      std::fprintf(stderr, "workos-conformance: cannot run %s: %s\n", bin.c_str(),
+                   std::strerror(errno));
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_ = fdopen(out[0], "r");
+    std::string line;
+    for (int c; (c = std::fgetc(stdout_)) != EOF && c != '\n';) line += static_cast<char>(c);
+    const std::string marker = "listening on ";
+    const size_t at = line.find(marker);
+    if (at == std::string::npos) {
+      Stop();
+      throw std::runtime_error("workos-mock (" + bin + ") did not start; its first line was '" +
+                               line + "'");
+    }
+    std::string url = line.substr(at + marker.size());
+    while (!url.empty() && (url.back() == '\r' || url.back() == ' ')) url.pop_back();
+    return url;
+  }
+
+  void Stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+    if (stdout_) {
+      std::fclose(stdout_);
+      stdout_ = nullptr;
+    }
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* stdout_ = nullptr;
+};
+
+bool HasTag(const Catch::TestCaseInfo& info, const std::string& tag) {
+  for (const auto& t : info.tags)
+    if (Catch::toLower(t) == tag) return true;
+  return false;
+}
+
+// A test name as a Catch2 test spec that matches exactly that name.
+std::string EscapeSpec(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c == ',' || c == '[' || c == ']' || c == '*' || c == '~' || c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+CATCH_REGISTER_LISTENER(OutcomeListener)
+
+int main(int argc, char** argv) {
+  std::string target = "mock";
+  std::string mock_bin = WORKOS_MOCK_BIN;
+  bool mock_tls = false;
+  std::vector<std::string> rest = {argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "workos-conformance: " << arg << " needs a value\n\n" << kUsage;
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--target") {
+      target = value();
+    } else if (arg.rfind("--target=", 0) == 0) {
+      target = arg.substr(9);
+    } else if (arg == "--mock-bin") {
+      mock_bin = value();
+    } else if (arg.rfind("--mock-bin=", 0) == 0) {
+      mock_bin = arg.substr(11);
+    } else if (arg == "--mock-tls") {
+      mock_tls = true;
+    } else {
+      if (arg == "--help" || arg == "-h" || arg == "-?") std::cout << kUsage << "\n";
+      rest.push_back(arg);
+    }
+  }
+  if (target != "mock" && target != "live") {
+    std::cerr << "workos-conformance: --target must be mock or live, not '" << target << "'\n";
+    return 2;
+  }
+
+  Catch::Session session;
+  std::vector<const char*> catch_argv;
+  for (const auto& a : rest) catch_argv.push_back(a.c_str());
+  if (int rc = session.applyCommandLine(static_cast<int>(catch_argv.size()), catch_argv.data()))
+    return rc;
+  const auto& data = session.configData();
+  if (data.showHelp) return 0;
+  const bool listing =
+      data.listTests || data.listTestNamesOnly || data.listTags || data.listReporters;
+
+  conformance::Settings& s = settings();
+  s.send_to = Env("WORKOS_CONFORMANCE_EMAIL");
+  if (s.send_to.empty()) s.send_to = std::string("conformance@") + conformance::kDomainA;
+  bool send_email = true;
+  if (target == "live") {
+    s.target = Target::kLive;
+    s.base_url = Env("WORKOS_BASE_URL").empty() ? workos::kDefaultBaseUrl : Env("WORKOS_BASE_URL");
+    s.api_key = Env("WORKOS_API_KEY");
+    s.client_id = Env("WORKOS_CLIENT_ID");
+    s.redirect_uri = Env("WORKOS_REDIRECT_URI");
+    s.ca_file = Env("WORKOS_CA_FILE");
+    std::vector<std::string> missing;
+    if (s.api_key.empty()) missing.push_back("WORKOS_API_KEY (your environment's API key, sk_…)");
+    if (s.client_id.empty()) missing.push_back("WORKOS_CLIENT_ID (client_…)");
+    if (s.redirect_uri.empty())
+      missing.push_back("WORKOS_REDIRECT_URI (a redirect URI registered in that environment)");
+    if (!missing.empty() && !listing) {
+      std::cerr << "workos-conformance: --target live needs these environment variables, which "
+                   "are not set:\n";
+      for (const auto& m : missing) std::cerr << "  " << m << "\n";
+      std::cerr << "(optional: WORKOS_BASE_URL, default " << workos::kDefaultBaseUrl
+                << "; WORKOS_CA_FILE; WORKOS_CONFORMANCE_SEND_EMAIL=1 with "
+                   "WORKOS_CONFORMANCE_EMAIL to run the send scenario). See docs/conformance.md.\n";
+      return 2;
+    }
+    send_email = Env("WORKOS_CONFORMANCE_SEND_EMAIL") == "1";
+  }
+  while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
+
+  // What the test spec selects, and what of that a live run skips.
+  std::vector<std::string> skipped_mock_only, skipped_opt_in, to_run;
+  for (const auto& tc : Catch::filterTests(Catch::getAllTestCasesSorted(session.config()),
+                                           session.config().testSpec(), session.config())) {
+    if (s.target == Target::kLive && HasTag(tc, "mock-only")) {
+      skipped_mock_only.push_back(tc.name);
+    } else if (s.target == Target::kLive && !send_email && HasTag(tc, "sends-email")) {
+      skipped_opt_in.push_back(tc.name);
+    } else {
+      to_run.push_back(tc.name);
+    }
+  }
+  if (s.target == Target::kLive) {
+    Catch::ConfigData narrowed = session.configData();
+    if (narrowed.testsOrTags.empty()) {
+      // No spec given: exclude by tag (separate arguments are AND-ed by Catch2).
+      narrowed.testsOrTags = {"~[mock-only]"};
+      if (!send_email) narrowed.testsOrTags.push_back("~[sends-email]");
+    } else {
+      // The user's own spec (which may OR with commas): run exactly the remaining scenarios.
+      std::string spec;
+      for (const auto& name : to_run) spec += (spec.empty() ? "" : ",") + EscapeSpec(name);
+      narrowed.testsOrTags = {to_run.empty() ? std::string("[no-scenario-left]") : spec};
+    }
+    session.useConfigData(narrowed);
+  }
+  if (listing) return session.run();
+
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  MockProcess mock;
+  if (s.target == Target::kMock) {
+    std::string cert;
+    if (mock_tls) {
+      const std::string tmp = Env("TMPDIR").empty() ? "/tmp" : Env("TMPDIR");
+      cert = tmp + "/workos-conformance-" + std::to_string(getpid()) + "-cert.pem";
+      s.ca_file = cert;
+    }
+    try {
+      s.base_url = mock.Start(mock_bin, mock_tls, cert);
+    } catch (const std::exception& e) {
+      std::cerr << "workos-conformance: " << e.what() << "\n";
+      return 2;
+    }
+  }
+
+  std::cout << "workos-conformance: target=" << target << " base=" << s.base_url << ": running "
+            << to_run.size() << " scenario(s), skipping "
+            << skipped_mock_only.size() + skipped_opt_in.size() << std::endl;
+
+  const int catch_rc = to_run.empty() ? 0 : session.run();
+  mock.Stop();
+  if (mock_tls && !s.ca_file.empty()) std::remove(s.ca_file.c_str());
+  curl_global_cleanup();
+
+  int passed = 0, failed = 0;
+  std::cout << "\n";
+  for (const auto& [name, ok] : Outcomes()) {
+    ok ? ++passed : ++failed;
+    if (!ok) std::cout << "workos-conformance: FAILED: " << name << "\n";
+  }
+  for (const auto& n : skipped_mock_only)
+    std::cout << "workos-conformance: skipped on " << target
+              << " (mock-only: needs the control plane): " << n << "\n";
+  for (const auto& n : skipped_opt_in)
+    std::cout << "workos-conformance: skipped on " << target
+              << " (opt-in: sends a real email; set WORKOS_CONFORMANCE_SEND_EMAIL=1): " << n
+              << "\n";
+  std::cout << "workos-conformance: target=" << target << " base=" << s.base_url << ": " << passed
+            << " passed, " << failed << " failed, " << skipped_mock_only.size()
+            << " skipped (mock-only)";
+  if (!skipped_opt_in.empty())
+    std::cout << ", " << skipped_opt_in.size()
+              << " skipped (opt-in: WORKOS_CONFORMANCE_SEND_EMAIL=1)";
+  std::cout << std::endl;
+  if (failed > 0 || catch_rc != 0) return 1;
+  return 0;
+}
