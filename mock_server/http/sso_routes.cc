@@ -210,8 +210,7 @@ void MockServer::AddSsoRoutes() {
     std::optional<Profile> profile;
     if (c.env) profile = c.env->ProfileForAccessToken(BearerToken(c.req));
     // The spec documents {"error": "Unauthorized"} here; other endpoints say {"message": ...}.
-    if (!profile)
-      return ReplyJson(c.res, 401, {{"error", "Unauthorized"}, {"message", "Unauthorized"}});
+    if (!profile) return ReplyJson(c.res, 401, {{"error", "Unauthorized"}});
     ReplyJson(c.res, 200, ProfileJson(*profile));
   });
 }

@@ -93,7 +93,9 @@ TEST_CASE("SSO: authorize -> callback -> token -> profile, with a verifiable RS2
   Reply me = Get(s, "/sso/profile", jwt);
   REQUIRE(me.status == 200);
   CHECK(me.json == profile);
-  CHECK(Get(s, "/sso/profile", jwt + "x").status == 401);
+  Reply tampered = Get(s, "/sso/profile", jwt + "x");
+  CHECK(tampered.status == 401);
+  CHECK(tampered.json == json{{"error", "Unauthorized"}});  // the spec's body for this endpoint
   CHECK(Exchange(s, code, kClient, kKey).json["error"] == "invalid_grant");  // single use
 
   Reply jwks = Get(s, "/sso/jwks/" + kClient);

@@ -53,6 +53,49 @@ function describeErrors(errors) {
     .join('\n');
 }
 
+// JSON Schema lets undeclared members through unless a schema forbids them, and the spec's
+// schemas don't. A mock that invents fields (or misspells one) would then pass silently, so every
+// member of a body must also be declared somewhere in the schema it is checked against.
+function resolve(schema) {
+  let s = schema;
+  for (let i = 0; s && s.$ref && i < 32; i++) {
+    const pointer = s.$ref.replace(/^#/, '').split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    s = pointer.reduce((node, key) => node?.[key], spec);
+  }
+  return s ?? {};
+}
+
+function undeclared(schema, value, path) {
+  const s = resolve(schema);
+  const branches = [...(s.anyOf ?? []), ...(s.oneOf ?? [])];
+  if (branches.length) {
+    const results = branches.map((b) => undeclared(b, value, path));
+    return results.find((r) => r.length === 0) ?? results.reduce((a, b) => (a.length <= b.length ? a : b));
+  }
+  if (Array.isArray(value)) {
+    return s.items ? value.flatMap((v, i) => undeclared(s.items, v, `${path}/${i}`)) : [];
+  }
+  if (value === null || typeof value !== 'object') return [];
+  const properties = {};
+  for (const part of [s, ...(s.allOf ?? []).map(resolve)]) Object.assign(properties, part.properties ?? {});
+  const open = s.additionalProperties === true || typeof s.additionalProperties === 'object' ||
+    Object.keys(properties).length === 0;
+  const out = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (key in properties) out.push(...undeclared(properties[key], v, `${path}/${key}`));
+    else if (!open) out.push(`${path}/${key}`);
+    else if (typeof s.additionalProperties === 'object') out.push(...undeclared(s.additionalProperties, v, `${path}/${key}`));
+  }
+  return out;
+}
+
+function checkDeclared(schema, body, what) {
+  const extra = undeclared(schema, body, '');
+  if (extra.length) {
+    throw new Error(`${what}: members not in the schema: ${extra.join(', ')}\nbody: ${JSON.stringify(body, null, 2)}`);
+  }
+}
+
 function check(validate, body, what) {
   if (!validate(body)) {
     const err = new Error(`${what}: body does not match the schema\n${describeErrors(validate.errors)}\nbody: ${JSON.stringify(body, null, 2)}`);
@@ -65,7 +108,9 @@ function check(validate, body, what) {
 /** Throws unless `body` matches components.schemas[name] of the official spec. */
 export function assertSpecSchema(name, body) {
   if (!spec.components.schemas[name]) throw new Error(`no schema ${name} in the spec`);
-  return check(validatorFor(`/components/schemas/${escapePointer(name)}`), body, `spec schema ${name}`);
+  check(validatorFor(`/components/schemas/${escapePointer(name)}`), body, `spec schema ${name}`);
+  checkDeclared(spec.components.schemas[name], body, `spec schema ${name}`);
+  return body;
 }
 
 /** Throws unless `body` matches the spec's documented JSON body for (path, method, status). */
@@ -80,7 +125,10 @@ export function assertSpecResponse(path, method, status, body) {
     throw new Error(`the spec documents no JSON body for ${status} of ${method} ${path}`);
   }
   const pointer = `/paths/${escapePointer(path)}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
-  return check(validatorFor(pointer), body, `spec response ${method.toUpperCase()} ${path} ${status}`);
+  const what = `spec response ${method.toUpperCase()} ${path} ${status}`;
+  check(validatorFor(pointer), body, what);
+  checkDeclared(resp.content['application/json'].schema, body, what);
+  return body;
 }
 
 // ---------------------------------------------------------------------------
