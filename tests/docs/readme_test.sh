@@ -10,7 +10,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 start_server() {  # start_server COMMAND... ; sets PORT
   "$@" > "$work/out" 2> "$work/err" &
-  for _ in $(seq 1 600); do
+  # scripts/run may have to build first: allow it up to 10 minutes on a cold machine.
+  for _ in $(seq 1 6000); do
     if head -1 "$work/out" 2>/dev/null | grep -q '^workos-mock listening on '; then break; fi
     sleep 0.1
   done
