@@ -512,7 +512,8 @@ TEST_CASE("8 threads, 8 environments: full SSO and magic-link flows with no cros
           // Each environment sees only its own connections and organizations.
           Reply orgs = Get(s, "/organizations", env.api_key);
           if (Ids(orgs) != std::vector<std::string>{"org_t" + n}) fail("orgs: " + orgs.body);
-          for (const auto& c : Get(s, "/connections?limit=100", env.api_key).json["data"])
+          const Reply conns = Get(s, "/connections?limit=100", env.api_key);  // outlives the loop
+          for (const auto& c : conns.json["data"])
             if (c["id"] != "conn_t" + n && c["connection_type"] != "MagicLink")
               fail("foreign connection " + c.dump());
         }
