@@ -6,12 +6,14 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "config/config.h"
 #include "domain/clock.h"
 #include "http/server.h"
+#include "http/state_file.h"
 
 namespace {
 
@@ -37,6 +39,10 @@ constexpr const char* kUsage = R"(usage: workos-mock [options]
   --threads N          worker threads (default 32)
   --interactive        the mock IdP of /sso/authorize shows a page to pick or type the
                        user (default: it signs in the connection's first user at once)
+  --state-file PATH    keep every environment's state in PATH: loaded on start when it
+                       exists, written atomically every --state-interval-ms when it
+                       changed and on SIGTERM/SIGINT (docs/state.md)
+  --state-interval-ms N  how often the state file is written (default 2000)
   --print-default-config  print the embedded default config and exit
   --help               this text
 
@@ -66,7 +72,8 @@ void WritePortFile(const std::string& path, int port) {
 
 int main(int argc, char** argv) {
   workos_mock::ServerOptions options;
-  std::string config_path, port_file;
+  std::string config_path, port_file, state_file;
+  long state_interval_ms = 2000;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -112,6 +119,14 @@ int main(int argc, char** argv) {
       options.smtp_url = value();
       if (options.smtp_url.rfind("smtp://", 0) != 0 && options.smtp_url.rfind("smtps://", 0) != 0)
         UsageError("--smtp-url must be smtp://host:port or smtps://host:port");
+    } else if (arg == "--state-file") {
+      state_file = value();
+    } else if (arg == "--state-interval-ms") {
+      std::string v = value();
+      char* end = nullptr;
+      state_interval_ms = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || state_interval_ms < 10 || state_interval_ms > 3600000)
+        UsageError("--state-interval-ms must be a number from 10 to 3600000");
     } else if (arg == "--interactive") {
       options.interactive = true;
     } else if (arg == "--threads") {
@@ -146,6 +161,14 @@ int main(int argc, char** argv) {
                                            : workos_mock::LoadConfigFile(config_path);
     workos_mock::MockServer server(options, std::move(config), clock);
     const int port = server.Bind();
+    std::unique_ptr<workos_mock::StateFile> persisted;
+    if (!state_file.empty()) {
+      persisted = std::make_unique<workos_mock::StateFile>(
+          server.registry(), state_file, std::chrono::milliseconds(state_interval_ms));
+      if (persisted->Load())
+        std::cerr << "workos-mock: state restored from " << state_file << std::endl;
+      persisted->Start();
+    }
     if (!port_file.empty()) WritePortFile(port_file, port);
     std::cout << "workos-mock listening on " << server.base_url() << std::endl;
     if (!server.tls_cert_path().empty())
@@ -161,6 +184,7 @@ int main(int argc, char** argv) {
     // Run() may also return on its own (listen failure): wake the waiter so it can be joined.
     kill(getpid(), SIGTERM);
     waiter.join();
+    if (persisted) persisted->Stop();  // the last write, after in-flight requests finished
     return 0;
   } catch (const workos_mock::ConfigError& e) {
     std::cerr << "workos-mock: bad config: " << e.what() << "\n";

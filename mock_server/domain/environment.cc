@@ -315,6 +315,13 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   }
 
   std::lock_guard<std::mutex> lock(mu_);
+  MaybeSweepLocked();
+  if (sessions_.size() >= kMaxSessions)
+    return Error{ErrorKind::kLimitExceeded,
+                 "This environment holds the maximum of " + std::to_string(kMaxSessions) +
+                     " unexpired passwordless sessions; wait for them to expire, advance the "
+                     "clock, or POST /_mock/reset.",
+                 {}};
   std::string redirect_uri;
   if (!has_error("redirect_uri")) {
     std::string error;
@@ -501,7 +508,8 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClient();
   if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClient();
 
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  MaybeSweepLocked();
   auto it = codes_.find(r.code);
   const int64_t now = NowMsLocked();
   if (it == codes_.end() || it->second.used || now >= it->second.expires_ms)
@@ -515,27 +523,36 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
     return InvalidClient();
   }
   auto conn = connections_.find(code.connection_id);
-  auto profile = profiles_.find(code.profile_id);
-  if (conn == connections_.end() || profile == profiles_.end()) return InvalidGrant(r.code);
+  auto found = profiles_.find(code.profile_id);
+  if (conn == connections_.end() || found == profiles_.end()) return InvalidGrant(r.code);
 
-  code.used = true;
+  if (access_tokens_.size() >= kMaxAccessTokens)
+    return Error{ErrorKind::kLimitExceeded,
+                 "This environment holds the maximum of " + std::to_string(kMaxAccessTokens) +
+                     " unexpired access tokens; wait for them to expire or POST /_mock/reset.",
+                 {}};
+  code.used = true;  // burnt under the lock: a concurrent exchange of this code now fails
+  const Profile profile = found->second;
   AccessToken token;
   token.profile_id = code.profile_id;
   token.expires_ms = now + 1000 * seed_.access_token_ttl_seconds;
-  // An RS256 JWT, verifiable with GET /sso/jwks/{client_id}; it is also the key of the opaque
-  // token -> profile map that GET /sso/profile reads.
-  token.token = signer_->Sign(
-      {{"iss", link_base_},
-       {"sub", code.profile_id},
-       {"aud", seed_.client_id},
-       {"iat", now / 1000},
-       {"exp", token.expires_ms / 1000},
-       {"jti", Ulid(now)},
-       {"org_id", profile->second.organization_id ? nlohmann::json(*profile->second.organization_id)
-                                                  : nlohmann::json(nullptr)}},
-      now);
+  const nlohmann::json claims = {
+      {"iss", link_base_},
+      {"sub", code.profile_id},
+      {"aud", seed_.client_id},
+      {"iat", now / 1000},
+      {"exp", token.expires_ms / 1000},
+      {"jti", Ulid(now)},
+      {"org_id", profile.organization_id ? nlohmann::json(*profile.organization_id)
+                                         : nlohmann::json(nullptr)}};
+  // The RSA signature is the expensive part of an exchange: made without the environment's lock,
+  // so exchanges in one environment sign in parallel. The JWT is verifiable with
+  // GET /sso/jwks/{client_id} and is also the key of the token -> profile map /sso/profile reads.
+  lock.unlock();
+  token.token = signer_->Sign(claims, now);
+  lock.lock();
   access_tokens_[token.token] = token;
-  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile->second};
+  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile};
 }
 
 std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {

@@ -23,6 +23,7 @@
 #include "domain/errors.h"
 #include "domain/model.h"
 #include "domain/pagination.h"
+#include "domain/snapshot.h"
 #include "domain/sso.h"
 #include "domain/token_signer.h"
 
@@ -89,6 +90,26 @@ class Environment {
 
   // Back to the seed: sessions, codes, tokens, outbox, connections, clock, faults all reset.
   void Reset();
+
+  // --- Snapshots (domain/snapshot.cc) ----------------------------------------------------
+  const EnvironmentConfig& seed() const { return seed_; }
+  // The whole runtime state at one instant (one lock), in a deterministic order.
+  EnvironmentSnapshot Snapshot() const;
+  // Replaces the runtime state with `snapshot` (validated first: nothing changes on error).
+  std::optional<Error> Restore(EnvironmentSnapshot snapshot);
+
+  // --- Bounded resources -----------------------------------------------------------------
+  // Drops sessions, codes, access tokens, idempotent replies and pending logins that can no
+  // longer be used (expired for longer than a grace period, so the lifecycle endpoint still
+  // shows a recently expired session). Returns how many entries were removed.
+  size_t Sweep();
+  // Per-environment caps: creating beyond them (after a sweep) answers kLimitExceeded (429).
+  static constexpr size_t kMaxSessions = 100000;
+  static constexpr size_t kMaxCodes = 100000;
+  static constexpr size_t kMaxAccessTokens = 100000;
+  static constexpr size_t kMaxPendingLogins = 100000;
+  // How long (environment time) an expired entry is kept before a sweep drops it.
+  static constexpr int64_t kSweepGraceMs = 3600 * 1000;
 
   // --- Passwordless ----------------------------------------------------------------------
   Result<PasswordlessSession> CreateSession(const CreateSessionRequest& request);
@@ -172,6 +193,9 @@ class Environment {
 
  private:
   int64_t NowMsLocked() const;
+  size_t SweepLocked();
+  // Sweeps every few thousand operations, or when a map reaches its cap.
+  void MaybeSweepLocked();
   std::string SessionStateLocked(const PasswordlessSession& session) const;
   void LoadSeedLocked();
   std::string ResolveRedirectUriLocked(const std::string& requested, std::string* error) const;
@@ -209,6 +233,7 @@ class Environment {
   std::unordered_map<std::string, StoredReply> idempotent_replies_;
   std::unordered_map<std::string, PendingLogin> pending_logins_;
   ScannerSettings scanner_;
+  uint64_t ops_since_sweep_ = 0;
 };
 
 }  // namespace workos_mock

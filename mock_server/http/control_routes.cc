@@ -2,6 +2,7 @@
 // Scoped to the environment whose API key is the Bearer token; loopback clients only (server.cc).
 #include <cmath>
 
+#include "config/state.h"
 #include "domain/ids.h"
 #include "http/json_views.h"
 #include "http/replies.h"
@@ -266,6 +267,16 @@ void MockServer::AddControlRoutes() {
   ControlRoute("DELETE", "/_mock/faults", true, [this](Call& c) {
     Control(*c.env)->ClearFaults();
     c.res.status = 204;
+  });
+
+  // The environment as a fixture (config/state.h, docs/state.md); PUT replaces the runtime state.
+  ControlRoute("GET", "/_mock/state", true,
+               [](Call& c) { ReplyJson(c.res, 200, ExportEnvironment(*c.env)); });
+  ControlRoute("PUT", "/_mock/state", true, [](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    if (auto error = ImportEnvironment(*c.env, *body)) return ReplyError(c.res, *error);
+    ReplyJson(c.res, 200, ExportEnvironment(*c.env));
   });
 
   ControlRoute("GET", "/_mock/requests", true, [this](Call& c) {

@@ -112,14 +112,51 @@ std::string BearerToken(const httplib::Request& req) {
   return "";
 }
 
+bool JsonTooDeep(const std::string& text, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+void ReplyTooLarge(httplib::Response& res) {
+  ReplyJson(res, 413,
+            {{"code", "payload_too_large"},
+             {"message", "Payload Too Large: request bodies are limited to 1 MiB."}});
+}
+
 std::optional<json> ReadJsonObject(const httplib::Request& req, httplib::Response& res) {
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  if (JsonTooDeep(req.body, kMaxJsonDepth)) {
+    ReplyBadRequest(res, "The request body nests arrays or objects more than " +
+                             std::to_string(kMaxJsonDepth) + " levels deep.");
+    return std::nullopt;
+  }
   json body;
   try {
     body = json::parse(req.body);
   } catch (const json::parse_error& e) {
+    const std::string type = req.get_header_value("Content-Type");
     ReplyBadRequest(res, std::string("The request body is not valid JSON (") + e.what() +
-                             "). Send a JSON object with Content-Type: application/json.");
+                             "). Send a JSON object with Content-Type: application/json" +
+                             (type.empty() || type.find("json") != std::string::npos
+                                  ? std::string(".")
+                                  : " (this request said Content-Type: " + type + ")."));
     return std::nullopt;
   }
   if (!body.is_object()) {

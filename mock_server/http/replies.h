@@ -12,6 +12,17 @@
 
 namespace workos_mock {
 
+// Request bodies: 1 MiB (413 beyond), PUT /_mock/state excepted (64 MiB: a whole environment).
+inline constexpr size_t kMaxBodyBytes = 1 << 20;
+inline constexpr size_t kMaxStateBodyBytes = 64 << 20;
+// JSON bodies nested deeper than this are refused (400) before parsing: nlohmann's dump and the
+// JSON views recurse, so unbounded nesting could overflow a worker's stack.
+inline constexpr int kMaxJsonDepth = 64;
+// True when `text` nests arrays/objects deeper than `max_depth` (strings are skipped, so
+// brackets inside them do not count). Linear, no allocation; safe on any bytes.
+bool JsonTooDeep(const std::string& text, int max_depth);
+void ReplyTooLarge(httplib::Response& res);
+
 // JSON with `Content-Type: application/json; charset=utf-8` (the Node SDK parses nothing else).
 // Invalid UTF-8 in echoed input is replaced, never a crash.
 void ReplyJson(httplib::Response& res, int status, const nlohmann::json& body);
@@ -30,7 +41,9 @@ std::string Dump(const nlohmann::json& j);
 std::string BearerToken(const httplib::Request& req);
 
 // Decodes a JSON object body. An empty body counts as {}. On failure writes 400
-// invalid_request_parameters naming the problem and returns nullopt.
+// invalid_request_parameters naming the problem and returns nullopt. The Content-Type is not
+// enforced (curl -d sends application/x-www-form-urlencoded; docs/decisions.md): the body must be
+// JSON whatever it says, nested at most kMaxJsonDepth deep.
 std::optional<nlohmann::json> ReadJsonObject(const httplib::Request& req, httplib::Response& res);
 // Decodes a body that may be JSON or application/x-www-form-urlencoded into a flat object of
 // strings (what /sso/token accepts); query parameters fill fields the body lacks.

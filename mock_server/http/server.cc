@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -41,6 +42,7 @@ json RedactedBody(const httplib::Request& req) {
   if (req.body.size() > 16384) return "[" + std::to_string(req.body.size()) + " bytes, not kept]";
   json body;
   try {
+    if (JsonTooDeep(req.body, kMaxJsonDepth)) return "[nested too deeply, not kept]";
     body = json::parse(req.body);
   } catch (const json::parse_error&) {
     httplib::Params params;
@@ -79,7 +81,9 @@ int MockServer::Bind() {
     http_ = std::make_unique<httplib::Server>();
   }
   http_->set_tcp_nodelay(true);  // without it every small reply waits for a delayed ACK (~40 ms)
-  http_->set_payload_max_length(1 << 20);
+  // Bodies are limited to kMaxBodyBytes (1 MiB, 413 JSON) by the pre-routing handler and Route();
+  // only PUT /_mock/state (a whole environment) may send up to 64 MiB.
+  http_->set_payload_max_length(kMaxStateBodyBytes);
   http_->set_read_timeout(10, 0);
   http_->set_write_timeout(10, 0);
   http_->set_keep_alive_timeout(5);
@@ -115,6 +119,18 @@ int MockServer::Bind() {
 
   http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Request-ID", UuidV4());
+    if (req.headers.size() > 100 + 4) {  // httplib adds REMOTE_ADDR/PORT, LOCAL_ADDR/PORT
+      ReplyJson(res, 431,
+                {{"code", "invalid_request_parameters"},
+                 {"message", "Request Header Fields Too Large: at most 100 headers."}});
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    const bool state_put = req.method == "PUT" && req.path == "/_mock/state";
+    if (!state_put && req.has_header("Content-Length") &&
+        req.get_header_value<uint64_t>("Content-Length") > kMaxBodyBytes) {
+      ReplyTooLarge(res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.path.rfind("/_mock/", 0) == 0 && !ControlAllowed(req)) {
       ReplyJson(res, 403,
                 {{"message",
@@ -125,17 +141,46 @@ int MockServer::Bind() {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  http_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&,
-                                                                   httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 404)
-      ReplyNotFound(res);
-    else if (res.status == 413)
-      ReplyJson(res, 413, {{"message", "Payload Too Large: request bodies are limited to 1 MiB."}});
-    else
-      ReplyJson(res, res.status, {{"message", "HTTP " + std::to_string(res.status)}});
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  http_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        // httplib answers 404 for a known path asked with another method (400 for PATCH and other
+        // methods it has no handler table for): that is a 405 with Allow.
+        if (res.status == 404 || res.status == 400) {
+          const std::string allow = AllowedMethods(req.path);
+          if (!allow.empty() && allow.find(req.method) == std::string::npos) {
+            res.set_header("Allow", allow);
+            ReplyJson(res, 405,
+                      {{"code", "method_not_allowed"},
+                       {"message", "Method Not Allowed: " + req.path + " takes " + allow +
+                                       ", not " + req.method + "."}});
+            return httplib::Server::HandlerResponse::Handled;
+          }
+        }
+        switch (res.status) {
+          case 404:
+            ReplyNotFound(res);
+            break;
+          case 413:
+            ReplyTooLarge(res);
+            break;
+          case 414:
+            ReplyJson(res, 414,
+                      {{"code", "invalid_request_parameters"},
+                       {"message", "URI Too Long: the request line is limited to 8192 bytes."}});
+            break;
+          case 400:
+            ReplyJson(res, 400,
+                      {{"code", "invalid_request_parameters"},
+                       {"message",
+                        "Bad Request: the request could not be read (a malformed request line or "
+                        "header, a header over 8 KiB, or an unsupported method)."}});
+            break;
+          default:
+            ReplyJson(res, res.status, {{"message", "HTTP " + std::to_string(res.status)}});
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   http_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown error";
@@ -159,6 +204,8 @@ int MockServer::Bind() {
   AddDirectoryRoutes();
   AddControlRoutes();
   AddInboxRoutes();
+  for (const char* path : {"/health", "/_mock/inbox", "/_mock/inbox.json"})
+    route_table_.push_back({"GET", std::regex(path)});
   return port;
 }
 
@@ -167,6 +214,16 @@ void MockServer::Run() { http_->listen_after_bind(); }
 void MockServer::Stop() {
   worker_.Stop();  // a delayed scan in flight finishes against a still-running listener
   if (http_) http_->stop();
+}
+
+std::string MockServer::AllowedMethods(const std::string& path) const {
+  std::set<std::string> methods;
+  for (const auto& [method, pattern] : route_table_)
+    if (std::regex_match(path, pattern)) methods.insert(method);
+  if (methods.count("GET")) methods.insert("HEAD");
+  std::string out;
+  for (const auto& m : methods) out += (out.empty() ? "" : ", ") + m;
+  return out;
 }
 
 bool MockServer::ControlAllowed(const httplib::Request& req) const {
@@ -217,7 +274,19 @@ void MockServer::Log(const httplib::Request& req, const httplib::Response& res) 
 
 void MockServer::Route(const std::string& method, const std::string& pattern, Resolver resolve,
                        Handler handler) {
+  route_table_.push_back({method, std::regex(pattern)});
   auto wrapped = [this, resolve, handler](const httplib::Request& req, httplib::Response& res) {
+    if (req.body.size() > kMaxBodyBytes) return ReplyTooLarge(res);  // chunked, no Content-Length
+    // A parameter given twice is ambiguous (which redirect_uri, which code?): refused, except the
+    // documented list parameters (domains, provider_scopes, with or without []).
+    for (auto it = req.params.begin(); it != req.params.end();
+         it = req.params.upper_bound(it->first)) {
+      const std::string& k = it->first;
+      const bool list = k.size() > 2 && k.compare(k.size() - 2, 2, "[]") == 0;
+      if (!list && k != "domains" && k != "provider_scopes" && req.params.count(k) > 1)
+        return ReplyBadRequest(
+            res, "The parameter '" + k + "' was given more than once; send each parameter once.");
+    }
     Call call{req, res, resolve ? resolve(req) : nullptr};
     std::shared_ptr<ControlState> control = call.env ? Control(*call.env) : nullptr;
     auto record = [&] {
@@ -320,7 +389,11 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
 
 void MockServer::ControlRoute(const std::string& method, const std::string& pattern, bool needs_env,
                               Handler handler) {
-  auto wrapped = [this, needs_env, handler](const httplib::Request& req, httplib::Response& res) {
+  route_table_.push_back({method, std::regex(pattern)});
+  const size_t max_body = pattern == "/_mock/state" ? kMaxStateBodyBytes : kMaxBodyBytes;
+  auto wrapped = [this, needs_env, handler, max_body](const httplib::Request& req,
+                                                      httplib::Response& res) {
+    if (req.body.size() > max_body) return ReplyTooLarge(res);
     Call call{req, res, nullptr};
     if (needs_env) {
       call.env = registry_->ByApiKey(BearerToken(req));

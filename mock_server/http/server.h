@@ -10,7 +10,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/config.h"
 #include "domain/clock.h"
@@ -84,6 +87,8 @@ class MockServer {
   std::string LinkFor(const PasswordlessSession& s) const;
   void Log(const httplib::Request& req, const httplib::Response& res) const;
   bool ControlAllowed(const httplib::Request& req) const;
+  // "GET, HEAD, POST" for a path some route serves; "" when none does (the 405 Allow header).
+  std::string AllowedMethods(const std::string& path) const;
 
   ServerOptions options_;
   ServerConfig config_;
@@ -94,6 +99,8 @@ class MockServer {
   std::unique_ptr<Registry> registry_;
   std::mutex control_mu_;
   std::map<std::string, std::shared_ptr<ControlState>> control_;
+  // Every route's method and pattern; filled by Bind(), read-only while serving.
+  std::vector<std::pair<std::string, std::regex>> route_table_;
   BackgroundWorker worker_;  // delayed scanner visits; stopped before the listener
 };
 

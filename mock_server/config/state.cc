@@ -1,0 +1,465 @@
+#include "config/state.h"
+
+#include <set>
+
+namespace workos_mock {
+namespace {
+
+using nlohmann::json;
+
+json Opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+json DomainsJson(const std::vector<Domain>& domains) {
+  json out = json::array();
+  for (const auto& d : domains) out.push_back({{"id", d.id}, {"domain", d.domain}});
+  return out;
+}
+
+json UserJson(const IdpUser& u) {
+  json j = {{"email", u.email}};
+  if (u.first_name) j["first_name"] = *u.first_name;
+  if (u.last_name) j["last_name"] = *u.last_name;
+  if (!u.idp_id.empty()) j["idp_id"] = u.idp_id;
+  if (!u.groups.empty()) j["groups"] = u.groups;
+  return j;
+}
+
+json RedirectUrisJsonOf(const std::vector<RedirectUriEntry>& uris) {
+  json out = json::array();
+  for (const auto& e : uris) out.push_back({{"uri", e.uri}, {"default", e.is_default}});
+  return out;
+}
+
+json ScannerJsonOf(const ScannerSettings& s) {
+  return {{"mode", s.mode}, {"allowlist", s.allowlist}, {"delay_ms", s.delay_ms}};
+}
+
+// Reads one JSON value with the key path in every error (ConfigError -> 422 field error).
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void Fail(const std::string& path, const std::string& what) const {
+    throw ConfigError(source_, path, what);
+  }
+  const json& Obj(const json& j, const std::string& path) const {
+    if (!j.is_object()) Fail(path, "must be an object");
+    return j;
+  }
+  const json& Arr(const json& o, const std::string& path, const char* key) const {
+    static const json kEmpty = json::array();
+    if (!o.contains(key)) return kEmpty;
+    if (!o[key].is_array()) Fail(path + "." + key, "must be an array");
+    return o[key];
+  }
+  std::string Str(const json& o, const std::string& path, const char* key, bool required = true,
+                  const std::string& fallback = "") const {
+    if (!o.contains(key) || (!required && o[key].is_null())) {
+      if (required) Fail(path + "." + key, "is required");
+      return fallback;
+    }
+    if (!o[key].is_string()) Fail(path + "." + key, "must be a string");
+    return o[key].get<std::string>();
+  }
+  std::optional<std::string> OptStr(const json& o, const std::string& path, const char* key) const {
+    if (!o.contains(key) || o[key].is_null()) return std::nullopt;
+    return Str(o, path, key);
+  }
+  int64_t Int(const json& o, const std::string& path, const char* key, int64_t fallback = 0,
+              bool required = false) const {
+    if (!o.contains(key)) {
+      if (required) Fail(path + "." + key, "is required");
+      return fallback;
+    }
+    if (!o[key].is_number_integer()) Fail(path + "." + key, "must be a whole number");
+    return o[key].get<int64_t>();
+  }
+  bool Bool(const json& o, const std::string& path, const char* key) const {
+    if (!o.contains(key)) return false;
+    if (!o[key].is_boolean()) Fail(path + "." + key, "must be true or false");
+    return o[key].get<bool>();
+  }
+  std::vector<std::string> Strs(const json& o, const std::string& path, const char* key) const {
+    std::vector<std::string> out;
+    const json& a = Arr(o, path, key);
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!a[i].is_string())
+        Fail(path + "." + key + "[" + std::to_string(i) + "]", "must be a string");
+      out.push_back(a[i].get<std::string>());
+    }
+    return out;
+  }
+  template <typename T, typename F>
+  std::vector<T> List(const json& o, const std::string& path, const char* key, F item) const {
+    std::vector<T> out;
+    const json& a = Arr(o, path, key);
+    for (size_t i = 0; i < a.size(); ++i) {
+      const std::string p = path + "." + key + "[" + std::to_string(i) + "]";
+      out.push_back(item(Obj(a[i], p), p));
+    }
+    return out;
+  }
+  std::vector<Domain> Domains(const json& o, const std::string& path) const {
+    return List<Domain>(o, path, "domains", [&](const json& d, const std::string& p) {
+      return Domain{Str(d, p, "id"), Str(d, p, "domain")};
+    });
+  }
+
+ private:
+  std::string source_;
+};
+
+}  // namespace
+
+json SeedJson(const EnvironmentConfig& c) {
+  json orgs = json::array();
+  for (const auto& o : c.organizations) {
+    json domains = json::array();
+    for (const auto& d : o.domains) domains.push_back(d.domain);
+    orgs.push_back({{"id", o.id}, {"name", o.name}, {"domains", domains}});
+  }
+  json conns = json::array();
+  for (const auto& cn : c.connections) {
+    json domains = json::array();
+    for (const auto& d : cn.domains) domains.push_back(d.domain);
+    json users = json::array();
+    for (const auto& u : cn.users) users.push_back(UserJson(u));
+    json j = {{"id", cn.id},       {"type", cn.type},    {"name", cn.name},
+              {"state", cn.state}, {"domains", domains}, {"users", users}};
+    if (cn.organization_id) j["organization"] = *cn.organization_id;
+    conns.push_back(j);
+  }
+  json j = {{"name", c.name},
+            {"kind", KindName(c.kind)},
+            {"api_keys", c.api_keys},
+            {"client_id", c.client_id},
+            {"redirect_uris", RedirectUrisJsonOf(c.redirect_uris)},
+            {"allow_wildcard_redirect_uris", c.allow_wildcard_redirect_uris},
+            {"link_ttl_seconds", c.link_ttl_seconds},
+            {"code_ttl_seconds", c.code_ttl_seconds},
+            {"access_token_ttl_seconds", c.access_token_ttl_seconds},
+            {"app_name", c.app_name},
+            {"email_from", c.email_from},
+            {"interactive_idp", c.interactive_idp},
+            {"scanner", ScannerJsonOf(c.scanner)},
+            {"organizations", orgs},
+            {"connections", conns}};
+  if (!c.smtp_url.empty()) j["smtp_url"] = c.smtp_url;
+  return j;
+}
+
+json SnapshotJson(const EnvironmentSnapshot& s) {
+  json orgs = json::array();
+  for (const auto& o : s.organizations)
+    orgs.push_back({{"id", o.id},
+                    {"name", o.name},
+                    {"domains", DomainsJson(o.domains)},
+                    {"created_ms", o.created_ms},
+                    {"updated_ms", o.updated_ms}});
+  json conns = json::array();
+  for (const auto& c : s.connections) {
+    json users = json::array();
+    for (const auto& u : c.users) users.push_back(UserJson(u));
+    conns.push_back({{"id", c.id},
+                     {"organization_id", Opt(c.organization_id)},
+                     {"type", c.type},
+                     {"name", c.name},
+                     {"state", c.state},
+                     {"domains", DomainsJson(c.domains)},
+                     {"users", users},
+                     {"created_ms", c.created_ms},
+                     {"updated_ms", c.updated_ms}});
+  }
+  json profiles = json::array();
+  for (const auto& p : s.profiles)
+    profiles.push_back({{"id", p.id},
+                        {"organization_id", Opt(p.organization_id)},
+                        {"connection_id", p.connection_id},
+                        {"connection_type", p.connection_type},
+                        {"idp_id", p.idp_id},
+                        {"email", p.email},
+                        {"first_name", Opt(p.first_name)},
+                        {"last_name", Opt(p.last_name)},
+                        {"groups", p.groups}});
+  json sessions = json::array();
+  for (const auto& x : s.sessions) {
+    json visits = json::array();
+    for (const auto& v : x.visits)
+      visits.push_back({{"at_ms", v.at_ms},
+                        {"method", v.method},
+                        {"user_agent", v.user_agent},
+                        {"outcome", v.outcome}});
+    sessions.push_back({{"id", x.id},
+                        {"email", x.email},
+                        {"redirect_uri", x.redirect_uri},
+                        {"state", Opt(x.state)},
+                        {"connection_id", x.connection_id},
+                        {"token", x.token},
+                        {"created_ms", x.created_ms},
+                        {"expires_ms", x.expires_ms},
+                        {"sends", x.sends},
+                        {"used", x.used},
+                        {"code", x.code},
+                        {"visits", visits}});
+  }
+  json codes = json::array();
+  for (const auto& c : s.codes)
+    codes.push_back({{"code", c.code},
+                     {"profile_id", c.profile_id},
+                     {"connection_id", c.connection_id},
+                     {"redirect_uri", c.redirect_uri},
+                     {"session_id", c.session_id},
+                     {"code_challenge", Opt(c.code_challenge)},
+                     {"expires_ms", c.expires_ms},
+                     {"used", c.used}});
+  json tokens = json::array();
+  for (const auto& t : s.access_tokens)
+    tokens.push_back(
+        {{"token", t.token}, {"profile_id", t.profile_id}, {"expires_ms", t.expires_ms}});
+  json outbox = json::array();
+  for (const auto& e : s.outbox) {
+    json j = {{"id", e.id},           {"to", e.to},
+              {"from", e.from},       {"subject", e.subject},
+              {"text", e.text},       {"html", e.html},
+              {"link", e.link},       {"session_id", e.session_id},
+              {"sent_ms", e.sent_ms}, {"scanner", nullptr},
+              {"delivery", nullptr}};
+    if (e.scanner)
+      j["scanner"] = {{"visited_ms", e.scanner->visited_ms},
+                      {"mode", e.scanner->mode},
+                      {"outcome", e.scanner->outcome},
+                      {"detail", e.scanner->detail}};
+    if (e.delivery)
+      j["delivery"] = {{"status", e.delivery->status},
+                       {"error", e.delivery->error},
+                       {"at_ms", e.delivery->at_ms}};
+    outbox.push_back(j);
+  }
+  json logins = json::array();
+  for (const auto& p : s.pending_logins)
+    logins.push_back({{"id", p.id},
+                      {"connection_id", p.connection_id},
+                      {"redirect_uri", p.redirect_uri},
+                      {"state", p.state},
+                      {"code_challenge", Opt(p.code_challenge)},
+                      {"nonce", p.nonce},
+                      {"expires_ms", p.expires_ms}});
+  return {{"clock_offset_ms", s.clock_offset_ms},
+          {"redirect_uris", RedirectUrisJsonOf(s.redirect_uris)},
+          {"scanner", ScannerJsonOf(s.scanner)},
+          {"organizations", orgs},
+          {"connections", conns},
+          {"profiles", profiles},
+          {"sessions", sessions},
+          {"codes", codes},
+          {"access_tokens", tokens},
+          {"outbox", outbox},
+          {"pending_logins", logins}};
+}
+
+EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
+  Reader r("request body");
+  r.Obj(state, path);
+  EnvironmentSnapshot s;
+  s.clock_offset_ms = r.Int(state, path, "clock_offset_ms");
+  s.redirect_uris = r.List<RedirectUriEntry>(
+      state, path, "redirect_uris", [&](const json& o, const std::string& p) {
+        return RedirectUriEntry{r.Str(o, p, "uri"), r.Bool(o, p, "default")};
+      });
+  if (state.contains("scanner")) {
+    const std::string p = path + ".scanner";
+    const json& o = r.Obj(state["scanner"], p);
+    s.scanner.mode = r.Str(o, p, "mode", false, "off");
+    s.scanner.allowlist = r.Strs(o, p, "allowlist");
+    s.scanner.delay_ms = r.Int(o, p, "delay_ms");
+  }
+  s.organizations =
+      r.List<Organization>(state, path, "organizations", [&](const json& o, const std::string& p) {
+        Organization x;
+        x.id = r.Str(o, p, "id");
+        x.name = r.Str(o, p, "name");
+        x.domains = r.Domains(o, p);
+        x.created_ms = r.Int(o, p, "created_ms");
+        x.updated_ms = r.Int(o, p, "updated_ms");
+        return x;
+      });
+  s.connections =
+      r.List<Connection>(state, path, "connections", [&](const json& o, const std::string& p) {
+        Connection x;
+        x.id = r.Str(o, p, "id");
+        x.organization_id = r.OptStr(o, p, "organization_id");
+        x.type = r.Str(o, p, "type");
+        x.name = r.Str(o, p, "name", false, x.type);
+        x.state = r.Str(o, p, "state", false, "active");
+        x.domains = r.Domains(o, p);
+        x.users = r.List<IdpUser>(o, p, "users", [&](const json& u, const std::string& up) {
+          IdpUser user;
+          user.email = r.Str(u, up, "email");
+          user.first_name = r.OptStr(u, up, "first_name");
+          user.last_name = r.OptStr(u, up, "last_name");
+          user.idp_id = r.Str(u, up, "idp_id", false);
+          user.groups = r.Strs(u, up, "groups");
+          return user;
+        });
+        x.created_ms = r.Int(o, p, "created_ms");
+        x.updated_ms = r.Int(o, p, "updated_ms");
+        return x;
+      });
+  s.profiles = r.List<Profile>(state, path, "profiles", [&](const json& o, const std::string& p) {
+    Profile x;
+    x.id = r.Str(o, p, "id");
+    x.organization_id = r.OptStr(o, p, "organization_id");
+    x.connection_id = r.Str(o, p, "connection_id");
+    x.connection_type = r.Str(o, p, "connection_type");
+    x.idp_id = r.Str(o, p, "idp_id", false);
+    x.email = r.Str(o, p, "email");
+    x.first_name = r.OptStr(o, p, "first_name");
+    x.last_name = r.OptStr(o, p, "last_name");
+    x.groups = r.Strs(o, p, "groups");
+    return x;
+  });
+  s.sessions = r.List<PasswordlessSession>(
+      state, path, "sessions", [&](const json& o, const std::string& p) {
+        PasswordlessSession x;
+        x.id = r.Str(o, p, "id");
+        x.email = r.Str(o, p, "email");
+        x.redirect_uri = r.Str(o, p, "redirect_uri");
+        x.state = r.OptStr(o, p, "state");
+        x.connection_id = r.Str(o, p, "connection_id");
+        x.token = r.Str(o, p, "token");
+        x.created_ms = r.Int(o, p, "created_ms", 0, true);
+        x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
+        x.sends = static_cast<int>(r.Int(o, p, "sends"));
+        x.used = r.Bool(o, p, "used");
+        x.code = r.Str(o, p, "code", false);
+        x.visits = r.List<LinkVisit>(o, p, "visits", [&](const json& v, const std::string& vp) {
+          return LinkVisit{r.Int(v, vp, "at_ms"), r.Str(v, vp, "method"),
+                           r.Str(v, vp, "user_agent", false), r.Str(v, vp, "outcome")};
+        });
+        return x;
+      });
+  s.codes =
+      r.List<AuthorizationCode>(state, path, "codes", [&](const json& o, const std::string& p) {
+        AuthorizationCode x;
+        x.code = r.Str(o, p, "code");
+        x.profile_id = r.Str(o, p, "profile_id");
+        x.connection_id = r.Str(o, p, "connection_id");
+        x.redirect_uri = r.Str(o, p, "redirect_uri", false);
+        x.session_id = r.Str(o, p, "session_id", false);
+        x.code_challenge = r.OptStr(o, p, "code_challenge");
+        x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
+        x.used = r.Bool(o, p, "used");
+        return x;
+      });
+  s.access_tokens =
+      r.List<AccessToken>(state, path, "access_tokens", [&](const json& o, const std::string& p) {
+        return AccessToken{r.Str(o, p, "token"), r.Str(o, p, "profile_id"),
+                           r.Int(o, p, "expires_ms", 0, true)};
+      });
+  s.outbox = r.List<Email>(state, path, "outbox", [&](const json& o, const std::string& p) {
+    Email e;
+    e.id = r.Str(o, p, "id");
+    e.to = r.Str(o, p, "to");
+    e.from = r.Str(o, p, "from", false);
+    e.subject = r.Str(o, p, "subject", false);
+    e.text = r.Str(o, p, "text", false);
+    e.html = r.Str(o, p, "html", false);
+    e.link = r.Str(o, p, "link", false);
+    e.session_id = r.Str(o, p, "session_id", false);
+    e.sent_ms = r.Int(o, p, "sent_ms");
+    if (o.contains("scanner") && !o["scanner"].is_null()) {
+      const std::string sp = p + ".scanner";
+      const json& sc = r.Obj(o["scanner"], sp);
+      e.scanner = ScanResult{r.Int(sc, sp, "visited_ms"), r.Str(sc, sp, "mode", false),
+                             r.Str(sc, sp, "outcome", false), r.Str(sc, sp, "detail", false)};
+    }
+    if (o.contains("delivery") && !o["delivery"].is_null()) {
+      const std::string dp = p + ".delivery";
+      const json& d = r.Obj(o["delivery"], dp);
+      e.delivery = DeliveryResult{r.Str(d, dp, "status", false), r.Str(d, dp, "error", false),
+                                  r.Int(d, dp, "at_ms")};
+    }
+    return e;
+  });
+  s.pending_logins =
+      r.List<PendingLogin>(state, path, "pending_logins", [&](const json& o, const std::string& p) {
+        PendingLogin x;
+        x.id = r.Str(o, p, "id");
+        x.connection_id = r.Str(o, p, "connection_id");
+        x.redirect_uri = r.Str(o, p, "redirect_uri");
+        x.state = r.Str(o, p, "state", false);
+        x.code_challenge = r.OptStr(o, p, "code_challenge");
+        x.nonce = r.Str(o, p, "nonce", false);
+        x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
+        return x;
+      });
+  static const std::set<std::string> kKeys = {"clock_offset_ms", "redirect_uris", "scanner",
+                                              "organizations",   "connections",   "profiles",
+                                              "sessions",        "codes",         "access_tokens",
+                                              "outbox",          "pending_logins"};
+  for (auto it = state.begin(); it != state.end(); ++it)
+    if (!kKeys.count(it.key()) && it.key().rfind("_", 0) != 0)
+      r.Fail(path + "." + it.key(), "unknown key");
+  return s;
+}
+
+json ExportEnvironment(const Environment& env) {
+  return {{"object", "mock_state"},
+          {"version", 1},
+          {"environment", SeedJson(env.seed())},
+          {"state", SnapshotJson(env.Snapshot())}};
+}
+
+std::optional<Error> ImportEnvironment(Environment& env, const json& doc) {
+  auto field_error = [](const std::string& field, const std::string& problem) {
+    return ValidationError({{field.empty() ? "body" : field, problem}});
+  };
+  if (!doc.is_object()) return field_error("body", "must be a JSON object");
+  if (doc.contains("version") && doc["version"] != 1)
+    return field_error("version", "must be 1 (the only state format so far)");
+  if (!doc.contains("state")) return field_error("state", "is required");
+  EnvironmentSnapshot snapshot;
+  try {
+    if (doc.contains("environment"))
+      ParseConfig(json({{"environments", json::array({doc["environment"]})}}).dump(), "body");
+    snapshot = ParseSnapshot(doc["state"], "state");
+  } catch (const ConfigError& e) {
+    std::string field = e.path();
+    if (field.rfind("environments[0]", 0) == 0) field = "environment" + field.substr(15);
+    return field_error(field, e.problem());
+  }
+  return env.Restore(std::move(snapshot));
+}
+
+json ExportRegistry(const Registry& registry) {
+  json envs = json::array();
+  for (const auto& env : registry.All()) envs.push_back(ExportEnvironment(*env));
+  return {{"object", "mock_state_file"}, {"version", 1}, {"environments", envs}};
+}
+
+void ImportRegistry(Registry& registry, const json& doc, const std::string& source) {
+  if (!doc.is_object() || !doc.contains("environments") || !doc["environments"].is_array())
+    throw ConfigError(source, "environments", "must be an array (is this a state file?)");
+  const json& envs = doc["environments"];
+  for (size_t i = 0; i < envs.size(); ++i) {
+    const std::string path = "environments[" + std::to_string(i) + "]";
+    const json& e = envs[i];
+    if (!e.is_object() || !e.contains("environment"))
+      throw ConfigError(source, path + ".environment", "is required");
+    EnvironmentConfig seed =
+        ParseConfig(json({{"environments", json::array({e["environment"]})}}).dump(), source)
+            .environments.front();
+    auto env = registry.ByName(seed.name);
+    if (!env) {
+      auto added = registry.Add(seed);
+      if (!added.ok()) throw ConfigError(source, path, added.error().message);
+      env = added.value();
+    }
+    if (auto error = ImportEnvironment(*env, e)) {
+      const auto& fe = error->errors.empty() ? FieldError{"", error->message} : error->errors[0];
+      throw ConfigError(source, path + "." + fe.field, fe.code);
+    }
+  }
+}
+
+}  // namespace workos_mock

@@ -1,0 +1,213 @@
+// Environment::Snapshot / Restore / Sweep: the runtime state as plain data, and its upkeep.
+#include "domain/snapshot.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "domain/environment.h"
+
+namespace workos_mock {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string At(const char* list, size_t i, const char* field) {
+  return std::string(list) + "[" + std::to_string(i) + "]." + field;
+}
+
+}  // namespace
+
+std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s) {
+  std::vector<FieldError> errors;
+  constexpr int64_t kMaxOffsetMs = 10LL * 365 * 24 * 3600 * 1000;
+  if (s.clock_offset_ms < 0 || s.clock_offset_ms > kMaxOffsetMs)
+    errors.push_back(
+        {"state.clock_offset_ms", "must be a whole number of milliseconds from 0 to 315360000000"});
+  auto unique = [&](const char* list, const char* field, const std::vector<std::string>& values) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i].empty())
+        errors.push_back({std::string("state.") + At(list, i, field), "must not be empty"});
+      else if (!seen.insert(values[i]).second)
+        errors.push_back(
+            {std::string("state.") + At(list, i, field), "duplicate '" + values[i] + "'"});
+    }
+  };
+  std::vector<std::string> v;
+  for (const auto& o : s.organizations) v.push_back(o.id);
+  unique("organizations", "id", v);
+  v.clear();
+  for (const auto& c : s.connections) v.push_back(c.id);
+  unique("connections", "id", v);
+  v.clear();
+  std::set<std::string> profile_ids;
+  for (const auto& p : s.profiles) v.push_back(p.id), profile_ids.insert(p.id);
+  unique("profiles", "id", v);
+  v.clear();
+  for (const auto& x : s.sessions) v.push_back(x.id);
+  unique("sessions", "id", v);
+  v.clear();
+  for (const auto& x : s.sessions) v.push_back(x.token);
+  unique("sessions", "token", v);
+  v.clear();
+  for (const auto& x : s.codes) v.push_back(x.code);
+  unique("codes", "code", v);
+  v.clear();
+  for (const auto& x : s.access_tokens) v.push_back(x.token);
+  unique("access_tokens", "token", v);
+  v.clear();
+  for (const auto& x : s.pending_logins) v.push_back(x.id);
+  unique("pending_logins", "id", v);
+  for (size_t i = 0; i < s.codes.size(); ++i)
+    if (!profile_ids.count(s.codes[i].profile_id))
+      errors.push_back({"state." + At("codes", i, "profile_id"),
+                        "no profile with id '" + s.codes[i].profile_id + "' in state.profiles"});
+  for (size_t i = 0; i < s.access_tokens.size(); ++i)
+    if (!profile_ids.count(s.access_tokens[i].profile_id))
+      errors.push_back(
+          {"state." + At("access_tokens", i, "profile_id"),
+           "no profile with id '" + s.access_tokens[i].profile_id + "' in state.profiles"});
+  if (s.outbox.size() > 10000 || s.sessions.size() > Environment::kMaxSessions ||
+      s.codes.size() > Environment::kMaxCodes ||
+      s.access_tokens.size() > Environment::kMaxAccessTokens ||
+      s.pending_logins.size() > Environment::kMaxPendingLogins)
+    errors.push_back({"state",
+                      "more entries than an environment holds (caps: 100000 sessions, "
+                      "codes, access tokens and pending logins; 10000 emails)"});
+  if (errors.empty()) return std::nullopt;
+  return ValidationError(std::move(errors));
+}
+
+EnvironmentSnapshot Environment::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  EnvironmentSnapshot s;
+  s.clock_offset_ms = offset_ms_;
+  s.redirect_uris = redirect_uris_;
+  s.scanner = scanner_;
+  for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
+  for (const auto& [id, c] : connections_) s.connections.push_back(c);
+  for (const auto& [id, p] : profiles_) s.profiles.push_back(p);
+  for (const auto& [id, x] : sessions_) s.sessions.push_back(x);
+  for (const auto& [id, x] : codes_) s.codes.push_back(x);
+  for (const auto& [id, x] : access_tokens_) s.access_tokens.push_back(x);
+  s.outbox.assign(outbox_.begin(), outbox_.end());
+  for (const auto& [id, x] : pending_logins_) s.pending_logins.push_back(x);
+  std::sort(s.profiles.begin(), s.profiles.end(),
+            [](const Profile& a, const Profile& b) { return a.id < b.id; });
+  std::sort(s.sessions.begin(), s.sessions.end(),
+            [](const PasswordlessSession& a, const PasswordlessSession& b) { return a.id < b.id; });
+  std::sort(s.codes.begin(), s.codes.end(),
+            [](const AuthorizationCode& a, const AuthorizationCode& b) { return a.code < b.code; });
+  std::sort(s.access_tokens.begin(), s.access_tokens.end(),
+            [](const AccessToken& a, const AccessToken& b) { return a.token < b.token; });
+  std::sort(s.pending_logins.begin(), s.pending_logins.end(),
+            [](const PendingLogin& a, const PendingLogin& b) { return a.id < b.id; });
+  return s;
+}
+
+std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
+  std::vector<FieldError> errors;
+  if (auto e = ValidateSnapshot(s)) errors = e->errors;
+  if (auto e =
+          ValidateRedirectUris(s.redirect_uris, {seed_.kind, seed_.allow_wildcard_redirect_uris}))
+    for (auto& fe : e->errors) errors.push_back({"state." + fe.field, fe.code});
+  if (auto e = ValidateScanner(s.scanner))
+    for (auto& fe : e->errors) errors.push_back({"state.scanner." + fe.field, fe.code});
+  if (!errors.empty()) return ValidationError(std::move(errors));
+  for (auto& entry : s.scanner.allowlist) entry = Lower(entry);
+
+  std::unique_lock<std::mutex> lock(mu_);
+  offset_ms_ = s.clock_offset_ms;
+  redirect_uris_ = std::move(s.redirect_uris);
+  scanner_ = std::move(s.scanner);
+  organizations_.clear();
+  for (auto& o : s.organizations) organizations_[o.id] = std::move(o);
+  connections_.clear();
+  for (auto& c : s.connections) connections_[c.id] = std::move(c);
+  profiles_.clear();
+  profile_by_user_.clear();
+  for (auto& p : s.profiles) {
+    profile_by_user_[p.connection_id + "\n" + Lower(p.email)] = p.id;
+    profiles_[p.id] = std::move(p);
+  }
+  sessions_.clear();
+  session_by_token_.clear();
+  for (auto& x : s.sessions) {
+    session_by_token_[x.token] = x.id;
+    sessions_[x.id] = std::move(x);
+  }
+  codes_.clear();
+  for (auto& x : s.codes) codes_[x.code] = std::move(x);
+  access_tokens_.clear();
+  for (auto& x : s.access_tokens) access_tokens_[x.token] = std::move(x);
+  outbox_.assign(s.outbox.begin(), s.outbox.end());
+  pending_logins_.clear();
+  for (auto& x : s.pending_logins) pending_logins_[x.id] = std::move(x);
+  idempotent_replies_.clear();  // they answer for objects that may no longer exist
+  lock.unlock();
+  outbox_cv_.notify_all();
+  return std::nullopt;
+}
+
+size_t Environment::SweepLocked() {
+  ops_since_sweep_ = 0;
+  const int64_t horizon = NowMsLocked() - kSweepGraceMs;
+  size_t removed = 0;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (it->second.expires_ms < horizon) {
+      session_by_token_.erase(it->second.token);
+      it = sessions_.erase(it);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = codes_.begin(); it != codes_.end();) {
+    if (it->second.expires_ms < horizon) {
+      it = codes_.erase(it);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = access_tokens_.begin(); it != access_tokens_.end();) {
+    if (it->second.expires_ms < horizon) {
+      it = access_tokens_.erase(it);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  // A pending login is useless the moment it expires: nobody inspects it afterwards.
+  const int64_t now = NowMsLocked();
+  for (auto it = pending_logins_.begin(); it != pending_logins_.end();) {
+    if (it->second.expires_ms <= now) {
+      it = pending_logins_.erase(it);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  return removed;
+}
+
+void Environment::MaybeSweepLocked() {
+  // At a cap, sweep again only every 64 operations: a full sweep is O(n) and a client hammering
+  // a full environment must not turn every request into one.
+  const bool full = sessions_.size() >= kMaxSessions || codes_.size() >= kMaxCodes ||
+                    access_tokens_.size() >= kMaxAccessTokens ||
+                    pending_logins_.size() >= kMaxPendingLogins;
+  if (++ops_since_sweep_ >= 4096 || (full && ops_since_sweep_ >= 64)) SweepLocked();
+}
+
+size_t Environment::Sweep() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SweepLocked();
+}
+
+}  // namespace workos_mock

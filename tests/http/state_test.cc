@@ -1,0 +1,298 @@
+// GET/PUT /_mock/state and --state-file: export, import, validation, and a restart mid-flow.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_server.h"
+
+using namespace workos_mock::testing;
+using nlohmann::json;
+
+namespace {
+
+const char* kKey = "sk_test_workos_mock";
+
+std::string CreateSession(const TestServer& s, const std::string& key, const std::string& email,
+                          std::string* id = nullptr) {
+  Reply r = Post(s, "/passwordless/sessions",
+                 json({{"email", email}, {"type", "MagicLink"}, {"state", "st"}}).dump(), key);
+  REQUIRE(r.status == 201);
+  if (id) *id = r.json["id"];
+  return r.json["link"];
+}
+
+}  // namespace
+
+TEST_CASE("GET /_mock/state exports the environment; PUT brings it back after a reset", "[state]") {
+  TestServer s;
+  std::string id;
+  const std::string link = CreateSession(s, kKey, "ann@example.com", &id);
+  Reply sent = Post(s, "/passwordless/sessions/" + id + "/send", "{}", kKey);
+  REQUIRE(sent.status == 201);
+  Reply adv = Post(s, "/_mock/clock/advance", R"({"seconds": 60})", kKey);
+  REQUIRE(adv.status == 200);
+
+  Reply state = Get(s, "/_mock/state", kKey);
+  REQUIRE(state.status == 200);
+  CHECK(state.json["object"] == "mock_state");
+  CHECK(state.json["version"] == 1);
+  CHECK(state.json["environment"]["name"] == "default");
+  CHECK(state.json["environment"]["api_keys"][0] == kKey);
+  CHECK(state.json["state"]["clock_offset_ms"] == 60000);
+  REQUIRE(state.json["state"]["sessions"].size() == 1);
+  CHECK(state.json["state"]["sessions"][0]["id"] == id);
+  CHECK(state.json["state"]["outbox"].size() == 1);
+  CHECK(state.json["state"]["connections"].size() == 1);  // the auto-created MagicLink one
+
+  // The environment config part is the config-file format: ParseConfig reads it.
+  CHECK_NOTHROW(workos_mock::ParseConfig(
+      json({{"environments", json::array({state.json["environment"]})}}).dump(), "export"));
+
+  REQUIRE(Post(s, "/_mock/reset", "", kKey).status == 200);
+  CHECK(Get(s, "/_mock/state", kKey).json["state"]["sessions"].empty());
+  Reply put = Put(s, "/_mock/state", state.body, kKey);
+  REQUIRE(put.status == 200);
+  CHECK(put.json["state"] == state.json["state"]);
+
+  // The restored link works once, then the code exchanges once.
+  Reply visit = Get(s, PathOf(link));
+  REQUIRE(visit.status == 302);
+  const std::string code = QueryParam(visit.header("Location"), "code");
+  CHECK(QueryParam(visit.header("Location"), "state") == "st");
+  auto token = [&] {
+    return Post(s, "/sso/token",
+                "client_id=client_workos_mock&client_secret=sk_test_workos_mock&grant_type="
+                "authorization_code&code=" +
+                    code,
+                "", "application/x-www-form-urlencoded");
+  };
+  CHECK(token().status == 200);
+  CHECK(token().status == 400);
+  CHECK(Get(s, PathOf(link)).status == 400);
+  // The lifecycle endpoint sees the restored visits and send.
+  Reply life = Get(s, "/_mock/passwordless/sessions/" + id, kKey);
+  CHECK(life.json["state"] == "confirmed");
+  CHECK(life.json["sends"] == 1);
+}
+
+TEST_CASE("PUT /_mock/state refuses bad input with 422 field errors and changes nothing",
+          "[state]") {
+  TestServer s;
+  std::string id;
+  CreateSession(s, kKey, "bob@example.com", &id);
+  const json good = Get(s, "/_mock/state", kKey).json;
+
+  struct Case {
+    const char* what;
+    json body;
+    const char* field;
+  };
+  json dup = good;
+  dup["state"]["sessions"].push_back(dup["state"]["sessions"][0]);
+  json bad_type = good;
+  bad_type["state"]["sessions"][0]["token"] = 42;
+  json bad_uri = good;
+  bad_uri["state"]["redirect_uris"] = json::array({{{"uri", "http://x/?q=1"}, {"default", true}}});
+  json bad_scanner = good;
+  bad_scanner["state"]["scanner"]["mode"] = "sometimes";
+  json unknown = good;
+  unknown["state"]["sesions"] = json::array();
+  json neg_clock = good;
+  neg_clock["state"]["clock_offset_ms"] = -5;
+  json bad_env = good;
+  bad_env["environment"]["kind"] = "prod";
+  json orphan_code = good;
+  orphan_code["state"]["codes"] = json::array({{{"code", "C1"},
+                                                {"profile_id", "prof_nope"},
+                                                {"connection_id", "conn_x"},
+                                                {"expires_ms", 1}}});
+  const std::vector<Case> cases = {
+      {"duplicate session", dup, "state.sessions[1].id"},
+      {"wrong type", bad_type, "state.sessions[0].token"},
+      {"redirect URI with a query", bad_uri, "state.redirect_uris[0]"},
+      {"bad scanner mode", bad_scanner, "state.scanner.mode"},
+      {"unknown key", unknown, "state.sesions"},
+      {"negative clock", neg_clock, "state.clock_offset_ms"},
+      {"bad environment part", bad_env, "environment.kind"},
+      {"code of a missing profile", orphan_code, "state.codes[0].profile_id"},
+      {"no state", json({{"version", 1}}), "state"},
+      {"wrong version", json({{"version", 2}, {"state", good["state"]}}), "version"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    Reply r = Put(s, "/_mock/state", c.body.dump(), kKey);
+    CHECK(r.status == 422);
+    REQUIRE(r.json["errors"].is_array());
+    REQUIRE(!r.json["errors"].empty());
+    CHECK(r.json["errors"][0]["field"] == c.field);
+  }
+  CHECK(Put(s, "/_mock/state", "[1,2]", kKey).status == 400);
+  CHECK(Put(s, "/_mock/state", "{", kKey).status == 400);
+  CHECK(Put(s, "/_mock/state", good.dump(), "sk_test_wrong").status == 401);
+  // Nothing changed.
+  CHECK(Get(s, "/_mock/state", kKey).json == good);
+}
+
+TEST_CASE("state imports across environments: a fixture from one seeds another", "[state]") {
+  TestServer s;
+  TestEnv a = NewEnvironment(s), b = NewEnvironment(s);
+  std::string id;
+  const std::string link = CreateSession(s, a.api_key, "cat@example.com", &id);
+  json state = Get(s, "/_mock/state", a.api_key).json;
+  REQUIRE(Put(s, "/_mock/state", state.dump(), b.api_key).status == 200);
+  // The session now belongs to b as well (separate copies): b's lifecycle shows it.
+  CHECK(Get(s, "/_mock/passwordless/sessions/" + id, b.api_key).status == 200);
+}
+
+namespace {
+
+struct Proc {
+  pid_t pid = -1;
+  int port = 0;
+};
+
+Proc StartMock(const std::string& state_file, const std::string& port_file) {
+  std::remove(port_file.c_str());
+  Proc p;
+  p.pid = fork();
+  REQUIRE(p.pid >= 0);
+  if (p.pid == 0) {
+    int devnull = ::open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    std::vector<std::string> args = {
+        WORKOS_MOCK_BIN, "--port",       "0",        "--port-file",         port_file, "--log",
+        "off",           "--state-file", state_file, "--state-interval-ms", "200"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(WORKOS_MOCK_BIN, argv.data());
+    _exit(127);
+  }
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream in(port_file);
+    if (in >> p.port) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(p.port > 0);
+  return p;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+httplib::Result Call(int port, const std::string& method, const std::string& path,
+                     const std::string& body = "", const std::string& type = "application/json") {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(5);
+  httplib::Headers h = {{"Authorization", std::string("Bearer ") + kKey}};
+  if (method == "GET") return c.Get(path.c_str(), h);
+  return c.Post(path.c_str(), h, body, type.c_str());
+}
+
+}  // namespace
+
+TEST_CASE("--state-file: a link issued before a restart (SIGKILL or SIGTERM) works after it",
+          "[state][binary]") {
+  const std::string dir = "/tmp/workos-mock-state-" + std::to_string(getpid());
+  REQUIRE(system(("mkdir -p " + dir).c_str()) == 0);
+  const std::string state_file = dir + "/state.json", port_file = dir + "/port";
+  std::remove(state_file.c_str());
+
+  for (const int sig : {SIGKILL, SIGTERM}) {
+    INFO("signal " << sig);
+    Proc p = StartMock(state_file, port_file);
+    auto created = Call(p.port, "POST", "/passwordless/sessions",
+                        R"({"email":"dee@example.com","type":"MagicLink","state":"s1"})");
+    REQUIRE(created);
+    REQUIRE(created->status == 201);
+    const json session = json::parse(created->body);
+    const std::string id = session["id"];
+    REQUIRE(Call(p.port, "POST", "/passwordless/sessions/" + id + "/send", "{}")->status == 201);
+    if (sig == SIGKILL) {
+      // A timer write must have happened before the kill: wait until the file holds the send.
+      bool written = false;
+      for (int i = 0; i < 200 && !written; ++i) {
+        std::string text = Slurp(state_file);
+        written =
+            text.find(id) != std::string::npos && text.find("\"sends\": 1") != std::string::npos;
+        if (!written) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      }
+      REQUIRE(written);
+    }
+    kill(p.pid, sig);
+    CHECK(WaitExit(p.pid) == (sig == SIGKILL ? 128 + SIGKILL : 0));
+    // Whatever the timing, the file is whole JSON (atomic rename): never a torn write.
+    REQUIRE_FALSE(json::parse(Slurp(state_file), nullptr, false).is_discarded());
+
+    Proc q = StartMock(state_file, port_file);
+    auto outbox = Call(q.port, "GET", "/_mock/outbox?email=dee@example.com");
+    REQUIRE(outbox);
+    const json emails = json::parse(outbox->body)["data"];
+    REQUIRE(!emails.empty());
+    CHECK(emails[0]["session_id"] == id);
+    // The old link still points at the old port: visit its path on the new server.
+    const std::string link = session["link"];
+    const std::string path = link.substr(link.find("/passwordless/"));
+    auto visit = Call(q.port, "GET", path);
+    REQUIRE(visit);
+    REQUIRE(visit->status == 302);
+    const std::string location = visit->get_header_value("Location");
+    CHECK(QueryParam(location, "state") == "s1");
+    const std::string code = QueryParam(location, "code");
+    auto token = Call(q.port, "POST", "/sso/token",
+                      "client_id=client_workos_mock&client_secret=sk_test_workos_mock&grant_type="
+                      "authorization_code&code=" +
+                          code,
+                      "application/x-www-form-urlencoded");
+    REQUIRE(token);
+    CHECK(token->status == 200);
+    CHECK(json::parse(token->body)["profile"]["email"] == "dee@example.com");
+    kill(q.pid, SIGTERM);
+    CHECK(WaitExit(q.pid) == 0);
+    std::remove(state_file.c_str());
+  }
+  REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
+}
+
+TEST_CASE("--state-file: a corrupt file stops the start with exit status 2", "[state][binary]") {
+  const std::string path = "/tmp/workos-mock-badstate-" + std::to_string(getpid()) + ".json";
+  {
+    std::ofstream out(path);
+    out << R"({"object":"mock_state_file","version":1,"environments":[{"environment":{"name":"x"}}]})";
+  }
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int devnull = ::open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execl(WORKOS_MOCK_BIN, WORKOS_MOCK_BIN, "--port", "0", "--state-file", path.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  CHECK(WaitExit(pid) == 2);
+  std::remove(path.c_str());
+}
