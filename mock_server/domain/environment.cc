@@ -1,4 +1,5 @@
 #include "domain/environment.h"
+#include "domain/text.h"
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -13,12 +14,6 @@ namespace {
 
 constexpr size_t kMaxOutbox = 10000;
 constexpr size_t kMaxIdempotentReplies = 10000;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Deliberately modest: one '@', a non-empty local part, a dotted domain, no spaces or controls.
 // The live API refuses obvious garbage; it does not implement RFC 5322 either.
@@ -38,47 +33,6 @@ bool IsPlausibleEmail(const std::string& email) {
 
 std::string EmailDomain(const std::string& email) {
   return Lower(email.substr(email.find('@') + 1));
-}
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string PercentEncode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 std::string S256(const std::string& verifier) {

@@ -1,5 +1,6 @@
 // Environment::Snapshot / Restore / Sweep: the runtime state as plain data, and its upkeep.
 #include "domain/snapshot.h"
+#include "domain/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,12 +10,6 @@
 
 namespace workos_mock {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string At(const char* list, size_t i, const char* field) {
   return std::string(list) + "[" + std::to_string(i) + "]." + field;

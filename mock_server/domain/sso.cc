@@ -25,6 +25,7 @@
 //   effect (the mock IdP has no consent screen and the profile carries no id token).
 // - Every error redirect carries error_uri, as one capture of production shows.
 #include "domain/sso.h"
+#include "domain/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -37,27 +38,6 @@ namespace {
 
 constexpr const char* kErrorUri =
     "https://workos.com/docs/reference/sso/get-authorization-url/error-codes";
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string PercentEncode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 bool LooksLikeEmail(const std::string& s) {
   auto at = s.find('@');

@@ -19,26 +19,6 @@ PageRequest PageOf(const httplib::Request& req) {
   return {Param(req, "limit"), Param(req, "order"), Param(req, "before"), Param(req, "after")};
 }
 
-// Every value of a list parameter, sent repeated (`domains=a&domains=b`), with brackets
-// (`domains[]=a`) or comma-joined (`domains=a,b`).
-std::vector<std::string> ListParam(const httplib::Request& req, const std::string& name) {
-  std::vector<std::string> out;
-  for (const std::string& key : {name, name + "[]"}) {
-    auto range = req.params.equal_range(key);
-    for (auto it = range.first; it != range.second; ++it) {
-      size_t start = 0;
-      const std::string& v = it->second;
-      while (start <= v.size()) {
-        size_t end = v.find(',', start);
-        if (end == std::string::npos) end = v.size();
-        if (end > start) out.push_back(v.substr(start, end - start));
-        start = end + 1;
-      }
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 void MockServer::AddDirectoryRoutes() {

@@ -1,4 +1,5 @@
 #include "http/replies.h"
+#include "domain/text.h"
 
 namespace workos_mock {
 
@@ -58,33 +59,6 @@ void ReplyNotFound(httplib::Response& res) { ReplyJson(res, 404, {{"message", "N
 
 void ReplyBadRequest(httplib::Response& res, const std::string& message) {
   ReplyJson(res, 400, {{"code", "invalid_request_parameters"}, {"message", message}});
-}
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 void ReplyHtml(httplib::Response& res, int status, const std::string& title,
@@ -150,7 +124,7 @@ std::optional<json> ReadJsonObject(const httplib::Request& req, httplib::Respons
   json body;
   try {
     body = json::parse(req.body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     const std::string type = req.get_header_value("Content-Type");
     ReplyBadRequest(res, std::string("The request body is not valid JSON (") + e.what() +
                              "). Send a JSON object with Content-Type: application/json" +
@@ -188,6 +162,24 @@ std::optional<json> ReadFormOrJson(const httplib::Request& req, httplib::Respons
   }
   for (const auto& [k, v] : req.params)
     if (!out.contains(k)) out[k] = v;
+  return out;
+}
+
+std::vector<std::string> ListParam(const httplib::Request& req, const std::string& name) {
+  std::vector<std::string> out;
+  for (const std::string& key : {name, name + "[]"}) {
+    auto range = req.params.equal_range(key);
+    for (auto it = range.first; it != range.second; ++it) {
+      size_t start = 0;
+      const std::string& v = it->second;
+      while (start <= v.size()) {
+        size_t end = v.find(',', start);
+        if (end == std::string::npos) end = v.size();
+        if (end > start) out.push_back(v.substr(start, end - start));
+        start = end + 1;
+      }
+    }
+  }
   return out;
 }
 

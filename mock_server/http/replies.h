@@ -5,10 +5,12 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "domain/errors.h"
+#include "domain/text.h"
 
 namespace workos_mock {
 
@@ -34,7 +36,6 @@ void ReplyBadRequest(httplib::Response& res, const std::string& message);
 // A small self-contained HTML page; `title` and `text` are escaped here.
 void ReplyHtml(httplib::Response& res, int status, const std::string& title,
                const std::string& text);
-std::string HtmlEscape(const std::string& s);
 std::string Dump(const nlohmann::json& j);
 
 // The Bearer token of the Authorization header, or "".
@@ -48,5 +49,9 @@ std::optional<nlohmann::json> ReadJsonObject(const httplib::Request& req, httpli
 // Decodes a body that may be JSON or application/x-www-form-urlencoded into a flat object of
 // strings (what /sso/token accepts); query parameters fill fields the body lacks.
 std::optional<nlohmann::json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res);
+
+// Every value of a list parameter, sent repeated (`domains=a&domains=b`), with brackets
+// (`domains[]=a`) or comma-joined (`domains=a,b`, as the spec's explode:false describes).
+std::vector<std::string> ListParam(const httplib::Request& req, const std::string& name);
 
 }  // namespace workos_mock

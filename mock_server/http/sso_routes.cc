@@ -1,5 +1,6 @@
 // SSO: GET /sso/authorize (+ the mock IdP page and the mock's own error pages), POST /sso/token
 // and GET /sso/profile (the code exchange shared by Magic Link and SSO), GET /sso/jwks/{client}.
+#include "domain/text.h"
 #include "http/json_views.h"
 #include "http/replies.h"
 #include "http/server.h"
@@ -20,24 +21,6 @@ void Redirect(httplib::Response& res, const std::string& location) {
   res.set_header("Cache-Control", "no-store");
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_content("Found. Redirecting to " + location, "text/plain; charset=utf-8");
-}
-
-std::vector<std::string> ListParam(const httplib::Request& req, const std::string& name) {
-  std::vector<std::string> out;
-  for (const std::string& key : {name, name + "[]"}) {
-    auto range = req.params.equal_range(key);
-    for (auto it = range.first; it != range.second; ++it) {
-      size_t start = 0;
-      const std::string& v = it->second;
-      while (start <= v.size()) {
-        size_t end = v.find(',', start);
-        if (end == std::string::npos) end = v.size();
-        if (end > start) out.push_back(v.substr(start, end - start));
-        start = end + 1;
-      }
-    }
-  }
-  return out;
 }
 
 AuthorizeRequest DecodeAuthorize(const httplib::Request& req, bool interactive) {

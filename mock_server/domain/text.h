@@ -1,0 +1,15 @@
+// Small text helpers the domain and the HTTP layer share.
+#pragma once
+
+#include <string>
+
+namespace workos_mock {
+
+// ASCII lower case (hosts, email addresses and domains compare case-insensitively).
+std::string Lower(std::string s);
+// Escapes & < > " ' for HTML text and attribute values.
+std::string HtmlEscape(const std::string& s);
+// RFC 3986 percent-encoding of everything but unreserved characters (query values).
+std::string PercentEncode(const std::string& s);
+
+}  // namespace workos_mock
