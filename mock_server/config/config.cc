@@ -135,8 +135,9 @@ class Parser {
   EnvironmentConfig Environment(const json& e, const std::string& path, int64_t now) const {
     Keys(e, path,
          {"name", "kind", "api_keys", "client_id", "redirect_uris", "allow_wildcard_redirect_uris",
-          "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "app_name",
-          "email_from", "interactive_idp", "scanner", "smtp_url", "organizations", "connections"});
+          "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "sweep_after_seconds",
+          "app_name", "email_from", "interactive_idp", "scanner", "smtp_url", "organizations",
+          "connections"});
     EnvironmentConfig c;
     c.name = String(e, path, "name", "", true);
     std::string kind = String(e, path, "kind", "staging");
@@ -155,6 +156,7 @@ class Parser {
     c.code_ttl_seconds = Seconds(e, path, "code_ttl_seconds", c.code_ttl_seconds);
     c.access_token_ttl_seconds =
         Seconds(e, path, "access_token_ttl_seconds", c.access_token_ttl_seconds);
+    c.sweep_after_seconds = Seconds(e, path, "sweep_after_seconds", c.sweep_after_seconds);
     c.app_name = String(e, path, "app_name", c.app_name);
     c.email_from = String(e, path, "email_from", c.email_from);
     if (e.contains("interactive_idp")) {
@@ -241,7 +243,7 @@ class Parser {
     json root;
     try {
       root = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
       Fail("", std::string("not valid JSON: ") + e.what());
     }
     Keys(root, "", {"environments"});
@@ -275,7 +277,7 @@ ScannerSettings ParseScanner(const std::string& text, const std::string& source)
   json o;
   try {
     o = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw ConfigError(source, "", std::string("not valid JSON: ") + e.what());
   }
   return Parser(source).Scanner(o, "scanner");

@@ -138,6 +138,7 @@ json SeedJson(const EnvironmentConfig& c) {
             {"link_ttl_seconds", c.link_ttl_seconds},
             {"code_ttl_seconds", c.code_ttl_seconds},
             {"access_token_ttl_seconds", c.access_token_ttl_seconds},
+            {"sweep_after_seconds", c.sweep_after_seconds},
             {"app_name", c.app_name},
             {"email_from", c.email_from},
             {"interactive_idp", c.interactive_idp},

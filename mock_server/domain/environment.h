@@ -109,7 +109,6 @@ class Environment {
   static constexpr size_t kMaxAccessTokens = 100000;
   static constexpr size_t kMaxPendingLogins = 100000;
   // How long (environment time) an expired entry is kept before a sweep drops it.
-  static constexpr int64_t kSweepGraceMs = 3600 * 1000;
 
   // --- Passwordless ----------------------------------------------------------------------
   Result<PasswordlessSession> CreateSession(const CreateSessionRequest& request);

@@ -153,6 +153,9 @@ struct EnvironmentConfig {
   int64_t link_ttl_seconds = 900;  // product guide: links expire after 15 minutes
   int64_t code_ttl_seconds = 600;  // product guide: codes expire after 10 minutes
   int64_t access_token_ttl_seconds = 600;
+  // Expired sessions, codes and tokens are dropped this long after they expire (the control plane
+  // can show a recently expired session until then).
+  int64_t sweep_after_seconds = 3600;
   int64_t expires_in_min = 900;  // decided: 900..86400 (newest SDK docs), see CONTRACT.md
   int64_t expires_in_max = 86400;
   std::string app_name = "workos-mock";

@@ -151,7 +151,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
 
 size_t Environment::SweepLocked() {
   ops_since_sweep_ = 0;
-  const int64_t horizon = NowMsLocked() - kSweepGraceMs;
+  const int64_t horizon = NowMsLocked() - 1000 * seed_.sweep_after_seconds;
   size_t removed = 0;
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     if (it->second.expires_ms < horizon) {

@@ -44,7 +44,7 @@ json RedactedBody(const httplib::Request& req) {
   try {
     if (JsonTooDeep(req.body, kMaxJsonDepth)) return "[nested too deeply, not kept]";
     body = json::parse(req.body);
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {
     httplib::Params params;
     if (req.get_header_value("Content-Type").find("x-www-form-urlencoded") == std::string::npos)
       return req.body;

@@ -278,3 +278,18 @@ TEST_CASE("registry: keys match the kind, and credentials route to one environme
   CHECK(registry.Remove("a"));
   CHECK(registry.ByApiKey("sk_test_a") == nullptr);
 }
+
+TEST_CASE("expired state is swept sweep_after_seconds after it expires", "[sweep]") {
+  ManualClock clock;
+  EnvironmentConfig seed = Seed();
+  seed.sweep_after_seconds = 60;
+  Environment env(seed, clock, "http://mock");
+  auto kept = env.CreateSession(Req("a@example.com")).value();
+  clock.AdvanceMs((900 + 30) * 1000);  // expired 30 s ago: still inside the grace period
+  env.Sweep();
+  CHECK(env.FindSession(kept.id));
+  clock.AdvanceMs(31 * 1000);  // expired 61 s ago: gone, and so is its link
+  env.Sweep();
+  CHECK_FALSE(env.FindSession(kept.id));
+  CHECK_FALSE(env.HasLinkToken(kept.token));
+}

@@ -1,0 +1,85 @@
+// Many threads on one Environment: creating sessions, visiting the same links and exchanging the
+// same codes must give exactly one success per link and per code (environment.h, "Locking").
+// scripts/test also runs this under ThreadSanitizer ("[concurrency]").
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domain/environment.h"
+
+using namespace workos_mock;
+
+TEST_CASE("concurrent create, visit and exchange on one environment: one success each",
+          "[concurrency]") {
+  ManualClock clock;
+  EnvironmentConfig seed;
+  seed.name = "test";
+  seed.api_keys = {"sk_test_test"};
+  seed.client_id = "client_test";
+  seed.redirect_uris = {{"http://localhost:3000/callback", true}};
+  Environment env{seed, clock, "http://mock"};
+
+  constexpr int kThreads = 8, kLinks = 200;
+  // Sessions are created concurrently too: every create succeeds, with distinct tokens.
+  std::vector<std::string> tokens(kLinks);
+  {
+    std::atomic<int> next{0}, failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&] {
+        for (int i; (i = next++) < kLinks;) {
+          CreateSessionRequest r;
+          r.email = "user" + std::to_string(i) + "@example.com";
+          r.type = "MagicLink";
+          auto s = env.CreateSession(r);
+          if (s.ok())
+            tokens[i] = s.value().token;
+          else
+            ++failures;
+        }
+      });
+    for (auto& th : threads) th.join();
+    REQUIRE(failures == 0);
+  }
+
+  // Every thread visits every link (GET consumes; HEAD in between never does).
+  std::vector<std::atomic<int>> redirects(kLinks);
+  std::vector<std::string> codes(kLinks);
+  {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        for (int k = 0; k < kLinks; ++k) {
+          int i = (k + t * 7) % kLinks;  // threads start at different links
+          (void)env.VisitLink(tokens[i], "HEAD", "checker");
+          auto o = env.VisitLink(tokens[i], "GET", "browser");
+          if (o && o->kind == LinkVisitOutcome::Kind::kRedirect && redirects[i]++ == 0) {
+            auto pos = o->location.find("code=");
+            codes[i] = o->location.substr(pos + 5, 26);
+          }
+        }
+      });
+    for (auto& th : threads) th.join();
+  }
+  for (int i = 0; i < kLinks; ++i) REQUIRE(redirects[i] == 1);
+
+  // Every thread exchanges every code: exactly one grant per code.
+  std::vector<std::atomic<int>> grants(kLinks);
+  {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        for (int k = 0; k < kLinks; ++k) {
+          int i = (k + t * 13) % kLinks;
+          TokenRequest r{"client_test", "sk_test_test", "authorization_code", codes[i], ""};
+          if (env.ExchangeCode(r).ok()) ++grants[i];
+          (void)env.CodeExchanged(codes[i]);
+        }
+      });
+    for (auto& th : threads) th.join();
+  }
+  for (int i = 0; i < kLinks; ++i) REQUIRE(grants[i] == 1);
+}
