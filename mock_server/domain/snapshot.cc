@@ -149,45 +149,38 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   return std::nullopt;
 }
 
+namespace {
+
+// Erases the entries of `map` whose expires_ms is before `horizon`, calling `on_erase` on each
+// first; returns how many went.
+template <typename Map, typename OnErase>
+size_t EraseExpired(Map& map, int64_t horizon, OnErase on_erase) {
+  size_t removed = 0;
+  for (auto it = map.begin(); it != map.end();) {
+    if (it->second.expires_ms < horizon) {
+      on_erase(it->second);
+      it = map.erase(it);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  return removed;
+}
+
+}  // namespace
+
 size_t Environment::SweepLocked() {
   ops_since_sweep_ = 0;
   const int64_t horizon = NowMsLocked() - 1000 * seed_.sweep_after_seconds;
-  size_t removed = 0;
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    if (it->second.expires_ms < horizon) {
-      session_by_token_.erase(it->second.token);
-      it = sessions_.erase(it);
-      ++removed;
-    } else {
-      ++it;
-    }
-  }
-  for (auto it = codes_.begin(); it != codes_.end();) {
-    if (it->second.expires_ms < horizon) {
-      it = codes_.erase(it);
-      ++removed;
-    } else {
-      ++it;
-    }
-  }
-  for (auto it = access_tokens_.begin(); it != access_tokens_.end();) {
-    if (it->second.expires_ms < horizon) {
-      it = access_tokens_.erase(it);
-      ++removed;
-    } else {
-      ++it;
-    }
-  }
+  auto nothing = [](const auto&) {};
+  size_t removed = EraseExpired(sessions_, horizon, [this](const PasswordlessSession& s) {
+    session_by_token_.erase(s.token);
+  });
+  removed += EraseExpired(codes_, horizon, nothing);
+  removed += EraseExpired(access_tokens_, horizon, nothing);
   // A pending login is useless the moment it expires: nobody inspects it afterwards.
-  const int64_t now = NowMsLocked();
-  for (auto it = pending_logins_.begin(); it != pending_logins_.end();) {
-    if (it->second.expires_ms <= now) {
-      it = pending_logins_.erase(it);
-      ++removed;
-    } else {
-      ++it;
-    }
-  }
+  removed += EraseExpired(pending_logins_, NowMsLocked() + 1, nothing);
   return removed;
 }
 
