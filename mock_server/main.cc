@@ -26,7 +26,9 @@ constexpr const char* kUsage = R"(usage: workos-mock [options]
   --public-url URL     origin that magic links point at (default http://HOST:PORT)
   --port-file FILE     write the bound port to FILE once listening
   --log text|json|off  one line per request on stderr (default text)
-  --admin-token TOKEN  allow non-loopback clients on /_mock/* with X-Mock-Admin-Token
+  --admin-token TOKEN  /_mock/* then needs the header X-Mock-Admin-Token: TOKEN from
+                       every client (without it: loopback clients only)
+  --io-timeout SECONDS  disconnect a client that stalls mid-request (default 10)
   --tls                serve HTTPS (TLS 1.2+); without --tls-cert/--tls-key a
                        self-signed certificate for localhost/127.0.0.1 is generated
                        and its PEM path printed on stderr (trust it as a CA file)
@@ -129,6 +131,10 @@ int main(int argc, char** argv) {
         UsageError("--state-interval-ms must be a number from 10 to 3600000");
     } else if (arg == "--interactive") {
       options.interactive = true;
+    } else if (arg == "--io-timeout") {
+      options.io_timeout_seconds = std::atoi(value().c_str());
+      if (options.io_timeout_seconds < 1 || options.io_timeout_seconds > 3600)
+        UsageError("--io-timeout must be 1..3600 seconds");
     } else if (arg == "--threads") {
       options.threads = std::atoi(value().c_str());
       if (options.threads < 2 || options.threads > 1024) UsageError("--threads must be 2..1024");

@@ -2,7 +2,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <regex>
@@ -84,15 +86,26 @@ int MockServer::Bind() {
   // Bodies are limited to kMaxBodyBytes (1 MiB, 413 JSON) by the pre-routing handler and Route();
   // only PUT /_mock/state (a whole environment) may send up to 64 MiB.
   http_->set_payload_max_length(kMaxStateBodyBytes);
-  http_->set_read_timeout(10, 0);
-  http_->set_write_timeout(10, 0);
-  http_->set_keep_alive_timeout(5);
+  // A slow or stalled client holds a worker at most this long; an idle kept-alive one at most 5 s.
+  http_->set_read_timeout(options_.io_timeout_seconds, 0);
+  http_->set_write_timeout(options_.io_timeout_seconds, 0);
+  http_->set_keep_alive_timeout(std::min(5, options_.io_timeout_seconds));
   // httplib closes a kept-alive connection after 5 requests by default; a test suite's client
   // then pays a new TCP connection (and a worker hand-off) every fifth call. 1000 is nginx's
   // default. (scripts/bench: create-session 10k -> 18k req/s with wrk -c8.)
   http_->set_keep_alive_max_count(1000);
   const int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // httplib's defaults for the listening socket are wrong for us: SO_REUSEPORT lets a second
+  // workos-mock bind the same port and silently take half the traffic, and the compiled-in
+  // listen backlog is 5, so a burst of new connections (a parallel test suite) overflows the
+  // accept queue and clients see their first request fail after a 1 s SYN retry. Use
+  // SO_REUSEADDR only, and re-listen with SOMAXCONN once bound (Linux updates the backlog).
+  http_->set_socket_options([this](int fd) {
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_fd_ = fd;
+  });
 
   int port = options_.port;
   if (port == 0) {
@@ -102,6 +115,7 @@ int MockServer::Bind() {
     throw std::runtime_error("cannot bind " + options_.host + ":" + std::to_string(port) +
                              " (is another process using the port? try --port 0)");
   }
+  if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
   std::string host = options_.host;
   if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
@@ -132,11 +146,14 @@ int MockServer::Bind() {
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.path.rfind("/_mock/", 0) == 0 && !ControlAllowed(req)) {
-      ReplyJson(res, 403,
-                {{"message",
-                  "The control plane answers loopback clients only. Start workos-mock with "
-                  "--admin-token TOKEN and send the header X-Mock-Admin-Token: TOKEN to use it "
-                  "from elsewhere."}});
+      ReplyJson(
+          res, 403,
+          {{"message", options_.admin_token.empty()
+                           ? "The control plane answers loopback clients only. Start workos-mock "
+                             "with --admin-token TOKEN and send the header X-Mock-Admin-Token: "
+                             "TOKEN to use it from elsewhere."
+                           : "The control plane needs the header X-Mock-Admin-Token with the "
+                             "token workos-mock was started with (--admin-token)."}});
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -227,8 +244,10 @@ std::string MockServer::AllowedMethods(const std::string& path) const {
 }
 
 bool MockServer::ControlAllowed(const httplib::Request& req) const {
-  if (IsLoopback(req.remote_addr)) return true;
-  if (options_.admin_token.empty()) return false;
+  // Without a token: loopback only. With one: the token, from everyone -- a mock started with
+  // --admin-token is usually published (a container port), and forwarded traffic can arrive
+  // from a loopback address.
+  if (options_.admin_token.empty()) return IsLoopback(req.remote_addr);
   std::string given = req.get_header_value("X-Mock-Admin-Token");
   // Browsers cannot add the header to a page visit: the web inbox also takes it as a parameter.
   if (given.empty() && req.path.rfind("/_mock/inbox", 0) == 0)

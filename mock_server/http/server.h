@@ -25,14 +25,15 @@ namespace workos_mock {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 4400;           // 0: an ephemeral port
-  std::string public_url;    // origin links point at; default http://<host>:<port>
-  std::string log = "text";  // text | json | off (one line per request, on stderr)
-  std::string admin_token;   // when set, non-loopback clients may use /_mock with it
-  int threads = 32;          // long-polls hold a worker; keep this well above CPU count
-  bool interactive = false;  // --interactive: the mock IdP always shows its sign-in page
-  std::string smtp_url;      // --smtp-url: deliver sent emails over SMTP (per-env smtp_url wins)
-  bool tls = false;          // serve HTTPS (TLS 1.2+)
+  int port = 4400;              // 0: an ephemeral port
+  std::string public_url;       // origin links point at; default http://<host>:<port>
+  std::string log = "text";     // text | json | off (one line per request, on stderr)
+  std::string admin_token;      // when set, /_mock requires it from every client, loopback too
+  int io_timeout_seconds = 10;  // a client silent this long mid-request is disconnected
+  int threads = 32;             // long-polls hold a worker; keep this well above CPU count
+  bool interactive = false;     // --interactive: the mock IdP always shows its sign-in page
+  std::string smtp_url;         // --smtp-url: deliver sent emails over SMTP (per-env smtp_url wins)
+  bool tls = false;             // serve HTTPS (TLS 1.2+)
   std::string tls_cert, tls_key;  // PEM files; both empty: a generated self-signed pair
   std::string tls_cert_out;       // where a generated certificate's PEM is written
 };
@@ -93,6 +94,7 @@ class MockServer {
   ServerOptions options_;
   ServerConfig config_;
   const Clock& clock_;
+  int listen_fd_ = -1;  // the listening socket, captured to raise its backlog
   std::string base_url_;
   std::string tls_cert_path_;
   std::unique_ptr<httplib::Server> http_;

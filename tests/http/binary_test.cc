@@ -1,7 +1,15 @@
-// The workos-mock executable itself: its first line, --port-file, SIGTERM, and config errors.
+// The workos-mock executable itself: its first line, --port-file, SIGTERM, config errors, and
+// its network rules (port ownership, control-plane access, stalled clients, TLS versions).
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -149,4 +157,174 @@ TEST_CASE("--tls serves HTTPS with a generated certificate that clients can trus
   std::remove(pem.c_str());
   fclose(p.out);
   fclose(p.err);
+}
+
+namespace {
+
+int SpawnedPort(Process& p) {
+  std::string line = ReadLine(p.out);
+  std::smatch m;
+  REQUIRE(std::regex_search(line, m, std::regex(":(\\d+)\n$")));
+  return std::stoi(m[1]);
+}
+
+void Stop(Process& p) {
+  kill(p.pid, SIGTERM);
+  CHECK(Wait(p.pid) == 0);
+  fclose(p.out);
+  fclose(p.err);
+}
+
+// This machine's first non-loopback IPv4 address; "" when it has none.
+std::string NonLoopbackAddress() {
+  std::string found;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return found;
+  for (ifaddrs* a = list; a && found.empty(); a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK) ||
+        !(a->ifa_flags & IFF_UP))
+      continue;
+    char buf[INET_ADDRSTRLEN];
+    auto* in = reinterpret_cast<sockaddr_in*>(a->ifa_addr);
+    if (inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf)) found = buf;
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+int ConnectTcp(const std::string& host, int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  REQUIRE(inet_pton(AF_INET, host.c_str(), &addr.sin_addr) == 1);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+int ControlStatus(const std::string& host, int port, const std::string& admin_token) {
+  httplib::Client c(host, port);
+  httplib::Headers h = {{"Authorization", "Bearer sk_test_workos_mock"}};
+  if (!admin_token.empty()) h.emplace("X-Mock-Admin-Token", admin_token);
+  auto res = c.Get("/_mock/clock", h);
+  REQUIRE(res);
+  return res->status;
+}
+
+}  // namespace
+
+TEST_CASE("a second workos-mock on a busy port fails to start instead of sharing it", "[binary]") {
+  // httplib's default SO_REUSEPORT would let both bind and split the traffic between them.
+  Process first = Spawn({"--port", "0", "--log", "off"});
+  const int port = SpawnedPort(first);
+  Process second = Spawn({"--port", std::to_string(port), "--log", "off"});
+  const std::string first_line = ReadLine(second.out);  // "" once it exits; a server never does
+  CHECK(first_line.find("listening") == std::string::npos);
+  if (!first_line.empty()) kill(second.pid, SIGTERM);
+  const std::string err = ReadAll(second.err);
+  CHECK(Wait(second.pid) == 1);
+  CHECK(err.find("cannot bind 127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  fclose(second.out);
+  fclose(second.err);
+  Stop(first);
+}
+
+TEST_CASE("the control plane: loopback only, or the admin token from everyone",
+          "[binary][security]") {
+  const std::string lan = NonLoopbackAddress();
+  if (lan.empty()) {
+    WARN("no non-loopback IPv4 interface on this machine: only the token rules are checked");
+  }
+  SECTION("without --admin-token, only loopback clients") {
+    Process p = Spawn({"--host", "0.0.0.0", "--port", "0", "--log", "off"});
+    const int port = SpawnedPort(p);
+    CHECK(ControlStatus("127.0.0.1", port, "") == 200);
+    if (!lan.empty()) {
+      httplib::Client c(lan, port);
+      auto res = c.Get("/_mock/clock", {{"Authorization", "Bearer sk_test_workos_mock"}});
+      REQUIRE(res);
+      CHECK(res->status == 403);
+      CHECK(nlohmann::json::parse(res->body)["message"].get<std::string>().find("--admin-token") !=
+            std::string::npos);
+      CHECK(ControlStatus(lan, port, "anything") == 403);  // no token configured: no way in
+      auto health = c.Get("/health");                      // the public API is not restricted
+      REQUIRE(health);
+      CHECK(health->status == 200);
+    }
+    Stop(p);
+  }
+  SECTION("with --admin-token, the token is required, loopback included") {
+    Process p = Spawn(
+        {"--host", "0.0.0.0", "--port", "0", "--log", "off", "--admin-token", "s3cret-admin"});
+    const int port = SpawnedPort(p);
+    CHECK(ControlStatus("127.0.0.1", port, "") == 403);
+    CHECK(ControlStatus("127.0.0.1", port, "s3cret-admin") == 200);
+    CHECK(ControlStatus("127.0.0.1", port, "s3cret-admix") == 403);
+    CHECK(ControlStatus("127.0.0.1", port, "s3cret-admin-and-more") == 403);
+    if (!lan.empty()) {
+      CHECK(ControlStatus(lan, port, "") == 403);
+      CHECK(ControlStatus(lan, port, "s3cret-admin") == 200);
+    }
+    Stop(p);
+  }
+}
+
+TEST_CASE("a stalled client is cut off after --io-timeout and does not hold a worker for good",
+          "[binary][security]") {
+  Process p = Spawn({"--port", "0", "--log", "off", "--threads", "2", "--io-timeout", "1"});
+  const int port = SpawnedPort(p);
+  // Two clients take both workers and stop mid-request (headers never finished).
+  int stalled[2];
+  for (int& fd : stalled) {
+    fd = ConnectTcp("127.0.0.1", port);
+    const std::string partial = "POST /passwordless/sessions HTTP/1.1\r\nHost: x\r\nContent-Le";
+    REQUIRE(send(fd, partial.data(), partial.size(), 0) == static_cast<ssize_t>(partial.size()));
+  }
+  // A third client is still served: the stalled ones are dropped after about a second. (With
+  // no timeout it would wait for ever and this request would time out.)
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(8, 0);
+  auto health = c.Get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  for (int fd : stalled) {
+    timeval tv{8, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[512];
+    ssize_t n;
+    while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+    }
+    CHECK(n == 0);  // closed by the server, not our 8 s receive timeout (-1)
+    close(fd);
+  }
+  Stop(p);
+}
+
+TEST_CASE("--tls refuses TLS 1.0 and 1.1 and speaks TLS 1.2+", "[binary][tls][security]") {
+  Process p = Spawn({"--port", "0", "--tls", "--log", "off", "--tls-cert-out",
+                     "/tmp/workos-mock-tlsver-" + std::to_string(getpid()) + ".pem"});
+  const int port = SpawnedPort(p);
+  ReadLine(p.err);  // the certificate path
+  auto handshake = [port](int max_version) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_security_level(ctx, 0);  // let the client offer the old protocols at all
+    SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+    SSL_CTX_set_max_proto_version(ctx, max_version);
+    SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
+    const int fd = ConnectTcp("127.0.0.1", port);
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    const int version = SSL_connect(ssl) == 1 ? SSL_version(ssl) : 0;
+    SSL_free(ssl);
+    close(fd);
+    SSL_CTX_free(ctx);
+    return version;
+  };
+  CHECK(handshake(TLS1_VERSION) == 0);
+  CHECK(handshake(TLS1_1_VERSION) == 0);
+  CHECK(handshake(TLS1_2_VERSION) == TLS1_2_VERSION);
+  CHECK(handshake(TLS1_3_VERSION) == TLS1_3_VERSION);
+  Stop(p);
+  std::remove(("/tmp/workos-mock-tlsver-" + std::to_string(getpid()) + ".pem").c_str());
 }

@@ -91,7 +91,7 @@ TEST_CASE("races: 10,000 concurrent clicks and 10,000 token exchanges, one succe
           if (res && res->status == 200)
             ++grants[i];
           else if (!res)
-            ++transport;  // see below
+            ++transport;
           else if (res->status != 400) {
             ++other;
             UNSCOPED_INFO("exchange: " << res->status << " " << res->body);
@@ -108,9 +108,9 @@ TEST_CASE("races: 10,000 concurrent clicks and 10,000 token exchanges, one succe
     exchanges_won += grants[i];
   }
   CHECK(exchanges_won == kItems);
-  // Known, open: under this load a handful of POSTs (0-12 of 10,000) see the connection closed
-  // before a reply (httplib "Read" error) -- never a second success. Bounded here, reported.
-  CHECK(transport < kItems * kAttempts / 200);
+  // Every attempt got an answer. (Transport errors here were once the first request of several
+  // new connections: httplib's listen backlog of 5 overflowed; server.cc raises it.)
+  CHECK(transport == 0);
   WARN("races: " << kItems * kAttempts << " clicks -> " << clicks_won << " successes; "
                  << kItems * kAttempts << " exchanges -> " << exchanges_won << " successes ("
                  << transport << " transport errors)");
