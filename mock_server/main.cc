@@ -1,7 +1,9 @@
 // workos-mock: a local fake of the WorkOS passwordless and SSO API, with a control plane for tests.
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -73,6 +75,11 @@ void WritePortFile(const std::string& path, int port) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives each of our worker threads its own malloc arena, up to 8 per core. Requests
+  // allocate on one worker and the sweep frees on another, so memory freed into one arena is
+  // never reused by the next and RSS creeps up for ever under load (scripts/soak: +25% in 60 s).
+  // One arena per core keeps it flat after warm-up (and costs about nothing at this scale).
+  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   workos_mock::ServerOptions options;
   std::string config_path, port_file, state_file;
   long state_interval_ms = 2000;

@@ -177,6 +177,13 @@ size_t Environment::SweepLocked() {
   size_t removed = EraseExpired(sessions_, horizon, [this](const PasswordlessSession& s) {
     session_by_token_.erase(s.token);
   });
+  // An email outlives its session only until the session is swept: its link is dead by then,
+  // and without this a busy environment keeps up to 10,000 rendered emails for ever.
+  const size_t emails = outbox_.size();
+  outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
+                               [this](const Email& e) { return !sessions_.count(e.session_id); }),
+                outbox_.end());
+  removed += emails - outbox_.size();
   removed += EraseExpired(codes_, horizon, nothing);
   removed += EraseExpired(access_tokens_, horizon, nothing);
   // A pending login is useless the moment it expires: nobody inspects it afterwards.

@@ -285,11 +285,19 @@ TEST_CASE("expired state is swept sweep_after_seconds after it expires", "[sweep
   seed.sweep_after_seconds = 60;
   Environment env(seed, clock, "http://mock");
   auto kept = env.CreateSession(Req("a@example.com")).value();
-  clock.AdvanceMs((900 + 30) * 1000);  // expired 30 s ago: still inside the grace period
+  REQUIRE(env.SendSession(kept.id).ok());
+  clock.AdvanceMs(120 * 1000);
+  auto later = env.CreateSession(Req("b@example.com")).value();
+  REQUIRE(env.SendSession(later.id).ok());
+  clock.AdvanceMs((900 - 120 + 30) * 1000);  // expired 30 s ago: still inside the grace period
   env.Sweep();
   CHECK(env.FindSession(kept.id));
-  clock.AdvanceMs(31 * 1000);  // expired 61 s ago: gone, and so is its link
+  CHECK(env.Outbox("").size() == 2);
+  clock.AdvanceMs(31 * 1000);  // expired 61 s ago: gone, and so are its link and its email
   env.Sweep();
   CHECK_FALSE(env.FindSession(kept.id));
   CHECK_FALSE(env.HasLinkToken(kept.token));
+  auto outbox = env.Outbox("");
+  REQUIRE(outbox.size() == 1);
+  CHECK(outbox[0].session_id == later.id);
 }
