@@ -136,8 +136,8 @@ class Parser {
     Keys(e, path,
          {"name", "kind", "api_keys", "client_id", "redirect_uris", "allow_wildcard_redirect_uris",
           "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "sweep_after_seconds",
-          "app_name", "email_from", "interactive_idp", "scanner", "smtp_url", "organizations",
-          "connections"});
+          "max_stored", "app_name", "email_from", "interactive_idp", "scanner", "smtp_url",
+          "organizations", "connections"});
     EnvironmentConfig c;
     c.name = String(e, path, "name", "", true);
     std::string kind = String(e, path, "kind", "staging");
@@ -157,6 +157,12 @@ class Parser {
     c.access_token_ttl_seconds =
         Seconds(e, path, "access_token_ttl_seconds", c.access_token_ttl_seconds);
     c.sweep_after_seconds = Seconds(e, path, "sweep_after_seconds", c.sweep_after_seconds);
+    if (e.contains("max_stored")) {
+      const json& m = e["max_stored"];
+      if (!m.is_number_integer() || m.get<int64_t>() < 100 || m.get<int64_t>() > 10000000)
+        Fail(path + ".max_stored", "must be a whole number from 100 to 10000000");
+      c.max_stored = m.get<int64_t>();
+    }
     c.app_name = String(e, path, "app_name", c.app_name);
     c.email_from = String(e, path, "email_from", c.email_from);
     if (e.contains("interactive_idp")) {

@@ -270,10 +270,11 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
 
   std::lock_guard<std::mutex> lock(mu_);
   MaybeSweepLocked();
-  if (sessions_.size() >= kMaxSessions)
+  if (sessions_.size() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
-                 "This environment holds the maximum of " + std::to_string(kMaxSessions) +
-                     " unexpired passwordless sessions; wait for them to expire, advance the "
+                 "This environment holds the maximum of " + std::to_string(max_stored()) +
+                     " (config max_stored) unexpired passwordless sessions; wait for them to "
+                     "expire, advance the "
                      "clock, or POST /_mock/reset.",
                  {}};
   std::string redirect_uri;
@@ -480,10 +481,11 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   auto found = profiles_.find(code.profile_id);
   if (conn == connections_.end() || found == profiles_.end()) return InvalidGrant(r.code);
 
-  if (access_tokens_.size() >= kMaxAccessTokens)
+  if (access_tokens_.size() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
-                 "This environment holds the maximum of " + std::to_string(kMaxAccessTokens) +
-                     " unexpired access tokens; wait for them to expire or POST /_mock/reset.",
+                 "This environment holds the maximum of " + std::to_string(max_stored()) +
+                     " (config max_stored) unexpired access tokens; wait for them to expire or "
+                     "POST /_mock/reset.",
                  {}};
   code.used = true;  // burnt under the lock: a concurrent exchange of this code now fails
   const Profile profile = found->second;

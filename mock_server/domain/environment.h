@@ -103,11 +103,9 @@ class Environment {
   // longer be used (expired for longer than a grace period, so the lifecycle endpoint still
   // shows a recently expired session). Returns how many entries were removed.
   size_t Sweep();
-  // Per-environment caps: creating beyond them (after a sweep) answers kLimitExceeded (429).
-  static constexpr size_t kMaxSessions = 100000;
-  static constexpr size_t kMaxCodes = 100000;
-  static constexpr size_t kMaxAccessTokens = 100000;
-  static constexpr size_t kMaxPendingLogins = 100000;
+  // Per-environment caps (EnvironmentConfig::max_stored of each kind): creating beyond them
+  // (after a sweep) answers kLimitExceeded (429).
+  size_t max_stored() const { return static_cast<size_t>(seed_.max_stored); }
   // How long (environment time) an expired entry is kept before a sweep drops it.
 
   // --- Passwordless ----------------------------------------------------------------------
@@ -233,6 +231,7 @@ class Environment {
   std::unordered_map<std::string, PendingLogin> pending_logins_;
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;
+  int64_t last_sweep_ms_ = 0;  // environment time of the last sweep
 };
 
 }  // namespace workos_mock

@@ -156,6 +156,9 @@ struct EnvironmentConfig {
   // Expired sessions, codes and tokens are dropped this long after they expire (the control plane
   // can show a recently expired session until then).
   int64_t sweep_after_seconds = 3600;
+  // The most sessions, codes, access tokens and pending sign-ins (each) the environment stores,
+  // swept or not; creating beyond it answers 429. Raise it for long load tests.
+  int64_t max_stored = 100000;
   int64_t expires_in_min = 900;  // decided: 900..86400 (newest SDK docs), see CONTRACT.md
   int64_t expires_in_max = 86400;
   std::string app_name = "workos-mock";

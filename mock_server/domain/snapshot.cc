@@ -17,7 +17,7 @@ std::string At(const char* list, size_t i, const char* field) {
 
 }  // namespace
 
-std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s) {
+std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_stored) {
   std::vector<FieldError> errors;
   constexpr int64_t kMaxOffsetMs = 10LL * 365 * 24 * 3600 * 1000;
   if (s.clock_offset_ms < 0 || s.clock_offset_ms > kMaxOffsetMs)
@@ -67,13 +67,12 @@ std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s) {
       errors.push_back(
           {"state." + At("access_tokens", i, "profile_id"),
            "no profile with id '" + s.access_tokens[i].profile_id + "' in state.profiles"});
-  if (s.outbox.size() > 10000 || s.sessions.size() > Environment::kMaxSessions ||
-      s.codes.size() > Environment::kMaxCodes ||
-      s.access_tokens.size() > Environment::kMaxAccessTokens ||
-      s.pending_logins.size() > Environment::kMaxPendingLogins)
-    errors.push_back({"state",
-                      "more entries than an environment holds (caps: 100000 sessions, "
-                      "codes, access tokens and pending logins; 10000 emails)"});
+  if (s.outbox.size() > 10000 || s.sessions.size() > max_stored || s.codes.size() > max_stored ||
+      s.access_tokens.size() > max_stored || s.pending_logins.size() > max_stored)
+    errors.push_back(
+        {"state", "more entries than the environment holds (caps: " + std::to_string(max_stored) +
+                      " (config max_stored) sessions, codes, access tokens and "
+                      "pending logins; 10000 emails)"});
   if (errors.empty()) return std::nullopt;
   return ValidationError(std::move(errors));
 }
@@ -107,7 +106,7 @@ EnvironmentSnapshot Environment::Snapshot() const {
 
 std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   std::vector<FieldError> errors;
-  if (auto e = ValidateSnapshot(s)) errors = e->errors;
+  if (auto e = ValidateSnapshot(s, max_stored())) errors = e->errors;
   if (auto e =
           ValidateRedirectUris(s.redirect_uris, {seed_.kind, seed_.allow_wildcard_redirect_uris}))
     for (auto& fe : e->errors) errors.push_back({"state." + fe.field, fe.code});
@@ -172,6 +171,7 @@ size_t EraseExpired(Map& map, int64_t horizon, OnErase on_erase) {
 
 size_t Environment::SweepLocked() {
   ops_since_sweep_ = 0;
+  last_sweep_ms_ = NowMsLocked();
   const int64_t horizon = NowMsLocked() - 1000 * seed_.sweep_after_seconds;
   auto nothing = [](const auto&) {};
   size_t removed = EraseExpired(sessions_, horizon, [this](const PasswordlessSession& s) {
@@ -192,12 +192,13 @@ size_t Environment::SweepLocked() {
 }
 
 void Environment::MaybeSweepLocked() {
-  // At a cap, sweep again only every 64 operations: a full sweep is O(n) and a client hammering
-  // a full environment must not turn every request into one.
-  const bool full = sessions_.size() >= kMaxSessions || codes_.size() >= kMaxCodes ||
-                    access_tokens_.size() >= kMaxAccessTokens ||
-                    pending_logins_.size() >= kMaxPendingLogins;
-  if (++ops_since_sweep_ >= 4096 || (full && ops_since_sweep_ >= 64)) SweepLocked();
+  // At a cap, sweep again once a second of environment time has passed (Retry-After: 1): a sweep
+  // is O(n) and a client hammering a full environment must not turn every request into one, but
+  // the first request after the clock moved on (or was advanced) must find the room.
+  const size_t cap = max_stored();
+  const bool full = sessions_.size() >= cap || codes_.size() >= cap ||
+                    access_tokens_.size() >= cap || pending_logins_.size() >= cap;
+  if (++ops_since_sweep_ >= 4096 || (full && NowMsLocked() - last_sweep_ms_ >= 1000)) SweepLocked();
 }
 
 size_t Environment::Sweep() {

@@ -118,11 +118,12 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   };
 
   MaybeSweepLocked();
-  if (codes_.size() >= kMaxCodes || pending_logins_.size() >= kMaxPendingLogins)
+  if (codes_.size() >= max_stored() || pending_logins_.size() >= max_stored())
     // RFC 6749 4.1.2.1: the server cannot handle the request now (the environment is full).
     return fail("temporarily_unavailable",
-                "This environment holds the maximum of 100000 unexpired codes or sign-ins; "
-                "wait for them to expire or POST /_mock/reset.");
+                "This environment holds the maximum of " + std::to_string(max_stored()) +
+                    " (config max_stored) unexpired codes or sign-ins; wait for them to expire "
+                    "or POST /_mock/reset.");
   if (r.response_type.empty())
     return fail("invalid_request", "The 'response_type' parameter is required; use 'code'.");
   if (r.response_type != "code")

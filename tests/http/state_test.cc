@@ -296,3 +296,23 @@ TEST_CASE("--state-file: a corrupt file stops the start with exit status 2", "[s
   CHECK(WaitExit(pid) == 2);
   std::remove(path.c_str());
 }
+
+TEST_CASE("an environment's max_stored cap answers 429 with Retry-After", "[caps]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"max_stored", 100}});
+  const std::string body = R"({"type":"MagicLink","email":"cap@example.com"})";
+  for (int i = 0; i < 100; ++i)
+    REQUIRE(Post(s, "/passwordless/sessions", body, env.api_key).status == 201);
+  Reply full = Post(s, "/passwordless/sessions", body, env.api_key);
+  CHECK(full.status == 429);
+  CHECK(full.header("Retry-After") == "1");
+  CHECK(full.json["code"] == "rate_limit_exceeded");
+  CHECK(full.json["message"].get<std::string>().find("100 (config max_stored)") !=
+        std::string::npos);
+  // Other environments are not affected.
+  CHECK(Post(s, "/passwordless/sessions", body, "sk_test_workos_mock").status == 201);
+  // Out of range: a validation error naming the key.
+  Reply bad = Post(s, "/_mock/environments", R"({"max_stored":5})");
+  CHECK(bad.status == 422);
+  CHECK(bad.body.find("max_stored") != std::string::npos);
+}

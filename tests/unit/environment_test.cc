@@ -301,3 +301,20 @@ TEST_CASE("expired state is swept sweep_after_seconds after it expires", "[sweep
   REQUIRE(outbox.size() == 1);
   CHECK(outbox[0].session_id == later.id);
 }
+
+TEST_CASE("max_stored caps each kind of entry; a sweep makes room again", "[sweep][caps]") {
+  ManualClock clock;
+  EnvironmentConfig seed = Seed();
+  seed.max_stored = 3;
+  seed.sweep_after_seconds = 60;
+  Environment env(seed, clock, "http://mock");
+  for (int i = 0; i < 3; ++i) REQUIRE(env.CreateSession(Req("a@example.com")).ok());
+  auto refused = env.CreateSession(Req("a@example.com"));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == ErrorKind::kLimitExceeded);
+  CHECK(refused.error().message.find("maximum of 3 (config max_stored)") != std::string::npos);
+  clock.AdvanceMs((900 + 30) * 1000);  // expired, but inside the grace period: still stored
+  CHECK_FALSE(env.CreateSession(Req("a@example.com")).ok());
+  clock.AdvanceMs(31 * 1000);  // past it: the create sweeps and then fits
+  CHECK(env.CreateSession(Req("a@example.com")).ok());
+}
