@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -79,7 +80,9 @@ int main(int argc, char** argv) {
   // allocate on one worker and the sweep frees on another, so memory freed into one arena is
   // never reused by the next and RSS creeps up for ever under load (scripts/soak: +25% in 60 s).
   // One arena per core keeps it flat after warm-up (and costs about nothing at this scale).
-  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  // MALLOC_ARENA_MAX in the environment still wins.
+  if (!std::getenv("MALLOC_ARENA_MAX"))
+    mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   workos_mock::ServerOptions options;
   std::string config_path, port_file, state_file;
   long state_interval_ms = 2000;

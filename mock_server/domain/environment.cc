@@ -71,6 +71,7 @@ Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string
 
 void Environment::LoadSeedLocked() {
   offset_ms_ = 0;
+  next_sweep_due_ms_ = 0;
   redirect_uris_ = seed_.redirect_uris;
   organizations_.clear();
   for (const auto& org : seed_.organizations) organizations_[org.id] = org;
@@ -309,6 +310,7 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   s.expires_ms = now + 1000 * request.expires_in.value_or(seed_.link_ttl_seconds);
   session_by_token_[s.token] = s.id;
   sessions_[s.id] = s;
+  NoteExpiryLocked(s.expires_ms, true);
   return s;
 }
 
@@ -454,6 +456,7 @@ std::string Environment::IssueCodeLocked(const Profile& profile, const std::stri
   c.code_challenge = std::move(code_challenge);
   c.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
   codes_[c.code] = c;
+  NoteExpiryLocked(c.expires_ms, true);
   return c.code;
 }
 
@@ -508,6 +511,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   token.token = signer_->Sign(claims, now);
   lock.lock();
   access_tokens_[token.token] = token;
+  NoteExpiryLocked(token.expires_ms, true);
   return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile};
 }
 

@@ -193,6 +193,9 @@ class Environment {
   size_t SweepLocked();
   // Sweeps every few thousand operations, or when a map reaches its cap.
   void MaybeSweepLocked();
+  // Lowers next_sweep_due_ms_ for a new entry expiring at expires_ms (swept after the grace
+  // period, or at once when with_grace is false).
+  void NoteExpiryLocked(int64_t expires_ms, bool with_grace);
   std::string SessionStateLocked(const PasswordlessSession& session) const;
   void LoadSeedLocked();
   std::string ResolveRedirectUriLocked(const std::string& requested, std::string* error) const;
@@ -232,6 +235,8 @@ class Environment {
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;
   int64_t last_sweep_ms_ = 0;  // environment time of the last sweep
+  // Environment time before which no stored entry can be swept; 0 means "not known yet".
+  int64_t next_sweep_due_ms_ = 0;
 };
 
 }  // namespace workos_mock

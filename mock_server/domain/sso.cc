@@ -213,6 +213,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     p.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
     if (pending_logins_.size() > 10000) pending_logins_.clear();
     pending_logins_[p.id] = p;
+    NoteExpiryLocked(p.expires_ms, false);
     out.kind = AuthorizeOutcome::Kind::kIdpPage;
     out.login_id = p.id;
     out.connection = *conn;

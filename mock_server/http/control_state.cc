@@ -29,16 +29,24 @@ void ControlState::ClearFaults() {
   faults_.clear();
 }
 
-void ControlState::Record(nlohmann::json entry) {
+void ControlState::Record(JournalEntry entry) {
+  JournalEntry dropped;  // destroyed after the lock is released
   std::lock_guard<std::mutex> lock(mu_);
   journal_.push_front(std::move(entry));
-  if (journal_.size() > kMaxJournal) journal_.pop_back();
+  if (journal_.size() > kMaxJournal) {
+    dropped = std::move(journal_.back());
+    journal_.pop_back();
+  }
 }
 
 nlohmann::json ControlState::Journal() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::deque<JournalEntry> copy;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    copy = journal_;
+  }
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& e : journal_) out.push_back(e);
+  for (const auto& e : copy) out.push_back(RenderJournalEntry(e));
   return out;
 }
 

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/journal.h"
+
 namespace workos_mock {
 
 struct Fault {
@@ -27,10 +29,6 @@ struct Fault {
   std::string action = "respond";  // or "close": drop the connection mid-response
 };
 
-struct JournalEntry {
-  nlohmann::json json;  // already redacted
-};
-
 class ControlState {
  public:
   // Takes one use of the first fault matching method and path, if any.
@@ -39,8 +37,8 @@ class ControlState {
   std::vector<Fault> Faults() const;
   void ClearFaults();
 
-  void Record(nlohmann::json entry);
-  nlohmann::json Journal() const;  // newest first
+  void Record(JournalEntry entry);
+  nlohmann::json Journal() const;  // rendered and redacted, newest first
   void ClearJournal();
 
   void Reset();
@@ -49,7 +47,7 @@ class ControlState {
   static constexpr size_t kMaxJournal = 2000;
   mutable std::mutex mu_;
   std::vector<Fault> faults_;
-  std::deque<nlohmann::json> journal_;
+  std::deque<JournalEntry> journal_;
 };
 
 }  // namespace workos_mock

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "domain/ids.h"
+#include "http/journal.h"
 #include "http/replies.h"
 #include "http/tls.h"
 
@@ -23,43 +24,6 @@ namespace {
 
 bool IsLoopback(const std::string& addr) {
   return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
-}
-
-bool LooksLikeBrowser(const httplib::Request& req) {
-  const std::string ua = req.get_header_value("User-Agent");
-  return req.has_header("Origin") || req.method == "OPTIONS" ||
-         ua.find("Mozilla/") != std::string::npos;
-}
-
-// Keeps the shape of a secret (its prefix) so a reader can tell which key was used, never the key.
-std::string RedactSecret(const std::string& secret) {
-  if (secret.rfind("sk_test_", 0) == 0) return "sk_test_[redacted]";
-  if (secret.rfind("sk_live_", 0) == 0) return "sk_live_[redacted]";
-  return "[redacted]";
-}
-
-json RedactedBody(const httplib::Request& req) {
-  static const char* kSecretFields[] = {"client_secret", "code_verifier", "code", "access_token"};
-  if (req.body.empty()) return nullptr;
-  if (req.body.size() > 16384) return "[" + std::to_string(req.body.size()) + " bytes, not kept]";
-  json body;
-  try {
-    if (JsonTooDeep(req.body, kMaxJsonDepth)) return "[nested too deeply, not kept]";
-    body = json::parse(req.body);
-  } catch (const json::exception&) {
-    httplib::Params params;
-    if (req.get_header_value("Content-Type").find("x-www-form-urlencoded") == std::string::npos)
-      return req.body;
-    httplib::detail::parse_query_text(req.body, params);
-    body = json::object();
-    for (const auto& [k, v] : params) body[k] = v;
-  }
-  if (body.is_object()) {
-    for (const char* f : kSecretFields)
-      if (body.contains(f) && body[f].is_string())
-        body[f] = std::string(f) == "client_secret" ? RedactSecret(body[f]) : "[redacted]";
-  }
-  return body;
 }
 
 }  // namespace
@@ -275,11 +239,7 @@ std::string MockServer::LinkFor(const PasswordlessSession& s) const {
 void MockServer::Log(const httplib::Request& req, const httplib::Response& res) const {
   const std::string rid = res.get_header_value("X-Request-ID");
   // Paths can hold link tokens: they are secrets too, so only the route shape is logged for them.
-  std::string path = req.path;
-  if (path.rfind("/passwordless/", 0) == 0 && path.size() > 22 &&
-      path.compare(path.size() - 8, 8, "/confirm") == 0)
-    path = "/passwordless/[token]/confirm";
-  if (path.rfind("/sso/idp/", 0) == 0) path = "/sso/idp/[login]";  // the id finishes a login
+  const std::string path = LoggablePath(req.path);
   if (options_.log == "json") {
     std::cerr << Dump({{"method", req.method},
                        {"path", path},
@@ -309,47 +269,9 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
     Call call{req, res, resolve ? resolve(req) : nullptr};
     std::shared_ptr<ControlState> control = call.env ? Control(*call.env) : nullptr;
     auto record = [&] {
-      if (!control) return;
-      json headers = json::object();
-      for (const auto& [k, v] : req.headers) {
-        if (k == "Authorization")
-          headers[k] = "Bearer " + RedactSecret(BearerToken(req));
-        else if (k == "Cookie" || k == "X-Mock-Admin-Token")
-          headers[k] = "[redacted]";
-        else if (k != "REMOTE_ADDR" && k != "REMOTE_PORT" && k != "LOCAL_ADDR" && k != "LOCAL_PORT")
-          headers[k] = v;
-      }
-      // Only the URL's own query: httplib also folds form bodies into req.params, and a form
-      // body can carry client_secret (it is journaled, redacted, under "body").
-      json query = json::object();
-      if (auto q = req.target.find('?'); q != std::string::npos) {
-        httplib::Params url_params;
-        httplib::detail::parse_query_text(req.target.substr(q + 1), url_params);
-        for (const auto& [k, v] : url_params) {
-          static const std::set<std::string> kSecret = {"code", "code_verifier", "client_secret",
-                                                        "access_token"};
-          query[k] = kSecret.count(k) ? (k == "client_secret" ? RedactSecret(v) : "[redacted]") : v;
-        }
-      }
-      const std::string bearer = BearerToken(req);
-      const bool carries_key =
-          bearer.rfind("sk_", 0) == 0 || req.body.find("client_secret") != std::string::npos;
-      std::string path = req.path;
-      if (path.rfind("/passwordless/", 0) == 0 && path.find("/confirm") != std::string::npos &&
-          path.rfind("/passwordless/sessions", 0) != 0)
-        path = "/passwordless/[token]/confirm";
-      if (path.rfind("/sso/idp/", 0) == 0) path = "/sso/idp/[login]";
-      control->Record({{"id", NewId("req", call.env->NowMs())},
-                       {"at", FormatIso8601(call.env->NowMs())},
-                       {"method", req.method},
-                       {"path", path},
-                       {"query", query},
-                       {"status", res.status == -1 ? 200 : res.status},
-                       {"request_id", res.get_header_value("X-Request-ID")},
-                       {"user_agent", req.get_header_value("User-Agent")},
-                       {"headers", headers},
-                       {"body", RedactedBody(req)},
-                       {"key_exposed_to_browser", carries_key && LooksLikeBrowser(req)}});
+      if (control)
+        control->Record(
+            CaptureRequest(req, res, NewId("req", call.env->NowMs()), call.env->NowMs()));
     };
     if (control) {
       if (auto fault = control->TakeFault(req.method, req.path)) {

@@ -1,0 +1,138 @@
+#include "http/journal.h"
+
+#include <set>
+
+#include "domain/ids.h"
+#include "domain/text.h"
+#include "http/replies.h"
+
+namespace workos_mock {
+namespace {
+
+using nlohmann::json;
+
+// Keeps the shape of a secret (its prefix) so a reader can tell which key was used, never the key.
+std::string RedactSecret(const std::string& secret) {
+  if (secret.rfind("sk_test_", 0) == 0) return "sk_test_[redacted]";
+  if (secret.rfind("sk_live_", 0) == 0) return "sk_live_[redacted]";
+  return "[redacted]";
+}
+
+const std::string* Header(const JournalEntry& e, const std::string& name) {
+  for (const auto& [k, v] : e.headers)
+    if (Lower(k) == Lower(name)) return &v;
+  return nullptr;
+}
+
+std::string HeaderOr(const JournalEntry& e, const std::string& name) {
+  const std::string* v = Header(e, name);
+  return v ? *v : std::string();
+}
+
+std::string Bearer(const std::string& authorization) {
+  const std::string& h = authorization;
+  if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0)) {
+    size_t start = h.find_first_not_of(' ', 7);
+    return start == std::string::npos ? "" : h.substr(start);
+  }
+  return "";
+}
+
+json RedactedBody(const JournalEntry& e) {
+  static const char* kSecretFields[] = {"client_secret", "code_verifier", "code", "access_token"};
+  if (e.body_size == 0) return nullptr;
+  if (e.body_size > JournalEntry::kMaxJournalBody)
+    return "[" + std::to_string(e.body_size) + " bytes, not kept]";
+  json body;
+  try {
+    if (JsonTooDeep(e.body, kMaxJsonDepth)) return "[nested too deeply, not kept]";
+    body = json::parse(e.body);
+  } catch (const json::exception&) {
+    if (HeaderOr(e, "Content-Type").find("x-www-form-urlencoded") == std::string::npos)
+      return e.body;
+    httplib::Params params;
+    httplib::detail::parse_query_text(e.body, params);
+    body = json::object();
+    for (const auto& [k, v] : params) body[k] = v;
+  }
+  if (body.is_object()) {
+    for (const char* f : kSecretFields)
+      if (body.contains(f) && body[f].is_string())
+        body[f] = std::string(f) == "client_secret" ? RedactSecret(body[f]) : "[redacted]";
+  }
+  return body;
+}
+
+bool LooksLikeBrowser(const JournalEntry& e) {
+  return Header(e, "Origin") || e.method == "OPTIONS" ||
+         HeaderOr(e, "User-Agent").find("Mozilla/") != std::string::npos;
+}
+
+}  // namespace
+
+JournalEntry CaptureRequest(const httplib::Request& req, const httplib::Response& res,
+                            std::string id, int64_t at_ms) {
+  JournalEntry e;
+  e.id = std::move(id);
+  e.at_ms = at_ms;
+  e.method = req.method;
+  e.path = req.path;
+  e.target = req.target;
+  e.status = res.status == -1 ? 200 : res.status;
+  e.request_id = res.get_header_value("X-Request-ID");
+  e.headers.reserve(req.headers.size());
+  for (const auto& [k, v] : req.headers)  // httplib adds these four; they are not headers
+    if (k != "REMOTE_ADDR" && k != "REMOTE_PORT" && k != "LOCAL_ADDR" && k != "LOCAL_PORT")
+      e.headers.emplace_back(k, v);
+  e.body_size = req.body.size();
+  if (e.body_size <= JournalEntry::kMaxJournalBody) e.body = req.body;
+  return e;
+}
+
+json RenderJournalEntry(const JournalEntry& e) {
+  json headers = json::object();
+  for (const auto& [k, v] : e.headers) {
+    const std::string key = Lower(k);
+    if (key == "authorization")
+      headers[k] = "Bearer " + RedactSecret(Bearer(v));
+    else if (key == "cookie" || key == "x-mock-admin-token")
+      headers[k] = "[redacted]";
+    else
+      headers[k] = v;
+  }
+  // Only the URL's own query: httplib also folds form bodies into req.params, and a form body
+  // can carry client_secret (it is shown, redacted, under "body").
+  json query = json::object();
+  if (auto q = e.target.find('?'); q != std::string::npos) {
+    httplib::Params url_params;
+    httplib::detail::parse_query_text(e.target.substr(q + 1), url_params);
+    static const std::set<std::string> kSecret = {"code", "code_verifier", "client_secret",
+                                                  "access_token"};
+    for (const auto& [k, v] : url_params)
+      query[k] = kSecret.count(k) ? (k == "client_secret" ? RedactSecret(v) : "[redacted]") : v;
+  }
+  const std::string bearer = Bearer(HeaderOr(e, "Authorization"));
+  const bool carries_key =
+      bearer.rfind("sk_", 0) == 0 || e.body.find("client_secret") != std::string::npos;
+  return {{"id", e.id},
+          {"at", FormatIso8601(e.at_ms)},
+          {"method", e.method},
+          {"path", LoggablePath(e.path)},
+          {"query", query},
+          {"status", e.status},
+          {"request_id", e.request_id},
+          {"user_agent", HeaderOr(e, "User-Agent")},
+          {"headers", headers},
+          {"body", RedactedBody(e)},
+          {"key_exposed_to_browser", carries_key && LooksLikeBrowser(e)}};
+}
+
+std::string LoggablePath(const std::string& path) {
+  if (path.rfind("/passwordless/", 0) == 0 && path.rfind("/passwordless/sessions", 0) != 0 &&
+      path.size() > 22 && path.compare(path.size() - 8, 8, "/confirm") == 0)
+    return "/passwordless/[token]/confirm";
+  if (path.rfind("/sso/idp/", 0) == 0) return "/sso/idp/[login]";  // the id finishes a login
+  return path;
+}
+
+}  // namespace workos_mock

@@ -1,0 +1,99 @@
+// The request journal (GET /_mock/requests): what it keeps of each request, and that no secret
+// ever comes back out of it.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "test_server.h"
+
+using namespace workos_mock::testing;
+using nlohmann::json;
+
+TEST_CASE("the journal records every request and redacts every secret", "[journal]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s);
+  auto c = s.Client();
+
+  // A session and its link visit: the link token is in the path.
+  Reply created = Post(s, "/passwordless/sessions",
+                       R"({"type":"MagicLink","email":"j@example.com"})", env.api_key);
+  REQUIRE(created.status == 201);
+  const std::string link = PathOf(created.json["link"]);
+  const std::string token = link.substr(14, link.find("/confirm") - 14);
+  auto visit = c->Get(link.c_str());
+  REQUIRE(visit);
+  REQUIRE(visit->status == 302);
+  const std::string code = QueryParam(visit->get_header_value("Location"), "code");
+  REQUIRE(code.size() == 26);
+
+  // A form body with the client secret and the code, from something that looks like a browser.
+  const std::string form = "client_id=" + env.client_id + "&client_secret=" + env.api_key +
+                           "&grant_type=authorization_code&code=" + code;
+  auto exchanged = c->Post("/sso/token",
+                           {{"Origin", "https://app.example.com"},
+                            {"Cookie", "session=cookie-secret-1"},
+                            {"X-Mock-Admin-Token", "admin-secret-2"}},
+                           form, "application/x-www-form-urlencoded");
+  REQUIRE(exchanged);
+  REQUIRE(exchanged->status == 200);
+  const std::string access_token = json::parse(exchanged->body)["access_token"];
+
+  // The code again in a query string, a verifier and an access token in a JSON body.
+  c->Get(("/sso/authorize?client_id=" + env.client_id + "&code=" + code).c_str());
+  Post(s, "/sso/token",
+       json({{"client_id", env.client_id},
+             {"code", code},
+             {"code_verifier", "verifier-secret-3"},
+             {"access_token", access_token}})
+           .dump(),
+       env.api_key);
+  // A body over 16 KiB is not kept.
+  Post(s, "/passwordless/sessions", "{\"email\":\"" + std::string(20000, 'x') + "\"}", env.api_key);
+
+  Reply journal = Get(s, "/_mock/requests", env.api_key);
+  REQUIRE(journal.status == 200);
+  const std::string text = journal.body;
+  for (const std::string& secret :
+       {env.api_key, token, code, access_token, std::string("cookie-secret-1"),
+        std::string("admin-secret-2"), std::string("verifier-secret-3")}) {
+    INFO("secret: " << secret);
+    CHECK(text.find(secret) == std::string::npos);
+  }
+  const json& data = journal.json["data"];
+  REQUIRE(data.size() == 6);  // newest first; the journal read itself is not journaled
+  CHECK(data[0]["body"] == "[20012 bytes, not kept]");
+  CHECK(data[0]["status"] == 422);
+  CHECK(data[1]["body"]["code_verifier"] == "[redacted]");
+  CHECK(data[1]["body"]["access_token"] == "[redacted]");
+  CHECK(data[1]["headers"]["Authorization"] == "Bearer sk_test_[redacted]");
+  CHECK(data[2]["path"] == "/sso/authorize");
+  CHECK(data[2]["query"]["code"] == "[redacted]");
+  CHECK(data[2]["query"]["client_id"] == env.client_id);
+  const json& token_call = data[3];
+  CHECK(token_call["method"] == "POST");
+  CHECK(token_call["path"] == "/sso/token");
+  CHECK(token_call["status"] == 200);
+  CHECK(token_call["body"]["client_secret"] == "sk_test_[redacted]");
+  CHECK(token_call["body"]["code"] == "[redacted]");
+  CHECK(token_call["body"]["grant_type"] == "authorization_code");
+  CHECK(token_call["headers"]["Cookie"] == "[redacted]");
+  CHECK(token_call["headers"]["X-Mock-Admin-Token"] == "[redacted]");
+  CHECK(token_call["headers"]["Origin"] == "https://app.example.com");
+  CHECK(token_call["key_exposed_to_browser"] == true);  // the secret went out with an Origin
+  CHECK(token_call["request_id"] == exchanged->get_header_value("X-Request-ID"));
+  CHECK(token_call["headers"].count("REMOTE_ADDR") == 0);
+  CHECK(data[4]["path"] == "/passwordless/[token]/confirm");
+  CHECK(data[4]["status"] == 302);
+  CHECK(data[5]["path"] == "/passwordless/sessions");
+  CHECK(data[5]["status"] == 201);
+  CHECK(data[5]["key_exposed_to_browser"] == false);
+  CHECK(data[5]["body"]["email"] == "j@example.com");
+  CHECK(data[5]["id"].get<std::string>().rfind("req_", 0) == 0);
+
+  // Other environments' requests are not in it; DELETE clears it.
+  Post(s, "/passwordless/sessions", R"({"type":"MagicLink","email":"o@example.com"})",
+       "sk_test_workos_mock");
+  CHECK(Get(s, "/_mock/requests", env.api_key).json["data"].size() == 6);
+  CHECK(Delete(s, "/_mock/requests", env.api_key).status < 300);
+  CHECK(Get(s, "/_mock/requests", env.api_key).json["data"].empty());
+}
