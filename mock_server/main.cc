@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "domain/clock.h"
+#include "domain/token_signer.h"
 #include "http/server.h"
 #include "http/state_file.h"
 
@@ -185,6 +186,11 @@ int main(int argc, char** argv) {
         std::cerr << "workos-mock: state restored from " << state_file << std::endl;
       persisted->Start();
     }
+    // The RSA-2048 signing key takes 50-500 ms to generate: made in the background now, so the
+    // first token exchange does not stall for it and startup stays a few milliseconds.
+    std::thread([] {
+      workos_mock::ProcessTokenSigner().Keys(workos_mock::SystemClock().NowMs());
+    }).detach();
     if (!port_file.empty()) WritePortFile(port_file, port);
     std::cout << "workos-mock listening on " << server.base_url() << std::endl;
     if (!server.tls_cert_path().empty())
