@@ -187,10 +187,14 @@ int main(int argc, char** argv) {
       persisted->Start();
     }
     // The RSA-2048 signing key takes 50-500 ms to generate: made in the background now, so the
-    // first token exchange does not stall for it and startup stays a few milliseconds.
-    std::thread([] {
-      workos_mock::ProcessTokenSigner().Keys(workos_mock::SystemClock().NowMs());
-    }).detach();
+    // first token exchange does not stall for it and startup stays a few milliseconds. Joined
+    // before exit: OpenSSL's exit handlers must not run under a key generation.
+    struct Joined : std::thread {
+      using std::thread::thread;
+      ~Joined() {
+        if (joinable()) join();
+      }
+    } keygen([] { workos_mock::ProcessTokenSigner().Keys(workos_mock::SystemClock().NowMs()); });
     if (!port_file.empty()) WritePortFile(port_file, port);
     std::cout << "workos-mock listening on " << server.base_url() << std::endl;
     if (!server.tls_cert_path().empty())

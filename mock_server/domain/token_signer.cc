@@ -118,8 +118,7 @@ std::string RsaTokenSigner::Sign(const nlohmann::json& claims, int64_t now_ms) {
 std::vector<JsonWebKey> RsaTokenSigner::Keys(int64_t now_ms) { return {KeyFor(now_ms).jwk}; }
 
 TokenSigner& ProcessTokenSigner() {
-  // Never destroyed: workos-mock generates the key on a detached thread at startup, which may
-  // still be running when a short-lived process exits and runs static destructors.
+  // Never destroyed: no thread that still signs (or makes the key) can outlive it at exit.
   static RsaTokenSigner* signer = new RsaTokenSigner;
   return *signer;
 }
