@@ -24,41 +24,30 @@ std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_s
   if (s.clock_offset_ms < 0 || s.clock_offset_ms > kMaxOffsetMs)
     errors.push_back(
         {"state.clock_offset_ms", "must be a whole number of milliseconds from 0 to 315360000000"});
-  auto unique = [&](const char* list, const char* field, const std::vector<std::string>& values) {
+  // Every `field` (taken by `of`) of the entries in `list` is non-empty and unique.
+  auto unique = [&](const char* list, const char* field, const auto& entries, auto of) {
     std::set<std::string> seen;
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (values[i].empty())
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const std::string& value = of(entries[i]);
+      if (value.empty())
         errors.push_back({std::string("state.") + At(list, i, field), "must not be empty"});
-      else if (!seen.insert(values[i]).second)
-        errors.push_back(
-            {std::string("state.") + At(list, i, field), "duplicate '" + values[i] + "'"});
+      else if (!seen.insert(value).second)
+        errors.push_back({std::string("state.") + At(list, i, field), "duplicate '" + value + "'"});
     }
   };
-  std::vector<std::string> v;
-  for (const auto& o : s.organizations) v.push_back(o.id);
-  unique("organizations", "id", v);
-  v.clear();
-  for (const auto& c : s.connections) v.push_back(c.id);
-  unique("connections", "id", v);
-  v.clear();
+  auto id = [](const auto& x) -> const std::string& { return x.id; };
+  unique("organizations", "id", s.organizations, id);
+  unique("connections", "id", s.connections, id);
+  unique("profiles", "id", s.profiles, id);
+  unique("sessions", "id", s.sessions, id);
+  unique("sessions", "token", s.sessions,
+         [](const auto& x) -> const std::string& { return x.token; });
+  unique("codes", "code", s.codes, [](const auto& x) -> const std::string& { return x.code; });
+  unique("access_tokens", "token", s.access_tokens,
+         [](const auto& x) -> const std::string& { return x.token; });
+  unique("pending_logins", "id", s.pending_logins, id);
   std::set<std::string> profile_ids;
-  for (const auto& p : s.profiles) v.push_back(p.id), profile_ids.insert(p.id);
-  unique("profiles", "id", v);
-  v.clear();
-  for (const auto& x : s.sessions) v.push_back(x.id);
-  unique("sessions", "id", v);
-  v.clear();
-  for (const auto& x : s.sessions) v.push_back(x.token);
-  unique("sessions", "token", v);
-  v.clear();
-  for (const auto& x : s.codes) v.push_back(x.code);
-  unique("codes", "code", v);
-  v.clear();
-  for (const auto& x : s.access_tokens) v.push_back(x.token);
-  unique("access_tokens", "token", v);
-  v.clear();
-  for (const auto& x : s.pending_logins) v.push_back(x.id);
-  unique("pending_logins", "id", v);
+  for (const auto& p : s.profiles) profile_ids.insert(p.id);
   for (size_t i = 0; i < s.codes.size(); ++i)
     if (!profile_ids.count(s.codes[i].profile_id))
       errors.push_back({"state." + At("codes", i, "profile_id"),

@@ -19,23 +19,15 @@ std::string RedactSecret(const std::string& secret) {
 }
 
 const std::string* Header(const JournalEntry& e, const std::string& name) {
+  const std::string want = Lower(name);
   for (const auto& [k, v] : e.headers)
-    if (Lower(k) == Lower(name)) return &v;
+    if (Lower(k) == want) return &v;
   return nullptr;
 }
 
 std::string HeaderOr(const JournalEntry& e, const std::string& name) {
   const std::string* v = Header(e, name);
   return v ? *v : std::string();
-}
-
-std::string Bearer(const std::string& authorization) {
-  const std::string& h = authorization;
-  if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0)) {
-    size_t start = h.find_first_not_of(' ', 7);
-    return start == std::string::npos ? "" : h.substr(start);
-  }
-  return "";
 }
 
 json RedactedBody(const JournalEntry& e) {
@@ -94,7 +86,7 @@ json RenderJournalEntry(const JournalEntry& e) {
   for (const auto& [k, v] : e.headers) {
     const std::string key = Lower(k);
     if (key == "authorization")
-      headers[k] = "Bearer " + RedactSecret(Bearer(v));
+      headers[k] = "Bearer " + RedactSecret(BearerOf(v));
     else if (key == "cookie" || key == "x-mock-admin-token")
       headers[k] = "[redacted]";
     else
@@ -111,7 +103,7 @@ json RenderJournalEntry(const JournalEntry& e) {
     for (const auto& [k, v] : url_params)
       query[k] = kSecret.count(k) ? (k == "client_secret" ? RedactSecret(v) : "[redacted]") : v;
   }
-  const std::string bearer = Bearer(HeaderOr(e, "Authorization"));
+  const std::string bearer = BearerOf(HeaderOr(e, "Authorization"));
   const bool carries_key =
       bearer.rfind("sk_", 0) == 0 || e.body.find("client_secret") != std::string::npos;
   return {{"id", e.id},

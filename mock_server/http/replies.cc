@@ -78,7 +78,10 @@ void ReplyHtml(httplib::Response& res, int status, const std::string& title,
 }
 
 std::string BearerToken(const httplib::Request& req) {
-  const std::string h = req.get_header_value("Authorization");
+  return BearerOf(req.get_header_value("Authorization"));
+}
+
+std::string BearerOf(const std::string& h) {
   if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0)) {
     size_t start = h.find_first_not_of(' ', 7);
     return start == std::string::npos ? "" : h.substr(start);

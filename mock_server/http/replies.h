@@ -40,6 +40,8 @@ std::string Dump(const nlohmann::json& j);
 
 // The Bearer token of the Authorization header, or "".
 std::string BearerToken(const httplib::Request& req);
+// The same, from an Authorization header's value.
+std::string BearerOf(const std::string& authorization);
 
 // Decodes a JSON object body. An empty body counts as {}. On failure writes 400
 // invalid_request_parameters naming the problem and returns nullopt. The Content-Type is not

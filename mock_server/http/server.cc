@@ -269,9 +269,9 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
     Call call{req, res, resolve ? resolve(req) : nullptr};
     std::shared_ptr<ControlState> control = call.env ? Control(*call.env) : nullptr;
     auto record = [&] {
-      if (control)
-        control->Record(
-            CaptureRequest(req, res, NewId("req", call.env->NowMs()), call.env->NowMs()));
+      if (!control) return;
+      const int64_t now = call.env->NowMs();  // one read of the environment's (locked) clock
+      control->Record(CaptureRequest(req, res, NewId("req", now), now));
     };
     if (control) {
       if (auto fault = control->TakeFault(req.method, req.path)) {

@@ -18,6 +18,16 @@ namespace {
 // kept-alive connection holds a worker, so more clients than workers would measure queueing).
 constexpr int kItems = 50, kAttempts = 200, kThreads = 24;
 const char* kKey = "sk_test_workos_mock";
+
+// Checks each item was won exactly once; returns the total number of wins.
+int CheckOneWinEach(const std::vector<std::atomic<int>>& wins) {
+  int total = 0;
+  for (const auto& w : wins) {
+    CHECK(w == 1);
+    total += w;
+  }
+  return total;
+}
 }  // namespace
 
 TEST_CASE("races: 10,000 concurrent clicks and 10,000 token exchanges, one success each",
@@ -62,11 +72,7 @@ TEST_CASE("races: 10,000 concurrent clicks and 10,000 token exchanges, one succe
   }
   CHECK(total == kItems * kAttempts);
   CHECK(other == 0);
-  int clicks_won = 0;
-  for (int i = 0; i < kItems; ++i) {
-    CHECK(wins[i] == 1);
-    clicks_won += wins[i];
-  }
+  const int clicks_won = CheckOneWinEach(wins);
   CHECK(clicks_won == kItems);
 
   // Token exchanges of the 50 codes, 200 attempts each.
@@ -102,11 +108,7 @@ TEST_CASE("races: 10,000 concurrent clicks and 10,000 token exchanges, one succe
   }
   CHECK(total == kItems * kAttempts);
   CHECK(other == 0);
-  int exchanges_won = 0;
-  for (int i = 0; i < kItems; ++i) {
-    CHECK(grants[i] == 1);
-    exchanges_won += grants[i];
-  }
+  const int exchanges_won = CheckOneWinEach(grants);
   CHECK(exchanges_won == kItems);
   // Every attempt got an answer. (Transport errors here were once the first request of several
   // new connections: httplib's listen backlog of 5 overflowed; server.cc raises it.)
