@@ -551,8 +551,23 @@ std::optional<Email> Environment::LatestEmail(const std::string& to,
     }
     return false;
   };
-  outbox_cv_.wait_for(lock, wait, find);
+  outbox_cv_.wait_for(lock, wait, [&] { return find() || waits_cancelled_; });
   return found;
+}
+
+void Environment::AttachTokenIndex(std::shared_ptr<TokenIndex> index) {
+  std::lock_guard<std::mutex> lock(mu_);
+  session_by_token_.Attach(index, seed_.name);
+  access_tokens_.Attach(index, seed_.name);
+  pending_logins_.Attach(index, seed_.name);
+}
+
+void Environment::CancelWaits() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    waits_cancelled_ = true;
+  }
+  outbox_cv_.notify_all();
 }
 
 bool Environment::RecordScan(const std::string& email_id, const ScanResult& result) {

@@ -25,6 +25,7 @@
 #include "domain/pagination.h"
 #include "domain/snapshot.h"
 #include "domain/sso.h"
+#include "domain/token_index.h"
 #include "domain/token_signer.h"
 
 namespace workos_mock {
@@ -78,6 +79,13 @@ class Environment {
   const std::string& name() const { return seed_.name; }
   EnvironmentKind kind() const { return seed_.kind; }
   const std::string& client_id() const { return seed_.client_id; }
+  // Mirrors this environment's link tokens, access tokens and pending sign-ins into `index` from
+  // now on (Registry::Add does it before the environment is reachable).
+  void AttachTokenIndex(std::shared_ptr<TokenIndex> index);
+  // Ends every wait in LatestEmail() now and makes later ones return at once (server shutdown:
+  // a long-poll answers as if it had timed out).
+  void CancelWaits();
+
   // Constant-time comparison against every key of the environment.
   bool HasApiKey(const std::string& key) const;
   std::vector<std::string> api_keys() const { return seed_.api_keys; }
@@ -219,6 +227,7 @@ class Environment {
 
   mutable std::mutex mu_;
   std::condition_variable outbox_cv_;
+  bool waits_cancelled_ = false;
   int64_t offset_ms_ = 0;
   std::vector<RedirectUriEntry> redirect_uris_;
   std::map<std::string, Organization> organizations_;
@@ -226,12 +235,12 @@ class Environment {
   std::unordered_map<std::string, Profile> profiles_;
   std::unordered_map<std::string, std::string> profile_by_user_;  // conn_id + "\n" + email
   std::unordered_map<std::string, PasswordlessSession> sessions_;
-  std::unordered_map<std::string, std::string> session_by_token_;
+  IndexedMap<std::string> session_by_token_{TokenIndex::Kind::kLinkToken};  // token -> id
   std::unordered_map<std::string, AuthorizationCode> codes_;
-  std::unordered_map<std::string, AccessToken> access_tokens_;
+  IndexedMap<AccessToken> access_tokens_{TokenIndex::Kind::kAccessToken};
   std::deque<Email> outbox_;  // newest first
   std::unordered_map<std::string, StoredReply> idempotent_replies_;
-  std::unordered_map<std::string, PendingLogin> pending_logins_;
+  IndexedMap<PendingLogin> pending_logins_{TokenIndex::Kind::kPendingLogin};
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;
   int64_t last_sweep_ms_ = 0;  // environment time of the last sweep

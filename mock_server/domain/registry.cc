@@ -50,6 +50,8 @@ Result<std::shared_ptr<Environment>> Registry::Add(EnvironmentConfig seed) {
                  "Another environment already uses client id '" + seed.client_id + "'.",
                  {}};
   auto env = std::make_shared<Environment>(seed, clock_, link_base_);
+  env->AttachTokenIndex(tokens_);
+  if (waits_cancelled_) env->CancelWaits();
   by_name_[seed.name] = env;
   for (const auto& key : seed.api_keys) by_key_[key] = env;
   by_client_id_[seed.client_id] = env;
@@ -96,24 +98,32 @@ std::vector<std::shared_ptr<Environment>> Registry::All() const {
   return out;
 }
 
-// Links and access tokens carry no environment, as on the live API; asking each environment keeps
-// them isolated without a shared index (a handful of hash lookups per request).
+void Registry::CancelWaits() {
+  std::vector<std::shared_ptr<Environment>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    waits_cancelled_ = true;
+    for (const auto& [name, env] : by_name_) all.push_back(env);
+  }
+  for (auto& env : all) env->CancelWaits();
+}
+
+// Links and access tokens carry no environment, as on the live API: the index says which
+// environment holds one, and that environment confirms (an index entry may be stale for a moment,
+// e.g. for an environment just deleted and re-created under the same name).
 std::shared_ptr<Environment> Registry::ByLinkToken(const std::string& token) const {
-  for (auto& env : All())
-    if (env->HasLinkToken(token)) return env;
-  return nullptr;
+  auto env = ByName(tokens_->Find(TokenIndex::Kind::kLinkToken, token));
+  return env && env->HasLinkToken(token) ? env : nullptr;
 }
 
 std::shared_ptr<Environment> Registry::ByAccessToken(const std::string& token) const {
-  for (auto& env : All())
-    if (env->ProfileForAccessToken(token)) return env;
-  return nullptr;
+  auto env = ByName(tokens_->Find(TokenIndex::Kind::kAccessToken, token));
+  return env && env->ProfileForAccessToken(token) ? env : nullptr;
 }
 
 std::shared_ptr<Environment> Registry::ByPendingLogin(const std::string& login_id) const {
-  for (auto& env : All())
-    if (env->HasPendingLogin(login_id)) return env;
-  return nullptr;
+  auto env = ByName(tokens_->Find(TokenIndex::Kind::kPendingLogin, login_id));
+  return env && env->HasPendingLogin(login_id) ? env : nullptr;
 }
 
 EnvironmentConfig Registry::Generate(EnvironmentKind kind) const {

@@ -25,12 +25,16 @@ class Registry {
   std::shared_ptr<Environment> ByApiKey(const std::string& api_key) const;
   std::shared_ptr<Environment> ByClientId(const std::string& client_id) const;
   std::shared_ptr<Environment> ByName(const std::string& name) const;
-  // The environment whose session owns this link token / access token, if any.
+  // The environment whose session owns this link token / access token, if any: one index probe
+  // (domain/token_index.h), however many environments there are.
   std::shared_ptr<Environment> ByLinkToken(const std::string& token) const;
   std::shared_ptr<Environment> ByAccessToken(const std::string& token) const;
   // The environment with this sign-in waiting at its interactive IdP page.
   std::shared_ptr<Environment> ByPendingLogin(const std::string& login_id) const;
   std::vector<std::shared_ptr<Environment>> All() const;
+
+  // Server shutdown: every long-poll of every environment, present or added later, ends now.
+  void CancelWaits();
 
   // A fresh seed with generated name, key (sk_test_/sk_live_ by kind) and client id.
   EnvironmentConfig Generate(EnvironmentKind kind) const;
@@ -47,6 +51,8 @@ class Registry {
   std::map<std::string, std::shared_ptr<Environment>> by_name_;
   std::unordered_map<std::string, std::shared_ptr<Environment>> by_key_;
   std::unordered_map<std::string, std::shared_ptr<Environment>> by_client_id_;
+  const std::shared_ptr<TokenIndex> tokens_ = std::make_shared<TokenIndex>();
+  bool waits_cancelled_ = false;
 };
 
 }  // namespace workos_mock
