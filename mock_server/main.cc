@@ -32,7 +32,19 @@ constexpr const char* kUsage = R"(usage: workos-mock [options]
   --log text|json|off  one line per request on stderr (default text)
   --admin-token TOKEN  /_mock/* then needs the header X-Mock-Admin-Token: TOKEN from
                        every client (without it: loopback clients only)
-  --io-timeout SECONDS  disconnect a client that stalls mid-request (default 10)
+  --io-timeout SECONDS  disconnect a client when one read or write stalls this long
+                       (default 10)
+  --request-timeout SECONDS  a whole request (request line, headers and body) must
+                       arrive within this time of its first byte, or the connection is
+                       closed: a client that trickles bytes cannot hold it (default 10)
+  --handshake-timeout SECONDS  a TLS handshake must finish within this time of the
+                       connection (default 5)
+  --idle-timeout SECONDS  a kept-alive connection with no request for this long is
+                       closed (default 5)
+  --max-connections N  open connections served at once; beyond it a new connection
+                       gets 503 (Retry-After: 1) and is closed. Default: 4096, or less
+                       when the descriptor limit (raised to its hard limit at start)
+                       is lower: the limit minus 64
   --tls                serve HTTPS (TLS 1.2+); without --tls-cert/--tls-key a
                        self-signed certificate for localhost/127.0.0.1 is generated
                        and its PEM path printed on stderr (trust it as a CA file)
@@ -42,7 +54,10 @@ constexpr const char* kUsage = R"(usage: workos-mock [options]
                        (default $TMPDIR/workos-mock-PID-cert.pem)
   --smtp-url URL       also deliver sent emails over SMTP (smtp://host:port), e.g. to
                        Mailpit; an environment's "smtp_url" config key overrides it
-  --threads N          worker threads (default 32)
+  --threads N          idle workers kept ready for new connections (default 32).
+                       Every open connection has a worker of its own, started on
+                       demand, so no request waits for another connection; workers
+                       beyond N retire after 10 s without work
   --interactive        the mock IdP of /sso/authorize shows a page to pick or type the
                        user (default: it signs in the connection's first user at once)
   --state-file PATH    keep every environment's state in PATH: loaded on start when it
@@ -146,9 +161,25 @@ int main(int argc, char** argv) {
       options.io_timeout_seconds = std::atoi(value().c_str());
       if (options.io_timeout_seconds < 1 || options.io_timeout_seconds > 3600)
         UsageError("--io-timeout must be 1..3600 seconds");
+    } else if (arg == "--request-timeout") {
+      options.request_timeout_seconds = std::atoi(value().c_str());
+      if (options.request_timeout_seconds < 1 || options.request_timeout_seconds > 3600)
+        UsageError("--request-timeout must be 1..3600 seconds");
+    } else if (arg == "--handshake-timeout") {
+      options.handshake_timeout_seconds = std::atoi(value().c_str());
+      if (options.handshake_timeout_seconds < 1 || options.handshake_timeout_seconds > 3600)
+        UsageError("--handshake-timeout must be 1..3600 seconds");
+    } else if (arg == "--idle-timeout") {
+      options.idle_timeout_seconds = std::atoi(value().c_str());
+      if (options.idle_timeout_seconds < 1 || options.idle_timeout_seconds > 3600)
+        UsageError("--idle-timeout must be 1..3600 seconds");
+    } else if (arg == "--max-connections") {
+      const long n = std::atol(value().c_str());
+      if (n < 1 || n > 1000000) UsageError("--max-connections must be 1..1000000");
+      options.max_connections = static_cast<size_t>(n);
     } else if (arg == "--threads") {
       options.threads = std::atoi(value().c_str());
-      if (options.threads < 2 || options.threads > 1024) UsageError("--threads must be 2..1024");
+      if (options.threads < 0 || options.threads > 4096) UsageError("--threads must be 0..4096");
     } else {
       UsageError("unknown option '" + arg + "'");
     }

@@ -1,8 +1,15 @@
 // What happens after POST /passwordless/sessions/{id}/send succeeds: the simulated email security
-// scanner visits the link (real HTTP requests to this server, so they are in the journal like any
-// other visit), then the email is delivered over SMTP when an SMTP URL is set. All of it is I/O
-// and runs outside the environment's lock; results are recorded on the outbox entry.
+// scanner visits the link, then the email is delivered over SMTP when an SMTP URL is set. Neither
+// can fail the send, and both are recorded on the outbox entry.
+//
+// The scanner's visit is answered inside the process, through the link's own route (faults, the
+// journal and the session's visits record it exactly like a visit over a socket), not by an HTTP
+// request to ourselves: a request to ourselves needs a second worker while the send holds one,
+// and under load (a parallel suite sending at once) that deadlocked until the visit timed out and
+// the link stayed usable. Only the follow-up to the app's callback (prefetch_follow) is real HTTP,
+// to the app.
 #include "domain/ids.h"
+#include "http/journal.h"
 #include "http/server.h"
 #include "http/smtp.h"
 
@@ -47,6 +54,16 @@ std::unique_ptr<httplib::Client> ClientFor(const std::string& origin) {
   return client;
 }
 
+// The percent-decoded value of query parameter `name` in `url`; "" when absent.
+std::string QueryValue(const std::string& url, const std::string& name) {
+  const auto q = url.find('?');
+  if (q == std::string::npos) return "";
+  httplib::Params params;
+  httplib::detail::parse_query_text(url.substr(q + 1), params);
+  auto it = params.find(name);
+  return it == params.end() ? "" : it->second;
+}
+
 const httplib::Headers& ScannerHeaders() {
   static const httplib::Headers headers = {
       {"User-Agent", kScannerUserAgent},
@@ -83,36 +100,48 @@ void MockServer::RunScan(const std::shared_ptr<Environment>& env, const Email& e
   ScanResult result;
   result.mode = settings.mode;
   result.visited_ms = env->NowMs();
-  // The mock's own listener, whatever public URL the link shows.
-  auto [link_origin, link_path] = SplitUrl(email.link);
-  (void)link_origin;
-  auto client = ClientFor(base_url_);
-  if (settings.mode == "head") {
-    auto res = client->Head(link_path.c_str(), ScannerHeaders());
-    if (!res) {
-      result.outcome = "failed";
-      result.detail = "HEAD on the link failed: " + httplib::to_string(res.error());
-    } else {
-      result.outcome = "head_only";
-      result.detail = "HEAD on the link answered " + std::to_string(res->status);
-    }
+  const bool head = settings.mode == "head";
+  // The visit a gateway makes: the link's path, the scanner's headers, from the local machine.
+  httplib::Request req;
+  req.method = head ? "HEAD" : "GET";
+  const std::string target = SplitUrl(email.link).second;
+  req.target = target;
+  req.path = target.substr(0, target.find('?'));
+  for (const auto& [name, value] : ScannerHeaders()) req.set_header(name, value);
+  req.remote_addr = "127.0.0.1";
+  req.set_header("REMOTE_ADDR", req.remote_addr);
+  httplib::Response res;
+  res.set_header("X-Request-ID", UuidV4());
+  if (!DispatchInProcess(req, res)) {
+    result.outcome = "failed";
+    result.detail = "no route answers the link's path " + LoggablePath(req.path);
     env->RecordScan(email.id, result);
     return;
   }
-  auto res = client->Get(link_path.c_str(), ScannerHeaders());
-  if (!res) {
+  if (res.content_provider_ && res.body.empty()) {  // an injected "close" fault
     result.outcome = "failed";
-    result.detail = "GET on the link failed: " + httplib::to_string(res.error());
-  } else if (res->status != 302) {
+    result.detail = req.method + " on the link failed: the connection was closed";
+    env->RecordScan(email.id, result);
+    return;
+  }
+  const std::string location = res.get_header_value("Location");
+  // A visit consumed the link when it yielded a code; used or expired links answer otherwise.
+  const bool consumed = res.status == 302 && !QueryValue(location, "code").empty();
+  if (head && !consumed) {
+    result.outcome = "head_only";
+    result.detail = "HEAD on the link answered " + std::to_string(res.status);
+  } else if (!consumed) {
     result.outcome = "not_consumed";
-    result.detail = "the link answered " + std::to_string(res->status) +
-                    " (already used or expired before the scan)";
+    result.detail = "the link answered " + std::to_string(res.status) +
+                    (QueryValue(location, "error").empty()
+                         ? std::string(" (already used or expired before the scan)")
+                         : " with error=" + QueryValue(location, "error") +
+                               " (already used or expired before the scan)");
   } else {
     result.outcome = "consumed";
-    result.detail = "the link answered 302";
-    const std::string location = ReencodeUrl(res->get_header_value("Location"));
-    if (settings.mode == "prefetch_follow" && !location.empty()) {
-      auto [origin, path] = SplitUrl(location);
+    result.detail = req.method + " on the link answered 302";
+    if (settings.mode == "prefetch_follow") {
+      auto [origin, path] = SplitUrl(ReencodeUrl(location));
       auto app = ClientFor(origin);
       auto followed = app->is_valid() ? app->Get(path.c_str(), ScannerHeaders())
                                       : httplib::Result(nullptr, httplib::Error::Unknown);

@@ -33,33 +33,84 @@ MockServer::MockServer(ServerOptions options, ServerConfig config, const Clock& 
 
 MockServer::~MockServer() { worker_.Stop(); }
 
+namespace {
+
+// An SSL_CTX for --tls: TLS 1.2 and 1.3 only, the given (or generated) certificate and key.
+SSL_CTX* MakeTlsContext(const TlsMaterial& tls) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (!ctx) throw std::runtime_error("TLS: cannot create an SSL context");
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (SSL_CTX_use_certificate(ctx, tls.cert.get()) != 1 ||
+      SSL_CTX_use_PrivateKey(ctx, tls.key.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+    SSL_CTX_free(ctx);
+    throw std::runtime_error("TLS: cannot set up the server certificate");
+  }
+  return ctx;
+}
+
+// A request line or header value as one log line can show it: control characters (a forged
+// newline, a terminal escape) and backslashes are escaped, so a request can never write a line
+// of its own or colour the operator's terminal.
+std::string EscapeForLog(const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+bool DeclaresBody(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) return true;
+  return req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0";
+}
+
+// The answer goes out before the body was read (or httplib never reads it, e.g. for GET): the
+// connection must not take the unread body for the next request.
+void CloseIfBodyUnread(const httplib::Request& req, httplib::Response& res) {
+  if (!DeclaresBody(req)) return;
+  if (auto* connection = ConnectionContext::Current()) connection->CloseAfterResponse(res);
+}
+
+}  // namespace
+
 int MockServer::Bind() {
+  const size_t descriptors = RaiseDescriptorLimit();
+  limits_.max_connections =
+      options_.max_connections ? options_.max_connections : DefaultMaxConnections(descriptors);
+  limits_.warm_workers = static_cast<size_t>(std::max(0, options_.threads));
+  limits_.io_timeout = std::chrono::seconds(options_.io_timeout_seconds);
+  limits_.request_timeout = std::chrono::seconds(options_.request_timeout_seconds);
+  limits_.handshake_timeout = std::chrono::seconds(options_.handshake_timeout_seconds);
+  limits_.idle_timeout = std::chrono::seconds(options_.idle_timeout_seconds);
+  limits_.keep_alive_max = 1000;  // nginx's default; httplib's 5 cost a new connection per 5 calls
+  SSL_CTX* tls_ctx = nullptr;
   if (options_.tls) {
     TlsMaterial tls = options_.tls_cert.empty()
                           ? GenerateSelfSigned(options_.host, options_.tls_cert_out)
                           : LoadTlsMaterial(options_.tls_cert, options_.tls_key);
     tls_cert_path_ = tls.cert_path;
-    auto ssl = std::make_unique<httplib::SSLServer>(tls.cert.get(), tls.key.get());
-    if (!ssl->is_valid()) throw std::runtime_error("TLS: cannot set up the server certificate");
-    SSL_CTX_set_min_proto_version(ssl->ssl_context(), TLS1_2_VERSION);
-    http_ = std::move(ssl);
-  } else {
-    http_ = std::make_unique<httplib::Server>();
+    tls_ctx = MakeTlsContext(tls);
   }
-  http_->set_tcp_nodelay(true);  // without it every small reply waits for a delayed ACK (~40 ms)
+  http_ = std::make_unique<ConnectionServer>(limits_, tls_ctx);
+  http_->set_tcp_nodelay(true);
   // Bodies are limited to kMaxBodyBytes (1 MiB, 413 JSON) by the pre-routing handler and Route();
   // only PUT /_mock/state (a whole environment) may send up to 64 MiB.
   http_->set_payload_max_length(kMaxStateBodyBytes);
-  // A slow or stalled client holds a worker at most this long; an idle kept-alive one at most 5 s.
-  http_->set_read_timeout(options_.io_timeout_seconds, 0);
-  http_->set_write_timeout(options_.io_timeout_seconds, 0);
-  http_->set_keep_alive_timeout(std::min(5, options_.io_timeout_seconds));
-  // httplib closes a kept-alive connection after 5 requests by default; a test suite's client
-  // then pays a new TCP connection (and a worker hand-off) every fifth call. 1000 is nginx's
-  // default. (scripts/bench: create-session 10k -> 18k req/s with wrk -c8.)
-  http_->set_keep_alive_max_count(1000);
-  const int threads = options_.threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Only what httplib announces in its Keep-Alive header: ConnectionServer enforces the limits.
+  http_->set_keep_alive_timeout(options_.idle_timeout_seconds);
+  http_->set_keep_alive_max_count(limits_.keep_alive_max);
   // httplib's defaults for the listening socket are wrong for us: SO_REUSEPORT lets a second
   // workos-mock bind the same port and silently take half the traffic, and the compiled-in
   // listen backlog is 5, so a burst of new connections (a parallel test suite) overflows the
@@ -97,19 +148,32 @@ int MockServer::Bind() {
 
   http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Request-ID", UuidV4());
+    // RFC 9112 section 6.3: a request with neither Content-Length nor Transfer-Encoding has an
+    // empty body (what `curl -X POST` and body-less SDK calls send). httplib would instead read
+    // until the client closes and answer 400; say so explicitly before it reads. (The request
+    // object is httplib's own mutable one, handed to this hook as const.)
+    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&
+        !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+      const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
     if (req.headers.size() > 100 + 4) {  // httplib adds REMOTE_ADDR/PORT, LOCAL_ADDR/PORT
       ReplyJson(res, 431,
                 {{"code", "invalid_request_parameters"},
                  {"message", "Request Header Fields Too Large: at most 100 headers."}});
+      CloseIfBodyUnread(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
     const bool state_put = req.method == "PUT" && req.path == "/_mock/state";
     if (!state_put && req.has_header("Content-Length") &&
         req.get_header_value<uint64_t>("Content-Length") > kMaxBodyBytes) {
       ReplyTooLarge(res);
+      CloseIfBodyUnread(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
+    // httplib reads bodies only for POST, PUT, PATCH and DELETE.
+    if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS")
+      CloseIfBodyUnread(req, res);
     if (req.path.rfind("/_mock/", 0) == 0 && !ControlAllowed(req)) {
+      CloseIfBodyUnread(req, res);
       ReplyJson(
           res, 403,
           {{"message", options_.admin_token.empty()
@@ -125,6 +189,9 @@ int MockServer::Bind() {
   http_->set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        // httplib's own refusals (a malformed request, an over-long line, a body over the limit)
+        // leave the connection in an unknown place of the byte stream: close it after the answer.
+        if (auto* connection = ConnectionContext::Current()) connection->CloseAfterResponse(res);
         // httplib answers 404 for a known path asked with another method (400 for PATCH and other
         // methods it has no handler table for): that is a 405 with Allow.
         if (res.status == 404 || res.status == 400) {
@@ -186,25 +253,38 @@ int MockServer::Bind() {
   AddControlRoutes();
   AddInboxRoutes();
   for (const char* path : {"/health", "/_mock/inbox", "/_mock/inbox.json"})
-    route_table_.push_back({"GET", std::regex(path)});
+    route_table_.push_back({"GET", std::regex(path), nullptr});
   return port;
 }
 
 void MockServer::Run() { http_->listen_after_bind(); }
 
 void MockServer::Stop() {
-  worker_.Stop();  // a delayed scan in flight finishes against a still-running listener
-  if (http_) http_->stop();
+  if (http_) http_->Shutdown();  // first: nothing new starts once waits are cancelled
+  if (registry_) registry_->CancelWaits();
+  worker_.Stop();  // delayed scans not yet due are dropped; one in flight finishes
 }
 
 std::string MockServer::AllowedMethods(const std::string& path) const {
   std::set<std::string> methods;
-  for (const auto& [method, pattern] : route_table_)
-    if (std::regex_match(path, pattern)) methods.insert(method);
+  for (const auto& route : route_table_)
+    if (std::regex_match(path, route.pattern)) methods.insert(route.method);
   if (methods.count("GET")) methods.insert("HEAD");
   std::string out;
   for (const auto& m : methods) out += (out.empty() ? "" : ", ") + m;
   return out;
+}
+
+bool MockServer::DispatchInProcess(httplib::Request& req, httplib::Response& res) const {
+  // httplib answers HEAD with the GET route.
+  const std::string method = req.method == "HEAD" ? "GET" : req.method;
+  for (const auto& route : route_table_) {
+    if (route.method != method || !route.handler) continue;
+    if (!std::regex_match(req.path, req.matches, route.pattern)) continue;
+    route.handler(req, res);
+    return true;
+  }
+  return false;
 }
 
 bool MockServer::ControlAllowed(const httplib::Request& req) const {
@@ -241,19 +321,20 @@ void MockServer::Log(const httplib::Request& req, const httplib::Response& res) 
   // Paths can hold link tokens: they are secrets too, so only the route shape is logged for them.
   const std::string path = LoggablePath(req.path);
   if (options_.log == "json") {
+    // nlohmann escapes control characters and replaces invalid UTF-8: always one valid line.
     std::cerr << Dump({{"method", req.method},
                        {"path", path},
                        {"status", res.status},
                        {"request_id", rid}})
               << "\n";
   } else {
-    std::cerr << req.method << " " << path << " " << res.status << " " << rid << "\n";
+    std::cerr << EscapeForLog(req.method) + " " + EscapeForLog(path) + " " +
+                     std::to_string(res.status) + " " + EscapeForLog(rid) + "\n";
   }
 }
 
 void MockServer::Route(const std::string& method, const std::string& pattern, Resolver resolve,
                        Handler handler) {
-  route_table_.push_back({method, std::regex(pattern)});
   auto wrapped = [this, resolve, handler](const httplib::Request& req, httplib::Response& res) {
     if (req.body.size() > kMaxBodyBytes) return ReplyTooLarge(res);  // chunked, no Content-Length
     // A parameter given twice is ambiguous (which redirect_uri, which code?): refused, except the
@@ -275,8 +356,9 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
     };
     if (control) {
       if (auto fault = control->TakeFault(req.method, req.path)) {
+        // A shutdown cuts the delay short: the request is then answered at once.
         if (fault->delay_ms > 0)
-          std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
+          http_->SleepUnlessShutdown(std::chrono::milliseconds(fault->delay_ms));
         if (fault->action == "close") {
           res.status = fault->status ? fault->status : 200;
           // Promise a body, then fail to produce it: the client sees the connection drop.
@@ -316,6 +398,7 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
                                      {res.status, res.body, res.get_header_value("Content-Type")});
     record();
   };
+  route_table_.push_back({method, std::regex(pattern), wrapped});
   if (method == "GET")
     http_->Get(pattern, wrapped);
   else if (method == "POST")
@@ -330,7 +413,6 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
 
 void MockServer::ControlRoute(const std::string& method, const std::string& pattern, bool needs_env,
                               Handler handler) {
-  route_table_.push_back({method, std::regex(pattern)});
   const size_t max_body = pattern == "/_mock/state" ? kMaxStateBodyBytes : kMaxBodyBytes;
   auto wrapped = [this, needs_env, handler, max_body](const httplib::Request& req,
                                                       httplib::Response& res) {
@@ -348,6 +430,7 @@ void MockServer::ControlRoute(const std::string& method, const std::string& patt
     }
     handler(call);
   };
+  route_table_.push_back({method, std::regex(pattern), wrapped});
   if (method == "GET")
     http_->Get(pattern, wrapped);
   else if (method == "POST")

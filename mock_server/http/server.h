@@ -19,21 +19,26 @@
 #include "domain/clock.h"
 #include "domain/registry.h"
 #include "http/background.h"
+#include "http/connection_server.h"
 #include "http/control_state.h"
 
 namespace workos_mock {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 4400;              // 0: an ephemeral port
-  std::string public_url;       // origin links point at; default http://<host>:<port>
-  std::string log = "text";     // text | json | off (one line per request, on stderr)
-  std::string admin_token;      // when set, /_mock requires it from every client, loopback too
-  int io_timeout_seconds = 10;  // a client silent this long mid-request is disconnected
-  int threads = 32;             // long-polls hold a worker; keep this well above CPU count
-  bool interactive = false;     // --interactive: the mock IdP always shows its sign-in page
-  std::string smtp_url;         // --smtp-url: deliver sent emails over SMTP (per-env smtp_url wins)
-  bool tls = false;             // serve HTTPS (TLS 1.2+)
+  int port = 4400;                   // 0: an ephemeral port
+  std::string public_url;            // origin links point at; default http://<host>:<port>
+  std::string log = "text";          // text | json | off (one line per request, on stderr)
+  std::string admin_token;           // when set, /_mock requires it from every client, loopback too
+  int io_timeout_seconds = 10;       // a client silent this long mid-request is disconnected
+  int request_timeout_seconds = 10;  // a whole request (line, headers, body) from its first byte
+  int handshake_timeout_seconds = 5;  // a TLS handshake, from accept
+  int idle_timeout_seconds = 5;       // a kept-alive connection waiting for its next request
+  int threads = 32;            // idle workers kept warm; every open connection has its own worker
+  size_t max_connections = 0;  // open connections served at once; 0: DefaultMaxConnections()
+  bool interactive = false;    // --interactive: the mock IdP always shows its sign-in page
+  std::string smtp_url;        // --smtp-url: deliver sent emails over SMTP (per-env smtp_url wins)
+  bool tls = false;            // serve HTTPS (TLS 1.2+)
   std::string tls_cert, tls_key;  // PEM files; both empty: a generated self-signed pair
   std::string tls_cert_out;       // where a generated certificate's PEM is written
 };
@@ -47,7 +52,12 @@ class MockServer {
   int Bind();
   // Serves until Stop(); in-flight requests finish before it returns.
   void Run();
+  // Stops accepting, ends open long-polls (answered as timed out) and injected delays at once,
+  // closes idle and half-received connections; Run() returns when the requests being handled
+  // are answered. Safe from any thread (e.g. a signal waiter).
   void Stop();
+  // The cap on open connections in effect (--max-connections or the default).
+  size_t max_connections() const { return limits_.max_connections; }
 
   const std::string& base_url() const { return base_url_; }
   // With --tls: the PEM file clients should trust. Empty otherwise.
@@ -97,12 +107,23 @@ class MockServer {
   int listen_fd_ = -1;  // the listening socket, captured to raise its backlog
   std::string base_url_;
   std::string tls_cert_path_;
-  std::unique_ptr<httplib::Server> http_;
+  ConnectionLimits limits_;
+  std::unique_ptr<ConnectionServer> http_;
   std::unique_ptr<Registry> registry_;
   std::mutex control_mu_;
   std::map<std::string, std::shared_ptr<ControlState>> control_;
-  // Every route's method and pattern; filled by Bind(), read-only while serving.
-  std::vector<std::pair<std::string, std::regex>> route_table_;
+  // A request answered inside the process, through the same route (faults, journal and all) as
+  // if it had come over a socket -- how the scanner visits links without needing a worker of
+  // the server's own. False when no route takes it.
+  bool DispatchInProcess(httplib::Request& req, httplib::Response& res) const;
+
+  struct RouteEntry {
+    std::string method;
+    std::regex pattern;
+    httplib::Server::Handler handler;  // null for routes served by httplib alone (/health, inbox)
+  };
+  // Every route; filled by Bind(), read-only while serving.
+  std::vector<RouteEntry> route_table_;
   BackgroundWorker worker_;  // delayed scanner visits; stopped before the listener
 };
 

@@ -1,0 +1,63 @@
+// Test helpers below httplib::Client: the workos-mock executable as a child process, and raw
+// sockets that can do what a well-behaved client never does (trickle bytes, hold connections
+// idle by the thousand, stall mid-request).
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace workos_mock::testing {
+
+// The built workos-mock, started with `args` (plus --port 0 unless a --port is given); the port
+// comes from its first stdout line. Killed (SIGKILL) on destruction unless Stop() reaped it.
+class MockProcess {
+ public:
+  explicit MockProcess(std::vector<std::string> args);
+  ~MockProcess();
+  MockProcess(const MockProcess&) = delete;
+  MockProcess& operator=(const MockProcess&) = delete;
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  FILE* err() const { return err_; }
+  // Sends `sig` and waits; the exit code (128+N when killed by signal N).
+  int Stop(int sig = SIGTERM);
+  // Waits for the process to end; the exit code as Stop() gives it.
+  int Wait();
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  FILE* err_ = nullptr;
+  int port_ = 0;
+};
+
+// Raises this process's soft descriptor limit to at least `n` (FAILs when the hard limit is
+// lower: the test then cannot show what it is about).
+void NeedDescriptors(size_t n);
+
+// A blocking TCP connection to 127.0.0.1:port (REQUIREs success).
+int ConnectTo(int port);
+bool SendAll(int fd, const std::string& data);
+
+struct RawReply {
+  int status = -1;  // -1: no complete answer (closed, reset or timed out)
+  std::string head;
+  std::string body;
+  bool connection_close = false;
+};
+// Reads one HTTP/1.1 answer (Content-Length bodies) within `timeout`.
+RawReply ReadReply(int fd, std::chrono::milliseconds timeout);
+// Waits until the server closes the connection (EOF or reset), discarding what it sends; false
+// when it is still open after `timeout`.
+bool WaitClosed(int fd, std::chrono::milliseconds timeout);
+
+// Milliseconds elapsed since `start`.
+double MsSince(std::chrono::steady_clock::time_point start);
+
+}  // namespace workos_mock::testing
