@@ -9,7 +9,7 @@
 -- entry; when a thread runs out it wraps around, and every non-2xx/3xx answer is counted so the
 -- harness can tell the run was not clean (it then retries with more entries).
 -- done() prints one machine-readable line that scripts/bench parses:
---   BENCH requests=N duration_us=N errors=N bad=N p50_us=N p99_us=N
+--   BENCH requests=N duration_us=N errors=N timeouts=N bad=N p50_us=N p99_us=N
 
 local mode = os.getenv("BENCH_MODE") or "health"
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "2")
@@ -105,7 +105,7 @@ function done(summary, latency, requests)
   for _, t in ipairs(threads) do total_bad = total_bad + (tonumber(t:get("bad")) or 0) end
   local e = summary.errors
   io.write(string.format(
-    "BENCH requests=%d duration_us=%d errors=%d bad=%d p50_us=%d p99_us=%d\n",
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout,
+    "BENCH requests=%d duration_us=%d errors=%d timeouts=%d bad=%d p50_us=%d p99_us=%d\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.timeout,
     total_bad, latency:percentile(50), latency:percentile(99)))
 end

@@ -15,6 +15,12 @@
 //     SAMPLE create=N visit=N token=N profile=N health=N access_token=...
 //     (scripts/bench sizes nginx's static bodies from it and uses the token for /sso/profile.)
 //
+//   benchtool visits HOST PORT ENVS VISITS
+//     Creates ENVS-1 environments besides the default one (POST /_mock/environments), then
+//     VISITS magic links in the default environment, and visits each once, one at a time on one
+//     kept-alive connection: how a link lookup scales with the number of environments (parallel
+//     test workers create one each). Prints: VISITS envs=N visits=N p50_us=N p99_us=N errors=N
+//
 //   benchtool freeport
 //     Prints a TCP port on 127.0.0.1 that was free a moment ago (for nginx, which cannot say
 //     which port it got from "listen 0").
@@ -253,6 +259,45 @@ int Sample(const std::string& host, int port) {
   return 0;
 }
 
+int Visits(const std::string& host, int port, int envs, int visits) {
+  Conn conn(host, port);
+  Response r;
+  long errors = 0;
+  for (int i = 1; i < envs; ++i)
+    if (!conn.Send("POST", "/_mock/environments", "Content-Type: application/json\r\n", "{}", &r) ||
+        r.status != 201)
+      ++errors;
+  std::vector<std::string> links;
+  for (int i = 0; i < visits; ++i) {
+    if (!conn.Send("POST", "/passwordless/sessions",
+                   "Authorization: Bearer sk_test_workos_mock\r\n"
+                   "Content-Type: application/json\r\n",
+                   R"({"type":"MagicLink","email":"visit@example.com"})", &r) ||
+        r.status != 201) {
+      ++errors;
+      continue;
+    }
+    std::string link = Between(r.body, "\"link\":\"", "\"");
+    size_t at = link.find("/passwordless/");
+    if (at != std::string::npos) links.push_back(link.substr(at));
+  }
+  std::vector<int64_t> us;
+  for (const auto& link : links) {
+    const auto t0 = Clock::now();
+    if (conn.Send("GET", link, "", "", &r) && r.status == 302)
+      us.push_back(Micros(Clock::now() - t0));
+    else
+      ++errors;
+  }
+  std::sort(us.begin(), us.end());
+  auto pct = [&](double p) {
+    return us.empty() ? 0 : us[std::min(us.size() - 1, static_cast<size_t>(p * us.size()))];
+  };
+  std::printf("VISITS envs=%d visits=%zu p50_us=%lld p99_us=%lld errors=%ld\n", envs, us.size(),
+              static_cast<long long>(pct(0.5)), static_cast<long long>(pct(0.99)), errors);
+  return errors ? 1 : 0;
+}
+
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -330,11 +375,14 @@ int main(int argc, char** argv) {
     return Flow(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atof(argv[5]),
                 argc == 7 && std::string(argv[6]) == "static");
   if (mode == "sample" && argc == 4) return Sample(argv[2], std::atoi(argv[3]));
+  if (mode == "visits" && argc == 6)
+    return Visits(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]));
   if (mode == "freeport") return FreePort();
   if (mode == "startup" && argc >= 4) return Startup(std::atoi(argv[2]), argv + 3);
   std::fprintf(stderr,
                "usage: benchtool flow HOST PORT THREADS SECONDS [static]\n"
                "       benchtool sample HOST PORT\n"
+               "       benchtool visits HOST PORT ENVS VISITS\n"
                "       benchtool freeport\n"
                "       benchtool startup RUNS BINARY [ARGS...]\n");
   return 2;
