@@ -3,10 +3,13 @@
 // stall (the healthy figure is a few milliseconds; the stalls they catch were seconds).
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -396,4 +399,51 @@ TEST_CASE("2,000 simultaneous connections: the cap is served, the rest refused w
   }
   CHECK(healthy);
   CHECK(mock.Stop() == 0);
+}
+
+TEST_CASE("a delayed scan stuck on a silent app does not hold back another environment's",
+          "[load][scanner]") {
+  // An "app" that accepts connections (the kernel does, from the backlog) and never answers.
+  int silent = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(silent >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  REQUIRE(bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(listen(silent, 16) == 0);
+  REQUIRE(getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const std::string callback = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/cb";
+
+  TestServer s;
+  TestEnv stuck = NewEnvironment(s, {{"redirect_uris", {callback}}});
+  TestEnv other = NewEnvironment(s);
+  REQUIRE(Put(s, "/_mock/scanner", R"({"mode":"prefetch_follow","delay_ms":50})", stuck.api_key)
+              .status == 200);
+  REQUIRE(Put(s, "/_mock/scanner", R"({"mode":"prefetch","delay_ms":100})", other.api_key).status ==
+          200);
+  auto send = [&](const TestEnv& env) {
+    Reply r = Post(s, "/passwordless/sessions", R"({"type":"MagicLink","email":"a@ex.com"})",
+                   env.api_key);
+    REQUIRE(r.status == 201);
+    const std::string id = r.json["id"];
+    REQUIRE(Post(s, "/passwordless/sessions/" + id + "/send", "{}", env.api_key).status == 201);
+  };
+  send(stuck);
+  std::this_thread::sleep_for(milliseconds(20));
+  send(other);
+  // The other environment's scan is due 100 ms after its send; the stuck follow-up waits for
+  // its app for seconds. Before: the second scan waited behind the first one.
+  const auto start = Clock::now();
+  std::string outcome;
+  while (MsSince(start) < 3000) {
+    Reply latest = Get(s, "/_mock/outbox/latest", other.api_key);
+    outcome = latest.json["scanner"].is_object() ? latest.json["scanner"].value("outcome", "") : "";
+    if (!outcome.empty()) break;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  INFO("the other environment's scan ended after " << MsSince(start) << " ms");
+  CHECK(outcome == "consumed");
+  CHECK(MsSince(start) < 2000);
+  close(silent);
 }
