@@ -326,6 +326,8 @@ class ConnectionServer::Stream : public httplib::Stream {
 
   ssize_t read(char* ptr, size_t size) override {
     if (off_ == len_) {
+      // Whatever is written must be out before we wait for more (e.g. "100 Continue").
+      if (!Flush()) return -1;
       const ssize_t n = Fill();
       if (n <= 0) return n;
     }
@@ -335,7 +337,53 @@ class ConnectionServer::Stream : public httplib::Stream {
     return static_cast<ssize_t>(take);
   }
 
+  // Answers are gathered and sent with one send() when the request is done (Flush), or as soon
+  // as kOutLimit bytes are waiting: httplib writes the head and the body separately, and two
+  // small segments cost the client a second wake-up.
   ssize_t write(const char* ptr, size_t size) override {
+    if (out_.size() + size <= kOutLimit) {
+      out_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    if (!Flush()) return -1;
+    return WriteSome(ptr, size);
+  }
+
+  // Sends what write() gathered; false when the client cannot take it.
+  bool Flush() {
+    size_t off = 0;
+    while (off < out_.size()) {
+      const ssize_t n = WriteSome(out_.data() + off, out_.size() - off);
+      if (n <= 0) return false;
+      off += static_cast<size_t>(n);
+    }
+    out_.clear();
+    return true;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    if (remote_port_ < 0) {
+      sockaddr_storage addr{};
+      socklen_t len = sizeof(addr);
+      if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        IpAndPort(addr, remote_ip_, remote_port_);
+    }
+    ip = remote_ip_;
+    port = remote_port_;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    if (local_port_ < 0) {
+      sockaddr_storage addr{};
+      socklen_t len = sizeof(addr);
+      if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        IpAndPort(addr, local_ip_, local_port_);
+    }
+    ip = local_ip_;
+    port = local_port_;
+  }
+  socket_t socket() const override { return fd_; }
+
+  ssize_t WriteSome(const char* ptr, size_t size) {
     for (;;) {
       short events = 0;
       if (ssl_) {
@@ -354,20 +402,6 @@ class ConnectionServer::Stream : public httplib::Stream {
       if (!events || !WaitFor(fd_, events, WriteDeadline(), -1)) return -1;
     }
   }
-
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof(addr);
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      IpAndPort(addr, ip, port);
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof(addr);
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      IpAndPort(addr, ip, port);
-  }
-  socket_t socket() const override { return fd_; }
 
   // After an answer sent before the request's body was read: shut our side and read (and drop)
   // what the client still sends for a moment, so closing does not reset the connection under
@@ -432,8 +466,13 @@ class ConnectionServer::Stream : public httplib::Stream {
   const ConnectionServer& server_;
   const ConnectionLimits& limits_;
   Clock::time_point request_deadline_ = Clock::time_point::max();
+  static constexpr size_t kOutLimit = 16384;
   char buf_[4096];
   size_t off_ = 0, len_ = 0;
+  std::string out_;
+  // The connection's two addresses, asked of the kernel once (httplib wants them per request).
+  mutable std::string remote_ip_, local_ip_;
+  mutable int remote_port_ = -1, local_port_ = -1;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -500,9 +539,10 @@ void ConnectionServer::Serve(int fd) {
     t_context = &context;
     bool closed_by_request = false;
     const bool last = served + 1 == limits_.keep_alive_max || shutting_down();
-    const bool ok =
+    bool ok =
         process_request(stream, last, closed_by_request, std::function<void(httplib::Request&)>());
     t_context = nullptr;
+    ok = stream.Flush() && ok;
     if (context.close_after_response()) {
       linger = true;
       break;
