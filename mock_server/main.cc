@@ -1,9 +1,12 @@
 // workos-mock: a local fake of the WorkOS passwordless and SSO API, with a control plane for tests.
+// Flags and variables: cli/options.cc; `exec`: cli/exec.cc.
 #include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +16,8 @@
 #include <string>
 #include <thread>
 
+#include "cli/exec.h"
+#include "cli/options.h"
 #include "config/config.h"
 #include "domain/clock.h"
 #include "domain/token_signer.h"
@@ -21,61 +26,7 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: workos-mock [options]
-
-  --host HOST          address to listen on (default 127.0.0.1)
-  --port PORT          port to listen on (default 4400; 0 = an ephemeral port)
-  --config FILE        environments as JSON (default: the embedded default, see
-                       fixtures/default.json and docs/config.md)
-  --public-url URL     origin that magic links point at (default http://HOST:PORT)
-  --port-file FILE     write the bound port to FILE once listening
-  --log text|json|off  one line per request on stderr (default text)
-  --admin-token TOKEN  /_mock/* then needs the header X-Mock-Admin-Token: TOKEN from
-                       every client (without it: loopback clients only)
-  --io-timeout SECONDS  disconnect a client when one read or write stalls this long
-                       (default 10)
-  --request-timeout SECONDS  a whole request (request line, headers and body) must
-                       arrive within this time of its first byte, or the connection is
-                       closed: a client that trickles bytes cannot hold it (default 10)
-  --handshake-timeout SECONDS  a TLS handshake must finish within this time of the
-                       connection (default 5)
-  --idle-timeout SECONDS  a kept-alive connection with no request for this long is
-                       closed (default 5)
-  --max-connections N  open connections served at once; beyond it a new connection
-                       gets 503 (Retry-After: 1) and is closed. Default: 4096, or less
-                       when the descriptor limit (raised to its hard limit at start)
-                       is lower: the limit minus 64
-  --tls                serve HTTPS (TLS 1.2+); without --tls-cert/--tls-key a
-                       self-signed certificate for localhost/127.0.0.1 is generated
-                       and its PEM path printed on stderr (trust it as a CA file)
-  --tls-cert PEM       certificate for --tls (with --tls-key)
-  --tls-key PEM        private key for --tls
-  --tls-cert-out FILE  where a generated certificate is written
-                       (default $TMPDIR/workos-mock-PID-cert.pem)
-  --smtp-url URL       also deliver sent emails over SMTP (smtp://host:port), e.g. to
-                       Mailpit; an environment's "smtp_url" config key overrides it
-  --threads N          idle workers kept ready for new connections (default 32).
-                       Every open connection has a worker of its own, started on
-                       demand, so no request waits for another connection; workers
-                       beyond N retire after 10 s without work
-  --interactive        the mock IdP of /sso/authorize shows a page to pick or type the
-                       user (default: it signs in the connection's first user at once)
-  --state-file PATH    keep every environment's state in PATH: loaded on start when it
-                       exists, written atomically every --state-interval-ms when it
-                       changed and on SIGTERM/SIGINT (docs/state.md)
-  --state-interval-ms N  how often the state file is written (default 2000)
-  --print-default-config  print the embedded default config and exit
-  --help               this text
-
-The first line on stdout is "workos-mock listening on http://HOST:PORT".
-The embedded default environment: API key sk_test_workos_mock, client id
-client_workos_mock, redirect URI http://localhost:3000/callback.
-)";
-
-[[noreturn]] void UsageError(const std::string& message) {
-  std::cerr << "workos-mock: " << message << "\n\n" << kUsage;
-  std::exit(2);
-}
+using namespace workos_mock;
 
 void WritePortFile(const std::string& path, int port) {
   // Write then rename, so a reader polling for the file never sees it half-written.
@@ -89,6 +40,18 @@ void WritePortFile(const std::string& path, int port) {
     throw std::runtime_error("cannot write --port-file " + path + ": " + std::strerror(errno));
 }
 
+// GET /health until it answers (exec: CMD starts against a server that is ready).
+bool Healthy(const MockServer& server) {
+  for (int i = 0; i < 500; ++i) {
+    httplib::Client client(server.base_url());
+    client.enable_server_certificate_verification(false);  // our own, possibly generated
+    client.set_connection_timeout(1, 0);
+    if (auto res = client.Get("/health"); res && res->status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,102 +62,35 @@ int main(int argc, char** argv) {
   // MALLOC_ARENA_MAX in the environment still wins.
   if (!std::getenv("MALLOC_ARENA_MAX"))
     mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
-  workos_mock::ServerOptions options;
-  std::string config_path, port_file, state_file;
-  long state_interval_ms = 2000;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) UsageError(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (arg == "--print-default-config") {
-      std::cout << workos_mock::DefaultConfigJson() << "\n";
-      return 0;
-    } else if (arg == "--host") {
-      options.host = value();
-    } else if (arg == "--port") {
-      std::string v = value();
-      char* end = nullptr;
-      long port = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || port < 0 || port > 65535)
-        UsageError("--port must be a number from 0 to 65535, not '" + v + "'");
-      options.port = static_cast<int>(port);
-    } else if (arg == "--config") {
-      config_path = value();
-    } else if (arg == "--public-url") {
-      options.public_url = value();
-    } else if (arg == "--port-file") {
-      port_file = value();
-    } else if (arg == "--log") {
-      options.log = value();
-      if (options.log != "text" && options.log != "json" && options.log != "off")
-        UsageError("--log must be text, json or off");
-    } else if (arg == "--admin-token") {
-      options.admin_token = value();
-    } else if (arg == "--tls") {
-      options.tls = true;
-    } else if (arg == "--tls-cert") {
-      options.tls_cert = value();
-    } else if (arg == "--tls-key") {
-      options.tls_key = value();
-    } else if (arg == "--tls-cert-out") {
-      options.tls_cert_out = value();
-    } else if (arg == "--smtp-url") {
-      options.smtp_url = value();
-      if (options.smtp_url.rfind("smtp://", 0) != 0 && options.smtp_url.rfind("smtps://", 0) != 0)
-        UsageError("--smtp-url must be smtp://host:port or smtps://host:port");
-    } else if (arg == "--state-file") {
-      state_file = value();
-    } else if (arg == "--state-interval-ms") {
-      std::string v = value();
-      char* end = nullptr;
-      state_interval_ms = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || state_interval_ms < 10 || state_interval_ms > 3600000)
-        UsageError("--state-interval-ms must be a number from 10 to 3600000");
-    } else if (arg == "--interactive") {
-      options.interactive = true;
-    } else if (arg == "--io-timeout") {
-      options.io_timeout_seconds = std::atoi(value().c_str());
-      if (options.io_timeout_seconds < 1 || options.io_timeout_seconds > 3600)
-        UsageError("--io-timeout must be 1..3600 seconds");
-    } else if (arg == "--request-timeout") {
-      options.request_timeout_seconds = std::atoi(value().c_str());
-      if (options.request_timeout_seconds < 1 || options.request_timeout_seconds > 3600)
-        UsageError("--request-timeout must be 1..3600 seconds");
-    } else if (arg == "--handshake-timeout") {
-      options.handshake_timeout_seconds = std::atoi(value().c_str());
-      if (options.handshake_timeout_seconds < 1 || options.handshake_timeout_seconds > 3600)
-        UsageError("--handshake-timeout must be 1..3600 seconds");
-    } else if (arg == "--idle-timeout") {
-      options.idle_timeout_seconds = std::atoi(value().c_str());
-      if (options.idle_timeout_seconds < 1 || options.idle_timeout_seconds > 3600)
-        UsageError("--idle-timeout must be 1..3600 seconds");
-    } else if (arg == "--max-connections") {
-      const long n = std::atol(value().c_str());
-      if (n < 1 || n > 1000000) UsageError("--max-connections must be 1..1000000");
-      options.max_connections = static_cast<size_t>(n);
-    } else if (arg == "--threads") {
-      options.threads = std::atoi(value().c_str());
-      if (options.threads < 0 || options.threads > 4096) UsageError("--threads must be 0..4096");
-    } else {
-      UsageError("unknown option '" + arg + "'");
-    }
-  }
 
-  if (options.tls_cert.empty() != options.tls_key.empty())
-    UsageError("--tls-cert and --tls-key go together");
-  if (!options.tls_cert.empty()) options.tls = true;
-  if (options.tls && options.tls_cert.empty() && options.tls_cert_out.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    options.tls_cert_out = std::string(tmp && *tmp ? tmp : "/tmp") + "/workos-mock-" +
-                           std::to_string(getpid()) + "-cert.pem";
+  CommandLine cl;
+  try {
+    cl = ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc), std::getenv);
+  } catch (const UsageError& e) {
+    std::cerr << "workos-mock: " << e.what() << "\n\n" << UsageText();
+    return kExitUsage;
   }
+  switch (cl.command) {
+    case CommandLine::Command::kHelp:
+      std::cout << UsageText();
+      return kExitOk;
+    case CommandLine::Command::kVersion:
+      std::cout << VersionText();
+      return kExitOk;
+    case CommandLine::Command::kPrintDefaultConfig:
+      std::cout << DefaultConfigJson() << "\n";
+      return kExitOk;
+    case CommandLine::Command::kServe:
+    case CommandLine::Command::kExec:
+      break;
+  }
+  const bool exec = cl.command == CommandLine::Command::kExec;
+  if (exec && !cl.port_given) cl.server.port = 0;
+  // exec: CMD owns stdout; the server's own lines go to stderr.
+  std::ostream& notices = exec ? std::cerr : std::cout;
 
-  // Block the stop signals in every thread; one thread waits for them and stops the server.
+  // Block the stop signals in every thread; one thread waits for them and stops the server (or,
+  // under exec, passes them on to CMD).
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
@@ -202,19 +98,18 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  workos_mock::SystemClock clock;
+  SystemClock clock;
+  bool started = false;
   try {
-    workos_mock::ServerConfig config = config_path.empty()
-                                           ? workos_mock::DefaultConfig()
-                                           : workos_mock::LoadConfigFile(config_path);
-    workos_mock::MockServer server(options, std::move(config), clock);
+    ServerConfig config = cl.config_path.empty() ? DefaultConfig() : LoadConfigFile(cl.config_path);
+    MockServer server(cl.server, std::move(config), clock);
     const int port = server.Bind();
-    std::unique_ptr<workos_mock::StateFile> persisted;
-    if (!state_file.empty()) {
-      persisted = std::make_unique<workos_mock::StateFile>(
-          server.registry(), state_file, std::chrono::milliseconds(state_interval_ms));
+    std::unique_ptr<StateFile> persisted;
+    if (!cl.state_file.empty()) {
+      persisted = std::make_unique<StateFile>(server.registry(), cl.state_file,
+                                              std::chrono::milliseconds(cl.state_interval_ms));
       if (persisted->Load())
-        std::cerr << "workos-mock: state restored from " << state_file << std::endl;
+        std::cerr << "workos-mock: state restored from " << cl.state_file << std::endl;
       persisted->Start();
     }
     // The RSA-2048 signing key takes 50-500 ms to generate: made in the background now, so the
@@ -225,29 +120,56 @@ int main(int argc, char** argv) {
       ~Joined() {
         if (joinable()) join();
       }
-    } keygen([] { workos_mock::ProcessTokenSigner().Keys(workos_mock::SystemClock().NowMs()); });
-    if (!port_file.empty()) WritePortFile(port_file, port);
-    std::cout << "workos-mock listening on " << server.base_url() << std::endl;
+    } keygen([] { ProcessTokenSigner().Keys(SystemClock().NowMs()); });
+    if (!cl.port_file.empty()) WritePortFile(cl.port_file, port);
+    notices << "workos-mock listening on " << server.listen_url() << std::endl;
+    if (server.listen_url() != server.base_url() && cl.server.public_url.empty())
+      std::cerr << "workos-mock: listening on every interface, but magic links and redirects "
+                   "point at "
+                << server.base_url()
+                << ", which only this machine reaches; set --public-url to the address your "
+                   "clients use (e.g. http://workos-mock:"
+                << port << " in Docker Compose)" << std::endl;
     if (!server.tls_cert_path().empty())
       std::cerr << "workos-mock: TLS certificate (trust it as a CA file): "
                 << server.tls_cert_path() << std::endl;
 
-    std::thread waiter([&server, stop_signals] {
-      int sig = 0;
-      sigwait(&stop_signals, &sig);
-      server.Stop();  // stop accepting; Run() returns once in-flight requests are done
+    std::atomic<pid_t> child{0};
+    std::atomic<bool> done{false};
+    std::thread waiter([&] {
+      for (;;) {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        if (done) return;
+        if (exec && child > 0) {
+          kill(child, sig);  // CMD decides; the server stops when it has ended
+          continue;
+        }
+        server.Stop();  // stop accepting; Run() returns once in-flight requests are done
+        return;
+      }
     });
-    server.Run();
+    std::thread runner([&server] { server.Run(); });
+    int status = kExitOk;
+    if (exec) {
+      if (!Healthy(server)) throw std::runtime_error("the server did not answer GET /health");
+      started = true;
+      status =
+          RunCommand(cl.exec_argv, ConnectionEnvironment(server, cl.server.admin_token), &child);
+      server.Stop();
+    }
+    runner.join();
     // Run() may also return on its own (listen failure): wake the waiter so it can be joined.
+    done = true;
     kill(getpid(), SIGTERM);
     waiter.join();
     if (persisted) persisted->Stop();  // the last write, after in-flight requests finished
-    return 0;
-  } catch (const workos_mock::ConfigError& e) {
+    return status;
+  } catch (const ConfigError& e) {
     std::cerr << "workos-mock: bad config: " << e.what() << "\n";
-    return 2;
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "workos-mock: " << e.what() << "\n";
-    return 1;
+    return exec && !started ? kExitUsage : kExitRuntime;
   }
 }

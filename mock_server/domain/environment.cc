@@ -555,6 +555,17 @@ std::optional<Email> Environment::LatestEmail(const std::string& to,
   return found;
 }
 
+EnvironmentCounts Environment::Counts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  EnvironmentCounts c;
+  c.sessions = sessions_.size();
+  c.codes = codes_.size();
+  c.access_tokens = access_tokens_.size();
+  c.emails = outbox_.size();
+  c.pending_logins = pending_logins_.size();
+  return c;
+}
+
 void Environment::AttachTokenIndex(std::shared_ptr<TokenIndex> index) {
   std::lock_guard<std::mutex> lock(mu_);
   session_by_token_.Attach(index, seed_.name);

@@ -66,6 +66,11 @@ struct StoredReply {
   std::string content_type;
 };
 
+// How much an environment holds right now (GET /_mock/environments).
+struct EnvironmentCounts {
+  size_t sessions = 0, codes = 0, access_tokens = 0, emails = 0, pending_logins = 0;
+};
+
 class Environment {
  public:
   // `link_base` is the public origin links point at, e.g. "http://127.0.0.1:4400". `signer`
@@ -89,6 +94,8 @@ class Environment {
   // Constant-time comparison against every key of the environment.
   bool HasApiKey(const std::string& key) const;
   std::vector<std::string> api_keys() const { return seed_.api_keys; }
+
+  EnvironmentCounts Counts() const;
 
   // --- Clock -----------------------------------------------------------------------------
   int64_t NowMs() const;

@@ -536,6 +536,7 @@ void ConnectionServer::Serve(int fd) {
   for (size_t served = 0; served < limits_.keep_alive_max; ++served) {
     if (!stream.WaitForRequest()) break;
     ConnectionContext context;
+    context.started_ = Clock::now();
     t_context = &context;
     bool closed_by_request = false;
     const bool last = served + 1 == limits_.keep_alive_max || shutting_down();

@@ -47,11 +47,18 @@ class ConnectionContext {
   void CloseAfterResponse(httplib::Response& res);
   bool close_after_response() const { return close_after_response_; }
 
+  // For the request log: when the request's first byte arrived, and the environment it was for.
+  std::chrono::steady_clock::time_point started() const { return started_; }
+  const std::string& environment() const { return environment_; }
+  void set_environment(const std::string& name) { environment_ = name; }
+
   static ConnectionContext* Current();
 
  private:
   friend class ConnectionServer;
   bool close_after_response_ = false;
+  std::chrono::steady_clock::time_point started_;
+  std::string environment_;
 };
 
 class ConnectionServer : public httplib::Server {

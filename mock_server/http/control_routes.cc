@@ -116,6 +116,24 @@ void MockServer::AddControlRoutes() {
     ReplyJson(c.res, 201, EnvironmentJson(*added.value()));
   });
 
+  // Every environment of the server, for a human or a CI job wondering what is there; API keys
+  // are left out (each worker knows its own).
+  ControlRoute("GET", "/_mock/environments", false, [this](Call& c) {
+    json data = json::array();
+    for (const auto& env : registry_->All()) {
+      const EnvironmentCounts n = env->Counts();
+      data.push_back({{"object", "environment"},
+                      {"name", env->name()},
+                      {"kind", KindName(env->kind())},
+                      {"client_id", env->client_id()},
+                      {"sessions", n.sessions},
+                      {"codes", n.codes},
+                      {"access_tokens", n.access_tokens},
+                      {"emails", n.emails}});
+    }
+    ReplyJson(c.res, 200, {{"object", "list"}, {"data", data}});
+  });
+
   ControlRoute("DELETE", "/_mock/environments/([^/]+)", false, [this](Call& c) {
     const std::string name = c.req.matches[1];
     if (!registry_->Remove(name))

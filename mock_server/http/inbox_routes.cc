@@ -192,22 +192,25 @@ void MockServer::AddInboxRoutes() {
     return nullptr;
   };
 
-  http_->Get("/_mock/inbox.json", [selected](const httplib::Request& req, httplib::Response& res) {
-    auto env = selected(req);
-    if (!env)
-      return ReplyJson(res, 404,
-                       {{"message",
-                         "Choose the environment with ?key=<API key> or ?env=<name> (the default "
-                         "environment: ?key=sk_test_workos_mock)."}});
-    json data = json::array();
-    for (const auto& e : env->Outbox("")) data.push_back(InboxEntry(*env, e));
-    res.set_header("Cache-Control", "no-store");
-    ReplyJson(res, 200,
-              {{"object", "list"},
-               {"environment", env->name()},
-               {"scanner_summary", ScannerSummary(env->scanner())},
-               {"data", data}});
-  });
+  http_->Get(
+      "/_mock/inbox.json", [this, selected](const httplib::Request& req, httplib::Response& res) {
+        auto env = selected(req);
+        if (!env)
+          return ReplyJson(
+              res, 404,
+              {{"message",
+                std::string("Choose the environment with ?key=<API key> or ?env=<name>") +
+                    (registry_->ByName("default") ? " (the default environment: ?env=default)."
+                                                  : ".")}});
+        json data = json::array();
+        for (const auto& e : env->Outbox("")) data.push_back(InboxEntry(*env, e));
+        res.set_header("Cache-Control", "no-store");
+        ReplyJson(res, 200,
+                  {{"object", "list"},
+                   {"environment", env->name()},
+                   {"scanner_summary", ScannerSummary(env->scanner())},
+                   {"data", data}});
+      });
 
   http_->Get("/_mock/inbox", [this, selected](const httplib::Request& req, httplib::Response& res) {
     const std::string nonce = RandomAlphanumeric(24);

@@ -35,6 +35,8 @@ MockServer::~MockServer() { worker_.Stop(); }
 
 namespace {
 
+constexpr const char* kDefaultApiKey = "sk_test_workos_mock";
+
 // An SSL_CTX for --tls: TLS 1.2 and 1.3 only, the given (or generated) certificate and key.
 SSL_CTX* MakeTlsContext(const TlsMaterial& tls) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
@@ -87,8 +89,16 @@ void CloseIfBodyUnread(const httplib::Request& req, httplib::Response& res) {
 
 int MockServer::Bind() {
   const size_t descriptors = RaiseDescriptorLimit();
-  limits_.max_connections =
-      options_.max_connections ? options_.max_connections : DefaultMaxConnections(descriptors);
+  limits_.max_connections = DefaultMaxConnections(descriptors);
+  if (options_.max_connections > 0) {
+    // Beyond the descriptor limit accept() would fail instead of the clean 503.
+    const size_t fits = descriptors > 128 ? descriptors - 64 : descriptors / 2;
+    limits_.max_connections = std::min(options_.max_connections, fits);
+    if (limits_.max_connections < options_.max_connections)
+      std::cerr << "workos-mock: --max-connections " << options_.max_connections
+                << " is more than the descriptor limit allows (" << descriptors
+                << "); serving at most " << limits_.max_connections << std::endl;
+  }
   limits_.warm_workers = static_cast<size_t>(std::max(0, options_.threads));
   limits_.io_timeout = std::chrono::seconds(options_.io_timeout_seconds);
   limits_.request_timeout = std::chrono::seconds(options_.request_timeout_seconds);
@@ -131,11 +141,15 @@ int MockServer::Bind() {
                              " (is another process using the port? try --port 0)");
   }
   if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
+  const std::string scheme = options_.tls ? "https://" : "http://";
+  auto url_host = [](const std::string& h) {
+    return h.find(':') != std::string::npos ? "[" + h + "]" : h;
+  };
+  listen_url_ = scheme + url_host(options_.host) + ":" + std::to_string(port);
   std::string host = options_.host;
   if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  base_url_ =
-      std::string(options_.tls ? "https://" : "http://") + host + ":" + std::to_string(port);
+  if (host == "::") host = "::1";
+  base_url_ = scheme + url_host(host) + ":" + std::to_string(port);
   std::string link_base = options_.public_url.empty() ? base_url_ : options_.public_url;
   while (!link_base.empty() && link_base.back() == '/') link_base.pop_back();
 
@@ -322,11 +336,23 @@ void MockServer::Log(const httplib::Request& req, const httplib::Response& res) 
   const std::string path = LoggablePath(req.path);
   if (options_.log == "json") {
     // nlohmann escapes control characters and replaces invalid UTF-8: always one valid line.
-    std::cerr << Dump({{"method", req.method},
-                       {"path", path},
-                       {"status", res.status},
-                       {"request_id", rid}})
-              << "\n";
+    const auto* connection = ConnectionContext::Current();
+    json line = {{"ts", FormatIso8601(SystemClock().NowMs())},
+                 {"method", req.method},
+                 {"path", path},
+                 {"status", res.status},
+                 {"request_id", rid},
+                 {"bytes", res.body.size()},
+                 {"environment", nullptr},
+                 {"latency_ms", nullptr}};
+    if (connection) {
+      if (!connection->environment().empty()) line["environment"] = connection->environment();
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - connection->started())
+                          .count();
+      line["latency_ms"] = static_cast<double>(us) / 1000.0;
+    }
+    std::cerr << Dump(line) + "\n";
   } else {
     std::cerr << EscapeForLog(req.method) + " " + EscapeForLog(path) + " " +
                      std::to_string(res.status) + " " + EscapeForLog(rid) + "\n";
@@ -348,6 +374,9 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
             res, "The parameter '" + k + "' was given more than once; send each parameter once.");
     }
     Call call{req, res, resolve ? resolve(req) : nullptr};
+    if (call.env)
+      if (auto* connection = ConnectionContext::Current())
+        connection->set_environment(call.env->name());
     std::shared_ptr<ControlState> control = call.env ? Control(*call.env) : nullptr;
     auto record = [&] {
       if (!control) return;
@@ -420,11 +449,16 @@ void MockServer::ControlRoute(const std::string& method, const std::string& patt
     Call call{req, res, nullptr};
     if (needs_env) {
       call.env = registry_->ByApiKey(BearerToken(req));
+      if (call.env)
+        if (auto* connection = ConnectionContext::Current())
+          connection->set_environment(call.env->name());
       if (!call.env) {
-        ReplyJson(res, 401,
-                  {{"message",
-                    "Unauthorized: send the environment's API key as 'Authorization: Bearer "
-                    "sk_test_...' (the default environment's key is sk_test_workos_mock)"}});
+        std::string message =
+            "Unauthorized: send the environment's API key as 'Authorization: Bearer sk_test_...'";
+        // Named only while it works: after the default environment is deleted it would mislead.
+        if (registry_->ByApiKey(kDefaultApiKey))
+          message += std::string(" (the default environment's key is ") + kDefaultApiKey + ")";
+        ReplyJson(res, 401, {{"message", message + "."}});
         return;
       }
     }

@@ -59,7 +59,11 @@ class MockServer {
   // The cap on open connections in effect (--max-connections or the default).
   size_t max_connections() const { return limits_.max_connections; }
 
+  // Where clients reach the server: http(s)://HOST:PORT, with 127.0.0.1 for a wildcard host.
   const std::string& base_url() const { return base_url_; }
+  // The address actually bound, e.g. http://0.0.0.0:4400 for --host 0.0.0.0.
+  const std::string& listen_url() const { return listen_url_; }
+  const ServerConfig& config() const { return config_; }
   // With --tls: the PEM file clients should trust. Empty otherwise.
   const std::string& tls_cert_path() const { return tls_cert_path_; }
   Registry& registry() { return *registry_; }
@@ -105,7 +109,7 @@ class MockServer {
   ServerConfig config_;
   const Clock& clock_;
   int listen_fd_ = -1;  // the listening socket, captured to raise its backlog
-  std::string base_url_;
+  std::string base_url_, listen_url_;
   std::string tls_cert_path_;
   ConnectionLimits limits_;
   std::unique_ptr<ConnectionServer> http_;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,15 @@ class MockProcess {
   FILE* err_ = nullptr;
   int port_ = 0;
 };
+
+// The built workos-mock run to its end with `args` exactly as given (nothing added) and `env`
+// added to this process's environment ("" unsets a variable); stdin is /dev/null.
+struct Finished {
+  int code = -1;  // exit status; 128+N when killed by signal N
+  std::string out, err;
+};
+Finished RunMock(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env = {});
 
 // Raises this process's soft descriptor limit to at least `n` (FAILs when the hard limit is
 // lower: the test then cannot show what it is about).
