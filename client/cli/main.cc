@@ -26,12 +26,16 @@ constexpr int kExitApi = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitNetwork = 3;
 
+// Where `workos-client mock ...` looks when no base URL is given: workos-mock's default address.
+constexpr const char* kMockBaseUrl = "http://127.0.0.1:4400";
+
 struct UsageError {
   std::string message;
 };
 
 const char* kGlobalHelp = R"(Global options (anywhere on the command line):
-  --base-url URL      API base URL (env WORKOS_BASE_URL, default https://api.workos.com)
+  --base-url URL      API base URL (env WORKOS_BASE_URL, default https://api.workos.com;
+                      for the `mock` commands http://127.0.0.1:4400)
   --api-key KEY       API key (env WORKOS_API_KEY; prefer the variable: flags show in `ps`)
   --client-id ID      client id (env WORKOS_CLIENT_ID)
   --ca-file PEM       trust this CA bundle (e.g. the mock's self-signed certificate);
@@ -717,6 +721,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest;
   bool help = false;
   bool verbose = false;
+  bool base_url_flag = false;
   auto usage_fail = [&](const std::string& msg, const std::string& hint) {
     std::cerr << "workos-client: " << Replace(msg, config.api_key) << "\n";
     if (!hint.empty()) std::cerr << "Run '" << hint << " --help' for usage.\n";
@@ -748,7 +753,10 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) return usage_fail(name + " needs a value", "workos-client");
         value = argv[++i];
       }
-      if (name == "--base-url") config.base_url = value;
+      if (name == "--base-url") {
+        config.base_url = value;
+        base_url_flag = true;
+      }
       if (name == "--api-key") config.api_key = value;
       if (name == "--client-id") config.client_id = value;
       if (name == "--ca-file") config.ca_file = value;
@@ -802,6 +810,22 @@ int main(int argc, char** argv) {
   if (help) {
     std::cout << node->usage << "\n" << kGlobalHelp;
     return kExitOk;
+  }
+
+  // The control plane exists only on workos-mock: its verbs default to a local mock and never
+  // go to the live API.
+  if (path.rfind("workos-client mock", 0) == 0) {
+    const bool base_given = base_url_flag || std::getenv("WORKOS_BASE_URL") != nullptr;
+    if (!base_given) {
+      config.base_url = kMockBaseUrl;
+    } else if (config.base_url.find("api.workos.com") != std::string::npos) {
+      return usage_fail("'" + path + "' talks to workos-mock's control plane, which " +
+                            config.base_url +
+                            " does not have: point --base-url (or WORKOS_BASE_URL) at the "
+                            "mock, e.g. " +
+                            kMockBaseUrl,
+                        path);
+    }
   }
 
   Context ctx{config, nullptr};

@@ -46,8 +46,10 @@ constexpr const char* kUsage =
                   optionally WORKOS_CA_FILE; [mock-only] scenarios are skipped and listed.
                   The send scenario emails WORKOS_CONFORMANCE_EMAIL only when
                   WORKOS_CONFORMANCE_SEND_EMAIL=1; otherwise it is skipped.
-  --mock-bin PATH the workos-mock binary (default: the one this build made)
+  --mock-bin PATH the workos-mock binary (default: the one beside this program when
+                  installed, else the one this build made)
   --mock-tls      start the mock with --tls and trust its generated certificate
+  --version       print the version and exit
 
 Everything else goes to Catch2 (e.g. "[live-safe]", -s, -r junit -o report.xml, --list-tests).
 )";
@@ -155,9 +157,23 @@ std::string EscapeSpec(const std::string& name) {
 
 CATCH_REGISTER_LISTENER(OutcomeListener)
 
+// The workos-mock to start for --target mock: beside this executable when installed (bin/),
+// else the one it was built with.
+std::string DefaultMockBin() {
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n > 0) {
+    std::string dir(self, static_cast<size_t>(n));
+    dir = dir.substr(0, dir.rfind('/'));
+    const std::string beside = dir + "/workos-mock";
+    if (access(beside.c_str(), X_OK) == 0) return beside;
+  }
+  return WORKOS_MOCK_BIN;
+}
+
 int main(int argc, char** argv) {
   std::string target = "mock";
-  std::string mock_bin = WORKOS_MOCK_BIN;
+  std::string mock_bin = DefaultMockBin();
   bool mock_tls = false;
   std::vector<std::string> rest = {argv[0]};
   for (int i = 1; i < argc; ++i) {
@@ -179,6 +195,9 @@ int main(int argc, char** argv) {
       mock_bin = arg.substr(11);
     } else if (arg == "--mock-tls") {
       mock_tls = true;
+    } else if (arg == "--version") {
+      std::cout << "workos-conformance " << WORKOS_MOCK_VERSION << "\n";
+      return 0;
     } else {
       if (arg == "--help" || arg == "-h" || arg == "-?") std::cout << kUsage << "\n";
       rest.push_back(arg);

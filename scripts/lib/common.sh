@@ -3,7 +3,8 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-# The Debian packages the build needs (DEVELOPERS.md). Installed only when missing.
+# The Debian packages the build needs (the project's chosen dependencies; README.md, top).
+# Installed only when missing.
 BUILD_PACKAGES=(libcpp-httplib-dev nlohmann-json3-dev libssl-dev catch2 libcurl4-openssl-dev
   cmake ninja-build g++ pkg-config)
 
