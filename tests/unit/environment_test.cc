@@ -7,8 +7,10 @@
 #include "domain/environment.h"
 #include "domain/ids.h"
 #include "domain/registry.h"
+#include "result_checks.h"
 
 using namespace workos_mock;
+using workos_mock::testing::ErrorOf;
 
 namespace {
 
@@ -178,19 +180,20 @@ TEST_CASE_METHOD(Fixture, "codes: 10-minute TTL, single use, failures do not bur
   TokenRequest r{"client_test", "sk_test_test", "authorization_code", code, ""};
   TokenRequest wrong = r;
   wrong.client_secret = "sk_test_other";
-  CHECK(env.ExchangeCode(wrong).error().kind == ErrorKind::kInvalidClient);
+  CHECK(ErrorOf(env.ExchangeCode(wrong)).kind == ErrorKind::kInvalidClient);
   TokenRequest no_secret = r;
   no_secret.client_secret = "";
-  CHECK(env.ExchangeCode(no_secret).error().kind == ErrorKind::kInvalidClient);
+  CHECK(ErrorOf(env.ExchangeCode(no_secret)).kind == ErrorKind::kInvalidClient);
   TokenRequest grant = r;
   grant.grant_type = "refresh_token";
-  CHECK(env.ExchangeCode(grant).error().kind == ErrorKind::kUnsupportedGrant);
+  CHECK(ErrorOf(env.ExchangeCode(grant)).kind == ErrorKind::kUnsupportedGrant);
   auto ok = env.ExchangeCode(r);
   REQUIRE(ok.ok());
   CHECK(ok.value().profile.email == "a@example.com");
   CHECK(ok.value().profile.connection_type == "MagicLink");
   CHECK(env.ProfileForAccessToken(ok.value().access_token)->id == ok.value().profile.id);
   auto again = env.ExchangeCode(r);
+  REQUIRE_FALSE(again.ok());
   CHECK(again.error().kind == ErrorKind::kInvalidGrant);
   CHECK(again.error().message == "The code '" + code + "' has expired or is invalid.");
 
@@ -198,7 +201,7 @@ TEST_CASE_METHOD(Fixture, "codes: 10-minute TTL, single use, failures do not bur
   clock.AdvanceMs(600 * 1000);
   TokenRequest late = r;
   late.code = slow;
-  CHECK(env.ExchangeCode(late).error().kind == ErrorKind::kInvalidGrant);
+  CHECK(ErrorOf(env.ExchangeCode(late)).kind == ErrorKind::kInvalidGrant);
   // Access tokens expire too.
   clock.AdvanceMs(600 * 1000);
   CHECK_FALSE(env.ProfileForAccessToken(ok.value().access_token));
@@ -234,7 +237,7 @@ TEST_CASE_METHOD(Fixture, "deleting a connection kills its sessions' links and c
   REQUIRE(env.DeleteConnection(pending.connection_id));
   CHECK(env.VisitLink(pending.token, "GET", "x")->kind == LinkVisitOutcome::Kind::kExpired);
   TokenRequest r{"client_test", "sk_test_test", "authorization_code", code, ""};
-  CHECK(env.ExchangeCode(r).error().kind == ErrorKind::kInvalidGrant);
+  CHECK(ErrorOf(env.ExchangeCode(r)).kind == ErrorKind::kInvalidGrant);
 }
 
 TEST_CASE_METHOD(Fixture, "the environment clock only moves forward; reset restores the seed",
@@ -256,7 +259,7 @@ TEST_CASE("registry: keys match the kind, and credentials route to one environme
   CHECK(registry.ByApiKey("sk_test_a")->name() == "a");
   CHECK(registry.ByClientId("client_b")->name() == "b");
   CHECK(registry.ByApiKey("sk_test_c") == nullptr);
-  CHECK(registry.Add(Seed("a")).error().kind == ErrorKind::kConflict);
+  CHECK(ErrorOf(registry.Add(Seed("a"))).kind == ErrorKind::kConflict);
 
   auto prod = Seed("p");
   prod.kind = EnvironmentKind::kProduction;
