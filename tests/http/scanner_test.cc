@@ -167,7 +167,7 @@ TEST_CASE("scanner head sends HEAD only: the link still works", "[http][scanner]
 }
 
 TEST_CASE("scanner prefetch_follow follows the redirect to the app's callback with the code",
-          "[http][scanner]") {
+          "[http][scanner][concurrency]") {
   // The app: a tiny callback server that records what reaches it.
   httplib::Server app;
   std::mutex mu;
@@ -209,7 +209,7 @@ TEST_CASE("scanner prefetch_follow follows the redirect to the app's callback wi
 }
 
 TEST_CASE("scanner delay_ms scans later on a worker; shutdown with a scan pending is clean",
-          "[http][scanner]") {
+          "[http][scanner][concurrency]") {
   {
     TestServer s;
     TestEnv env = NewEnvironment(s);
