@@ -55,15 +55,21 @@ Everything else goes to Catch2 (e.g. "[live-safe]", -s, -r junit -o report.xml, 
 )";
 
 // Outcome of every scenario that ran, by name (filled in by the listener below).
-std::map<std::string, bool>& Outcomes() {
-  static std::map<std::string, bool> outcomes;
+enum class Outcome { kPassed, kFailed, kNoAssertions };
+std::map<std::string, Outcome>& Outcomes() {
+  static std::map<std::string, Outcome> outcomes;
   return outcomes;
 }
 
+// A scenario passes only when it checked something and nothing failed: one that made no
+// assertion at all (an early return, a branch that never ran) proved nothing and counts as failed.
 struct OutcomeListener : Catch::TestEventListenerBase {
   using TestEventListenerBase::TestEventListenerBase;
   void testCaseEnded(Catch::TestCaseStats const& stats) override {
-    Outcomes()[stats.testInfo.name] = stats.totals.assertions.failed == 0;
+    const auto& a = stats.totals.assertions;
+    Outcomes()[stats.testInfo.name] = a.failed > 0     ? Outcome::kFailed
+                                      : a.total() == 0 ? Outcome::kNoAssertions
+                                                       : Outcome::kPassed;
   }
 };
 
@@ -303,9 +309,12 @@ int main(int argc, char** argv) {
 
   int passed = 0, failed = 0;
   std::cout << "\n";
-  for (const auto& [name, ok] : Outcomes()) {
-    ok ? ++passed : ++failed;
-    if (!ok) std::cout << "workos-conformance: FAILED: " << name << "\n";
+  for (const auto& [name, outcome] : Outcomes()) {
+    outcome == Outcome::kPassed ? ++passed : ++failed;
+    if (outcome == Outcome::kFailed) std::cout << "workos-conformance: FAILED: " << name << "\n";
+    if (outcome == Outcome::kNoAssertions)
+      std::cout << "workos-conformance: FAILED (checked nothing: no assertion ran): " << name
+                << "\n";
   }
   for (const auto& n : skipped_mock_only)
     std::cout << "workos-conformance: skipped on " << target
@@ -322,5 +331,9 @@ int main(int argc, char** argv) {
               << " skipped (opt-in: WORKOS_CONFORMANCE_SEND_EMAIL=1)";
   std::cout << std::endl;
   if (failed > 0 || catch_rc != 0) return 1;
+  if (passed == 0) {
+    std::cout << "workos-conformance: no scenario ran (check the test spec)" << std::endl;
+    return 1;
+  }
   return 0;
 }

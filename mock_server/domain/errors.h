@@ -2,6 +2,8 @@
 // (http/replies.cc); the domain only says what went wrong and why.
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,18 +35,36 @@ struct Error {
   std::vector<FieldError> errors;
 };
 
-// A value or an Error; the small cousin of absl::StatusOr.
+// A value or an Error; the small cousin of absl::StatusOr. Reading the side that is not there
+// (value() of an error, error() of a success) aborts with a message in every build type: a
+// caller -- or a test -- that forgot to check ok() fails loudly instead of reading an empty
+// optional.
 template <typename T>
 class Result {
  public:
   Result(T value) : value_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : error_(std::move(error)) {}  // NOLINT
   bool ok() const { return value_.has_value(); }
-  const T& value() const { return *value_; }
-  T& value() { return *value_; }
-  const Error& error() const { return *error_; }
+  const T& value() const {
+    Expect(value_.has_value(), "value() of an error");
+    return *value_;
+  }
+  T& value() {
+    Expect(value_.has_value(), "value() of an error");
+    return *value_;
+  }
+  const Error& error() const {
+    Expect(error_.has_value(), "error() of a success");
+    return *error_;
+  }
 
  private:
+  static void Expect(bool present, const char* what) {
+    if (present) return;
+    std::fprintf(stderr, "workos_mock::Result: %s (check ok() first)\n", what);
+    std::abort();
+  }
+
   std::optional<T> value_;
   std::optional<Error> error_;
 };

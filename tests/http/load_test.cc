@@ -124,7 +124,7 @@ TEST_CASE("1,000 idle kept-alive connections do not delay a new request", "[load
 }
 
 TEST_CASE("200 concurrent sends with the scanner on prefetch: 200 consumed links, no stall",
-          "[load][scanner]") {
+          "[load][scanner][concurrency]") {
   TestServer s;
   TestEnv env = NewEnvironment(s);
   REQUIRE(Put(s, "/_mock/scanner", R"({"mode":"prefetch"})", env.api_key).status == 200);
@@ -402,7 +402,7 @@ TEST_CASE("2,000 simultaneous connections: the cap is served, the rest refused w
 }
 
 TEST_CASE("a delayed scan stuck on a silent app does not hold back another environment's",
-          "[load][scanner]") {
+          "[load][scanner][concurrency]") {
   // An "app" that accepts connections (the kernel does, from the backlog) and never answers.
   int silent = socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(silent >= 0);

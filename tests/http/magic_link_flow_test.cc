@@ -377,7 +377,7 @@ TEST_CASE("reset returns an environment to its seed", "[http][control]") {
             .status == 422);
 }
 
-TEST_CASE("outbox latest long-polls until an email arrives", "[http][control]") {
+TEST_CASE("outbox latest long-polls until an email arrives", "[http][control][concurrency]") {
   TestServer s;
   TestEnv env = NewEnvironment(s);
   json session = CreateSession(s, env.api_key, {{"type", "MagicLink"}, {"email", "w@example.com"}});

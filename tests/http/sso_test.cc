@@ -513,9 +513,16 @@ TEST_CASE("8 threads, 8 environments: full SSO and magic-link flows with no cros
           Reply orgs = Get(s, "/organizations", env.api_key);
           if (Ids(orgs) != std::vector<std::string>{"org_t" + n}) fail("orgs: " + orgs.body);
           const Reply conns = Get(s, "/connections?limit=100", env.api_key);  // outlives the loop
-          for (const auto& c : conns.json["data"])
-            if (c["id"] != "conn_t" + n && c["connection_type"] != "MagicLink")
+          if (conns.status != 200 || !conns.json["data"].is_array())
+            fail("connections: " + conns.body);
+          int own = 0;  // the loop below may not run: its own connection must be listed
+          for (const auto& c : conns.json["data"]) {
+            if (c["id"] == "conn_t" + n)
+              ++own;
+            else if (c["connection_type"] != "MagicLink")
               fail("foreign connection " + c.dump());
+          }
+          if (own != 1) fail("own connection listed " + std::to_string(own) + " times");
         }
       } catch (const std::exception& e) {
         fail(e.what());

@@ -56,9 +56,20 @@ TEST_CASE("GET /_mock/state exports the environment; PUT brings it back after a 
   CHECK(state.json["state"]["outbox"].size() == 1);
   CHECK(state.json["state"]["connections"].size() == 1);  // the auto-created MagicLink one
 
-  // The environment config part is the config-file format: ParseConfig reads it.
-  CHECK_NOTHROW(workos_mock::ParseConfig(
-      json({{"environments", json::array({state.json["environment"]})}}).dump(), "export"));
+  // The environment config part is the config-file format: ParseConfig reads it back as the
+  // same environment.
+  workos_mock::ServerConfig reread;
+  REQUIRE_NOTHROW(
+      reread = workos_mock::ParseConfig(
+          json({{"environments", json::array({state.json["environment"]})}}).dump(), "export"));
+  REQUIRE(reread.environments.size() == 1);
+  const auto& seed = reread.environments[0];
+  CHECK(seed.name == "default");
+  CHECK(seed.api_keys == std::vector<std::string>{kKey});
+  CHECK(seed.client_id == "client_workos_mock");
+  REQUIRE(seed.redirect_uris.size() == 1);
+  CHECK(seed.redirect_uris[0].uri == "http://localhost:3000/callback");
+  CHECK(seed.redirect_uris[0].is_default);
 
   REQUIRE(Post(s, "/_mock/reset", "", kKey).status == 200);
   CHECK(Get(s, "/_mock/state", kKey).json["state"]["sessions"].empty());
@@ -152,8 +163,25 @@ TEST_CASE("state imports across environments: a fixture from one seeds another",
   const std::string link = CreateSession(s, a.api_key, "cat@example.com", &id);
   json state = Get(s, "/_mock/state", a.api_key).json;
   REQUIRE(Put(s, "/_mock/state", state.dump(), b.api_key).status == 200);
-  // The session now belongs to b as well (separate copies): b's lifecycle shows it.
-  CHECK(Get(s, "/_mock/passwordless/sessions/" + id, b.api_key).status == 200);
+  // The session now belongs to b as well: b's lifecycle shows it.
+  auto lifecycle = [&](const TestEnv& env) {
+    Reply r = Get(s, "/_mock/passwordless/sessions/" + id, env.api_key);
+    REQUIRE(r.status == 200);
+    return r.json;
+  };
+  CHECK(lifecycle(b)["email"] == "cat@example.com");
+  CHECK(lifecycle(b)["state"] == lifecycle(a)["state"]);
+  // Separate copies: what happens to b's copy leaves a's alone, and the other way round.
+  REQUIRE(Post(s, "/passwordless/sessions/" + id + "/send", "{}", b.api_key).status == 201);
+  CHECK(lifecycle(b)["sends"] == 1);
+  CHECK(lifecycle(a)["sends"] == 0);
+  REQUIRE(Post(s, "/_mock/clock/advance", R"({"seconds": 901})", a.api_key).status == 200);
+  CHECK(lifecycle(a)["state"] == "expired");
+  CHECK(lifecycle(b)["state"] != "expired");
+  REQUIRE(Post(s, "/passwordless/sessions/" + id + "/send", "{}", b.api_key).status == 201);
+  CHECK(lifecycle(b)["sends"] == 2);
+  CHECK(Post(s, "/passwordless/sessions/" + id + "/send", "{}", a.api_key).status == 422);
+  CHECK(lifecycle(a)["sends"] == 0);
 }
 
 namespace {

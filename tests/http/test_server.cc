@@ -4,12 +4,14 @@
 
 namespace workos_mock::testing {
 
-TestServer::TestServer(ServerConfig config) {
+TestServer::TestServer(ServerConfig config, BaseClock clock) {
   ServerOptions options;
   options.port = 0;
   options.log = "off";
   options.threads = 48;
-  server_ = std::make_unique<MockServer>(options, std::move(config), clock_);
+  const Clock& base =
+      clock == BaseClock::kFrozen ? static_cast<const Clock&>(frozen_clock_) : system_clock_;
+  server_ = std::make_unique<MockServer>(options, std::move(config), base);
   port_ = server_->Bind();
   thread_ = std::thread([this] { server_->Run(); });
   // listen_after_bind() starts accepting immediately; wait until it answers.

@@ -15,9 +15,13 @@
 
 namespace workos_mock::testing {
 
+// The server's base clock: the system clock, or one frozen at a fixed instant, so that time
+// moves only with POST /_mock/clock/advance and a test can stand exactly on a boundary.
+enum class BaseClock { kSystem, kFrozen };
+
 class TestServer {
  public:
-  explicit TestServer(ServerConfig config = DefaultConfig());
+  explicit TestServer(ServerConfig config = DefaultConfig(), BaseClock clock = BaseClock::kSystem);
   ~TestServer();
 
   int port() const { return port_; }
@@ -26,7 +30,8 @@ class TestServer {
   std::unique_ptr<httplib::Client> Client() const;
 
  private:
-  SystemClock clock_;
+  SystemClock system_clock_;
+  ManualClock frozen_clock_;
   std::unique_ptr<MockServer> server_;
   std::thread thread_;
   int port_ = 0;

@@ -19,11 +19,46 @@ TEST_CASE("the embedded default is one staging environment usable with zero set-
   CHECK(env.code_ttl_seconds == 600);
 }
 
-TEST_CASE("every shipped fixture parses", "[config]") {
-  for (const char* name : {"default.json", "production.json", "sso-multi-org.json"}) {
+TEST_CASE("every shipped fixture parses into what it describes", "[config]") {
+  auto load = [](const char* name) {
     INFO(name);
-    CHECK_NOTHROW(LoadConfigFile(std::string(WORKOS_MOCK_SOURCE_DIR) + "/fixtures/" + name));
-  }
+    ServerConfig c;
+    REQUIRE_NOTHROW(c = LoadConfigFile(std::string(WORKOS_MOCK_SOURCE_DIR) + "/fixtures/" + name));
+    REQUIRE(c.environments.size() == 1);
+    // Every fixture is usable without a redirect_uri: exactly one default.
+    int defaults = 0;
+    for (const auto& r : c.environments[0].redirect_uris) defaults += r.is_default ? 1 : 0;
+    CHECK(defaults == 1);
+    return c.environments[0];
+  };
+
+  const EnvironmentConfig def = load("default.json");
+  CHECK(def.name == "default");
+  CHECK(def.kind == EnvironmentKind::kStaging);
+  CHECK(def.client_id == DefaultConfig().environments[0].client_id);
+  CHECK(def.api_keys == DefaultConfig().environments[0].api_keys);
+
+  const EnvironmentConfig prod = load("production.json");
+  CHECK(prod.kind == EnvironmentKind::kProduction);
+  REQUIRE(prod.api_keys.size() == 1);
+  CHECK(prod.api_keys[0].rfind("sk_live_", 0) == 0);
+  REQUIRE(prod.redirect_uris.size() == 3);
+  CHECK(prod.redirect_uris[0].uri == "https://app.example.com/auth/callback");
+  CHECK(prod.redirect_uris[0].is_default);
+  REQUIRE(prod.organizations.size() == 1);
+  REQUIRE(prod.connections.size() == 1);
+  CHECK(prod.connections[0].type == "OktaSAML");
+  CHECK(prod.connections[0].organization_id == prod.organizations[0].id);
+  REQUIRE(prod.connections[0].users.size() == 1);
+  CHECK(prod.connections[0].users[0].email == "alice@acme.com");
+
+  const EnvironmentConfig sso = load("sso-multi-org.json");
+  CHECK(sso.kind == EnvironmentKind::kStaging);
+  CHECK(sso.organizations.size() == 4);
+  REQUIRE(sso.connections.size() == 4);
+  CHECK(sso.connections[3].id == "conn_baz_draft");
+  CHECK(sso.connections[3].state == "draft");
+  for (size_t i = 0; i < 3; ++i) CHECK(sso.connections[i].state == "active");
 }
 
 TEST_CASE("config errors name the source, the key path and the problem", "[config]") {

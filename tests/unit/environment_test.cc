@@ -7,8 +7,10 @@
 #include "domain/environment.h"
 #include "domain/ids.h"
 #include "domain/registry.h"
+#include "result_checks.h"
 
 using namespace workos_mock;
+using workos_mock::testing::ErrorOf;
 
 namespace {
 
@@ -178,19 +180,20 @@ TEST_CASE_METHOD(Fixture, "codes: 10-minute TTL, single use, failures do not bur
   TokenRequest r{"client_test", "sk_test_test", "authorization_code", code, ""};
   TokenRequest wrong = r;
   wrong.client_secret = "sk_test_other";
-  CHECK(env.ExchangeCode(wrong).error().kind == ErrorKind::kInvalidClient);
+  CHECK(ErrorOf(env.ExchangeCode(wrong)).kind == ErrorKind::kInvalidClient);
   TokenRequest no_secret = r;
   no_secret.client_secret = "";
-  CHECK(env.ExchangeCode(no_secret).error().kind == ErrorKind::kInvalidClient);
+  CHECK(ErrorOf(env.ExchangeCode(no_secret)).kind == ErrorKind::kInvalidClient);
   TokenRequest grant = r;
   grant.grant_type = "refresh_token";
-  CHECK(env.ExchangeCode(grant).error().kind == ErrorKind::kUnsupportedGrant);
+  CHECK(ErrorOf(env.ExchangeCode(grant)).kind == ErrorKind::kUnsupportedGrant);
   auto ok = env.ExchangeCode(r);
   REQUIRE(ok.ok());
   CHECK(ok.value().profile.email == "a@example.com");
   CHECK(ok.value().profile.connection_type == "MagicLink");
   CHECK(env.ProfileForAccessToken(ok.value().access_token)->id == ok.value().profile.id);
   auto again = env.ExchangeCode(r);
+  REQUIRE_FALSE(again.ok());
   CHECK(again.error().kind == ErrorKind::kInvalidGrant);
   CHECK(again.error().message == "The code '" + code + "' has expired or is invalid.");
 
@@ -198,7 +201,7 @@ TEST_CASE_METHOD(Fixture, "codes: 10-minute TTL, single use, failures do not bur
   clock.AdvanceMs(600 * 1000);
   TokenRequest late = r;
   late.code = slow;
-  CHECK(env.ExchangeCode(late).error().kind == ErrorKind::kInvalidGrant);
+  CHECK(ErrorOf(env.ExchangeCode(late)).kind == ErrorKind::kInvalidGrant);
   // Access tokens expire too.
   clock.AdvanceMs(600 * 1000);
   CHECK_FALSE(env.ProfileForAccessToken(ok.value().access_token));
@@ -234,7 +237,7 @@ TEST_CASE_METHOD(Fixture, "deleting a connection kills its sessions' links and c
   REQUIRE(env.DeleteConnection(pending.connection_id));
   CHECK(env.VisitLink(pending.token, "GET", "x")->kind == LinkVisitOutcome::Kind::kExpired);
   TokenRequest r{"client_test", "sk_test_test", "authorization_code", code, ""};
-  CHECK(env.ExchangeCode(r).error().kind == ErrorKind::kInvalidGrant);
+  CHECK(ErrorOf(env.ExchangeCode(r)).kind == ErrorKind::kInvalidGrant);
 }
 
 TEST_CASE_METHOD(Fixture, "the environment clock only moves forward; reset restores the seed",
@@ -256,7 +259,7 @@ TEST_CASE("registry: keys match the kind, and credentials route to one environme
   CHECK(registry.ByApiKey("sk_test_a")->name() == "a");
   CHECK(registry.ByClientId("client_b")->name() == "b");
   CHECK(registry.ByApiKey("sk_test_c") == nullptr);
-  CHECK(registry.Add(Seed("a")).error().kind == ErrorKind::kConflict);
+  CHECK(ErrorOf(registry.Add(Seed("a"))).kind == ErrorKind::kConflict);
 
   auto prod = Seed("p");
   prod.kind = EnvironmentKind::kProduction;
@@ -321,4 +324,108 @@ TEST_CASE("max_stored caps each kind of entry; a sweep makes room again", "[swee
   CHECK_FALSE(env.CreateSession(Req("a@example.com")).ok());
   clock.AdvanceMs(31 * 1000);  // past it: the create sweeps and then fits
   CHECK(env.CreateSession(Req("a@example.com")).ok());
+}
+
+namespace {
+
+// The field codes of a refused redirect-URI list (empty when it was accepted).
+std::vector<FieldError> RedirectUriErrors(const std::vector<RedirectUriEntry>& uris,
+                                          bool wildcards = false) {
+  auto error = Environment::ValidateRedirectUris(uris, {EnvironmentKind::kStaging, wildcards});
+  if (!error) return {};
+  CHECK(error->kind == ErrorKind::kValidation);
+  return error->errors;
+}
+
+}  // namespace
+
+TEST_CASE("redirect URI lists: no duplicates, exactly one default", "[redirect_uri][validation]") {
+  const std::string a = "http://localhost:3000/callback", b = "https://app.example.com/cb";
+  CHECK(RedirectUriErrors({{a, true}, {b, false}}).empty());
+  CHECK(RedirectUriErrors({}).empty());  // an empty list needs no default
+
+  SECTION("a URI listed twice is refused at its second position") {
+    auto errors = RedirectUriErrors({{a, true}, {b, false}, {a, false}});
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].field == "redirect_uris[2]");
+    CHECK(errors[0].code == "duplicate: '" + a + "' is already in the list");
+    // Byte-exact, like matching: a trailing slash makes another URI.
+    CHECK(RedirectUriErrors({{a, true}, {a + "/", false}}).empty());
+  }
+  SECTION("two defaults are refused") {
+    auto errors = RedirectUriErrors({{a, true}, {b, true}});
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].field == "redirect_uris");
+    CHECK(errors[0].code == "exactly one redirect URI must be the default (found 2)");
+  }
+  SECTION("no default is refused") {
+    auto errors = RedirectUriErrors({{a, false}, {b, false}});
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].code == "exactly one redirect URI must be the default (found 0)");
+  }
+  SECTION("SetRedirectUris: the first non-wildcard URI becomes the default when none is") {
+    ManualClock clock;
+    EnvironmentConfig seed = Seed();
+    seed.allow_wildcard_redirect_uris = true;
+    Environment env(seed, clock, "http://mock");
+    auto set = env.SetRedirectUris({{"https://*.example.com/cb", false}, {b, false}});
+    REQUIRE(set.ok());
+    REQUIRE(env.redirect_uris().size() == 2);
+    CHECK_FALSE(env.redirect_uris()[0].is_default);
+    CHECK(env.redirect_uris()[1].is_default);
+    // Only wildcards: nothing can be the default, so the list is refused and nothing changes.
+    auto refused = env.SetRedirectUris({{"https://*.example.com/cb", false}});
+    CHECK(ErrorOf(refused).errors.at(0).field == "redirect_uris");
+    CHECK(env.redirect_uris().size() == 2);
+    // Duplicates and two defaults are refused the same way, and change nothing.
+    CHECK(ErrorOf(env.SetRedirectUris({{b, true}, {b, false}})).errors.at(0).field ==
+          "redirect_uris[1]");
+    CHECK(ErrorOf(env.SetRedirectUris({{a, true}, {b, true}})).errors.at(0).field ==
+          "redirect_uris");
+    CHECK(env.redirect_uris()[1].uri == b);
+  }
+  SECTION("a seed with a duplicate or two defaults is refused by the registry") {
+    ManualClock clock;
+    Registry registry(clock, "http://mock");
+    EnvironmentConfig dup = Seed("dup");
+    dup.redirect_uris = {{a, true}, {a, false}};
+    CHECK(ErrorOf(registry.Add(dup)).errors.at(0).field == "redirect_uris[1]");
+    EnvironmentConfig two = Seed("two");
+    two.redirect_uris = {{a, true}, {b, true}};
+    CHECK(ErrorOf(registry.Add(two)).errors.at(0).field == "redirect_uris");
+    CHECK(registry.ByName("dup") == nullptr);
+    CHECK(registry.ByName("two") == nullptr);
+  }
+}
+
+TEST_CASE("a session for a connection that is not active is refused",
+          "[passwordless][validation]") {
+  ManualClock clock;
+  EnvironmentConfig seed = Seed();
+  for (const std::string state : {"active", "inactive", "draft"}) {
+    Connection c;
+    c.id = "conn_ml_" + state;
+    c.type = "MagicLink";
+    c.name = "MagicLink";
+    c.state = state;
+    seed.connections.push_back(c);
+  }
+  Environment env(seed, clock, "http://mock");
+  auto with_connection = [&](const std::string& id) {
+    CreateSessionRequest r = Req("a@example.com");
+    r.connection = id;
+    return env.CreateSession(r);
+  };
+  auto active = with_connection("conn_ml_active");
+  REQUIRE(active.ok());
+  CHECK(active.value().connection_id == "conn_ml_active");
+  for (const std::string id : {"conn_ml_inactive", "conn_ml_draft"}) {
+    INFO(id);
+    const Error e = ErrorOf(with_connection(id));
+    CHECK(e.kind == ErrorKind::kValidation);
+    REQUIRE(e.errors.size() == 1);
+    CHECK(e.errors[0].field == "connection");
+    CHECK(e.errors[0].code == "connection '" + id + "' is not active");
+  }
+  CHECK(env.Snapshot().sessions.size() == 1);  // nothing was stored for the refused ones
 }

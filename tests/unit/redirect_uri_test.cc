@@ -279,7 +279,12 @@ TEST_CASE("A wildcard entry matches exactly one host label of [A-Za-z0-9_-]", "[
   const std::string reg = "https://*.example.com/cb";
   CHECK(RedirectUriMatches(reg, "https://a.example.com/cb"));
   CHECK(RedirectUriMatches(reg, "https://pr-123_Preview.example.com/cb"));
-  CHECK(RedirectUriMatches(reg, reg));  // byte-equal, as for any entry
+  // A request spelling the entry itself matches byte for byte, as for any entry (a separate
+  // literal: comparing `reg` with itself would pass for any argument handling).
+  CHECK(RedirectUriMatches(reg, "https://*.example.com/cb"));
+  // The arguments are not interchangeable: a '*' in the request is no wildcard.
+  CHECK_FALSE(RedirectUriMatches("https://a.example.com/cb", reg));
+  CHECK_FALSE(RedirectUriMatches(reg, "https://*.example.com/cb/"));
   CHECK_FALSE(RedirectUriMatches(reg, "https://a.b.example.com/cb"));
   CHECK_FALSE(RedirectUriMatches(reg, "https://example.com/cb"));
   CHECK_FALSE(RedirectUriMatches(reg, "https://.example.com/cb"));

@@ -10,9 +10,11 @@
 #include "domain/environment.h"
 #include "domain/ids.h"
 #include "jwt_verify.h"
+#include "result_checks.h"
 
 using namespace workos_mock;
 using workos_mock::testing::Base64UrlDecode;
+using workos_mock::testing::ErrorOf;
 using workos_mock::testing::VerifyRs256;
 
 namespace {
@@ -281,11 +283,11 @@ TEST_CASE("authorize: PKCE S256 binds the code to the verifier", "[sso][pkce]") 
   r.code_challenge_method = "S256";
   std::string code = Param(f.env.Authorize(r).location, "code");
   REQUIRE(!code.empty());
-  CHECK(f.Exchange(code, "", "").error().kind == ErrorKind::kInvalidGrant);
-  CHECK(f.Exchange(code, "", "wrong-verifier").error().kind == ErrorKind::kInvalidGrant);
+  CHECK(ErrorOf(f.Exchange(code, "", "")).kind == ErrorKind::kInvalidGrant);
+  CHECK(ErrorOf(f.Exchange(code, "", "wrong-verifier")).kind == ErrorKind::kInvalidGrant);
   auto grant = f.Exchange(code, "", verifier);  // public client: no secret
   REQUIRE(grant.ok());
-  CHECK(f.Exchange(code, "", verifier).error().kind == ErrorKind::kInvalidGrant);  // single use
+  CHECK(ErrorOf(f.Exchange(code, "", verifier)).kind == ErrorKind::kInvalidGrant);  // single use
 }
 
 TEST_CASE("interactive IdP: a pending login completes once, as the chosen user", "[sso]") {
@@ -300,14 +302,14 @@ TEST_CASE("interactive IdP: a pending login completes once, as the chosen user",
   CHECK(page.login_hint == "bob@foo.com");
   CHECK(f.env.HasPendingLogin(page.login_id));
 
-  CHECK(f.env.CompleteLogin(page.login_id, "not an email", false).error().kind ==
+  CHECK(ErrorOf(f.env.CompleteLogin(page.login_id, "not an email", false)).kind ==
         ErrorKind::kValidation);
   auto done = f.env.CompleteLogin(page.login_id, "zed@foo.com", false);
   REQUIRE(done.ok());
   auto grant = f.Exchange(Param(done.value().location, "code"));
   REQUIRE(grant.ok());
   CHECK(grant.value().profile.email == "zed@foo.com");
-  CHECK(f.env.CompleteLogin(page.login_id, "zed@foo.com", false).error().kind ==
+  CHECK(ErrorOf(f.env.CompleteLogin(page.login_id, "zed@foo.com", false)).kind ==
         ErrorKind::kNotFound);
 
   AuthorizeOutcome page2 = f.env.Authorize(r);
@@ -318,7 +320,7 @@ TEST_CASE("interactive IdP: a pending login completes once, as the chosen user",
 
   AuthorizeOutcome page3 = f.env.Authorize(r);
   f.clock.AdvanceMs(601 * 1000);
-  CHECK(f.env.CompleteLogin(page3.login_id, "ann@foo.com", false).error().kind ==
+  CHECK(ErrorOf(f.env.CompleteLogin(page3.login_id, "ann@foo.com", false)).kind ==
         ErrorKind::kNotFound);
 }
 

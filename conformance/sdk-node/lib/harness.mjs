@@ -125,16 +125,6 @@ export function expectJSON(r, status, what = '') {
 }
 
 /**
- * True when the route is simply not implemented by this server build: a 404
- * with the generic {"message":"Not Found"} body. Used to skip, with a reason,
- * the scenarios whose endpoints have not landed yet.
- */
-export async function routeMissing(mock, path, init = {}) {
-  const r = await http(mock, path, init);
-  return r.status === 404 && r.json?.message === 'Not Found';
-}
-
-/**
  * POST /_mock/environments → a fresh isolated environment.
  * Returns the parsed body: { name, api_key, client_id, redirect_uris, ... }.
  */

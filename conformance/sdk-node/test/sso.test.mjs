@@ -1,7 +1,5 @@
 // SSO through the SDK: authorization URL, the browser's redirects, the code
-// exchange, JWKS, and connections. Groups whose endpoint this server build
-// does not serve yet (a 404 {"message":"Not Found"} on the route) are skipped
-// with the reason; everything else must pass.
+// exchange, JWKS, and connections. Everything must pass: nothing is skipped.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
@@ -16,7 +14,6 @@ import {
   parseRedirect,
   randomState,
   rejectsWith,
-  routeMissing,
   sdkFor,
   startMock,
   uniqueEmail,
@@ -27,25 +24,6 @@ const mock = await startMock();
 after(() => mock.stop());
 
 const T = { timeout: 60000 };
-
-// ---- what does this build serve? -------------------------------------------
-const probe = await createEnvironment(mock);
-const authorizeQuery = new URLSearchParams({
-  client_id: probe.client_id,
-  provider: 'GoogleOAuth',
-  redirect_uri: DEFAULT_REDIRECT,
-  response_type: 'code',
-  state: 'probe',
-});
-const missing = {
-  authorize: await routeMissing(mock, `/sso/authorize?${authorizeQuery}`),
-  connections: await routeMissing(mock, '/connections', { headers: bearer(probe.api_key) }),
-  jwks: await routeMissing(mock, `/sso/jwks/${probe.client_id}`),
-};
-const gate = (what, route) => (missing[what] ? { ...T, skip: `${route} answers 404 Not Found: not served by this server build yet` } : T);
-const AUTHORIZE = gate('authorize', 'GET /sso/authorize');
-const CONNECTIONS = gate('connections', 'GET /connections');
-const JWKS = gate('jwks', 'GET /sso/jwks/{client_id}');
 
 /**
  * Plays the browser: follows the redirects of an authorization URL, hop by
@@ -102,7 +80,7 @@ async function authorizeOnce(params) {
 
 // ---- /sso/authorize ---------------------------------------------------------
 
-test('getAuthorizationUrl(GoogleOAuth) → browser redirects → getProfileAndToken → getProfile', AUTHORIZE, async () => {
+test('getAuthorizationUrl(GoogleOAuth) → browser redirects → getProfileAndToken → getProfile', T, async () => {
   const env = await createEnvironment(mock);
   const workos = sdkFor(mock, env);
   const state = randomState();
@@ -127,7 +105,7 @@ test('getAuthorizationUrl(GoogleOAuth) → browser redirects → getProfileAndTo
   assert.equal(err.error, 'invalid_grant');
 });
 
-test('raw: an SSO token reply (with oauth_tokens, if any) matches the spec', AUTHORIZE, async () => {
+test('raw: an SSO token reply (with oauth_tokens, if any) matches the spec', T, async () => {
   const env = await createEnvironment(mock);
   const workos = sdkFor(mock, env);
   const url = workos.sso.getAuthorizationUrl({
@@ -149,7 +127,7 @@ test('raw: an SSO token reply (with oauth_tokens, if any) matches the spec', AUT
   if (token.oauth_tokens !== undefined) assert.equal(token.oauth_tokens.provider, 'GoogleOAuth');
 });
 
-test('provider_scopes: repeated (Node) and comma-joined (Python) forms are both accepted', AUTHORIZE, async () => {
+test('provider_scopes: repeated (Node) and comma-joined (Python) forms are both accepted', T, async () => {
   const env = await createEnvironment(mock);
   const base = { client_id: env.client_id, provider: 'GoogleOAuth', redirect_uri: DEFAULT_REDIRECT, response_type: 'code' };
   const repeated = new URLSearchParams(base);
@@ -162,7 +140,7 @@ test('provider_scopes: repeated (Node) and comma-joined (Python) forms are both 
   }
 });
 
-test('PKCE: getAuthorizationUrlWithPKCE, confidential and public clients', AUTHORIZE, async () => {
+test('PKCE: getAuthorizationUrlWithPKCE, confidential and public clients', T, async () => {
   const env = await createEnvironment(mock);
   const workos = sdkFor(mock, env);
 
@@ -191,7 +169,7 @@ test('PKCE: getAuthorizationUrlWithPKCE, confidential and public clients', AUTHO
   assert.equal(err.error, 'invalid_grant');
 });
 
-test('unregistered redirect_uri / unknown client_id → the mock\'s own error pages, never the app', AUTHORIZE, async () => {
+test('unregistered redirect_uri / unknown client_id → the mock\'s own error pages, never the app', T, async () => {
   const env = await createEnvironment(mock);
   const state = randomState();
   const badRedirect = await authorizeOnce({
@@ -226,7 +204,7 @@ test('unregistered redirect_uri / unknown client_id → the mock\'s own error pa
   assert.match(page2.text, /Invalid client ID/i);
 });
 
-test('selector problems go back to the app with error, error_description and state', AUTHORIZE, async () => {
+test('selector problems go back to the app with error, error_description and state', T, async () => {
   const env = await createEnvironment(mock);
   const state = randomState();
   const base = { client_id: env.client_id, redirect_uri: DEFAULT_REDIRECT, response_type: 'code', state };
@@ -247,7 +225,7 @@ test('selector problems go back to the app with error, error_description and sta
 
 // ---- JWKS ------------------------------------------------------------------
 
-test('GET /sso/jwks/{client_id} matches the spec and verifies the access token', JWKS, async () => {
+test('GET /sso/jwks/{client_id} matches the spec and verifies the access token', T, async () => {
   const env = await createEnvironment(mock);
   const workos = sdkFor(mock, env);
   const s = await workos.passwordless.createSession({ type: 'MagicLink', email: uniqueEmail('jwt'), redirectURI: DEFAULT_REDIRECT });
@@ -281,7 +259,7 @@ async function magicLinkConnectionFor(workos, domain) {
   return list.data[0];
 }
 
-test('a MagicLink connection is auto-created per domain; list/get through the SDK', CONNECTIONS, async () => {
+test('a MagicLink connection is auto-created per domain; list/get through the SDK', T, async () => {
   const env = await createEnvironment(mock);
   const workos = sdkFor(mock, env);
   const email = uniqueEmail('conn');
@@ -325,7 +303,7 @@ async function threeConnections(workos) {
   return conns;
 }
 
-test('raw: GET /connections and /connections/{id} match the spec', CONNECTIONS, async () => {
+test('raw: GET /connections and /connections/{id} match the spec', T, async () => {
   const env = await createEnvironment(mock);
   const conns = await threeConnections(sdkFor(mock, env));
 
@@ -341,7 +319,7 @@ test('raw: GET /connections and /connections/{id} match the spec', CONNECTIONS, 
   assertSpecResponse('/connections/{id}', 'get', 200, one);
 });
 
-test('connections pagination: limit, order, before/after cursors (SDK and raw)', CONNECTIONS, async () => {
+test('connections pagination: limit, order, before/after cursors (SDK and raw)', T, async () => {
   const env = await createEnvironment(mock);
   const workos = sdkFor(mock, env);
   const conns = await threeConnections(workos);
@@ -379,7 +357,7 @@ test('connections pagination: limit, order, before/after cursors (SDK and raw)',
   assert.deepEqual(back.data.map((c) => c.id), [conns[1].id], 'before walks back');
 });
 
-test('deleteConnection → 204; then 404 {"message":"Not Found"} / NotFoundException', CONNECTIONS, async () => {
+test('deleteConnection → 204; then 404 {"message":"Not Found"} / NotFoundException', T, async () => {
   const env = await createEnvironment(mock);
   const workos = sdkFor(mock, env);
   const c1 = await magicLinkConnectionFor(workos, uniqueEmail().split('@')[1]);
@@ -406,7 +384,7 @@ test('deleteConnection → 204; then 404 {"message":"Not Found"} / NotFoundExcep
   assert.ok(!remaining.data.some((c) => c.id === c1.id || c.id === c2.id));
 });
 
-test('connections are per environment', CONNECTIONS, async () => {
+test('connections are per environment', T, async () => {
   const a = await createEnvironment(mock);
   const b = await createEnvironment(mock);
   const c = await magicLinkConnectionFor(sdkFor(mock, a), uniqueEmail().split('@')[1]);
