@@ -6,9 +6,17 @@ namespace workos_mock::testing {
 
 TestServer::TestServer(ServerConfig config, BaseClock clock) {
   ServerOptions options;
+  options.threads = 48;
+  Start(options, std::move(config), clock);
+}
+
+TestServer::TestServer(ServerOptions options, ServerConfig config) {
+  Start(std::move(options), std::move(config), BaseClock::kSystem);
+}
+
+void TestServer::Start(ServerOptions options, ServerConfig config, BaseClock clock) {
   options.port = 0;
   options.log = "off";
-  options.threads = 48;
   const Clock& base =
       clock == BaseClock::kFrozen ? static_cast<const Clock&>(frozen_clock_) : system_clock_;
   server_ = std::make_unique<MockServer>(options, std::move(config), base);

@@ -22,6 +22,8 @@ enum class BaseClock { kSystem, kFrozen };
 class TestServer {
  public:
   explicit TestServer(ServerConfig config = DefaultConfig(), BaseClock clock = BaseClock::kSystem);
+  // With these server options (the port is always ephemeral, the log off).
+  explicit TestServer(ServerOptions options, ServerConfig config = DefaultConfig());
   ~TestServer();
 
   int port() const { return port_; }
@@ -30,6 +32,7 @@ class TestServer {
   std::unique_ptr<httplib::Client> Client() const;
 
  private:
+  void Start(ServerOptions options, ServerConfig config, BaseClock clock);
   SystemClock system_clock_;
   ManualClock frozen_clock_;
   std::unique_ptr<MockServer> server_;
