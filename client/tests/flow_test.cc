@@ -146,11 +146,18 @@ TEST_CASE("authorization URL is built locally", "[flow]") {
   CHECK_THROWS_AS(t.client.sso().GetAuthorizationUrl(o), workos::ConfigError);
 }
 
-TEST_CASE("a repeated POST with the same Idempotency-Key returns the first session", "[flow]") {
+TEST_CASE("a repeated POST with one Idempotency-Key: two sessions, or the first with replay on",
+          "[flow]") {
   TestEnv t;
   workos::CreatePasswordlessSessionOptions o;
   o.email = "once@example.com";
   workos::RequestOptions r;
+  r.idempotency_key = "my-key-0";
+  // Like live: the key is accepted, not deduplicated.
+  CHECK(t.client.passwordless().CreateSession(o, r).id !=
+        t.client.passwordless().CreateSession(o, r).id);
+  CHECK(t.mock().GetSettings().value("idempotent_replay", true) == false);
+  CHECK(t.mock().SetSettings({{"idempotent_replay", true}}).value("idempotent_replay", false));
   r.idempotency_key = "my-key-1";
   auto first = t.client.passwordless().CreateSession(o, r);
   auto second = t.client.passwordless().CreateSession(o, r);

@@ -132,12 +132,42 @@ class Parser {
     return s;
   }
 
+  // The settings keys (idempotent_replay, head_consumes_links) of `o`, over `base`; also the body
+  // of PUT /_mock/settings.
+  EnvironmentSettings Settings(const json& o, const std::string& path,
+                               EnvironmentSettings base) const {
+    auto flag = [&](const char* key, bool& out) {
+      if (!o.contains(key)) return;
+      if (!o[key].is_boolean()) Fail(path + "." + key, "must be true or false");
+      out = o[key].get<bool>();
+    };
+    flag("idempotent_replay", base.idempotent_replay);
+    flag("head_consumes_links", base.head_consumes_links);
+    return base;
+  }
+
   EnvironmentConfig Environment(const json& e, const std::string& path, int64_t now) const {
     Keys(e, path,
-         {"name", "kind", "api_keys", "client_id", "redirect_uris", "allow_wildcard_redirect_uris",
-          "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "sweep_after_seconds",
-          "max_stored", "app_name", "email_from", "interactive_idp", "scanner", "smtp_url",
-          "organizations", "connections"});
+         {"name",
+          "kind",
+          "api_keys",
+          "client_id",
+          "redirect_uris",
+          "allow_wildcard_redirect_uris",
+          "link_ttl_seconds",
+          "code_ttl_seconds",
+          "access_token_ttl_seconds",
+          "sweep_after_seconds",
+          "max_stored",
+          "app_name",
+          "email_from",
+          "interactive_idp",
+          "idempotent_replay",
+          "head_consumes_links",
+          "scanner",
+          "smtp_url",
+          "organizations",
+          "connections"});
     EnvironmentConfig c;
     c.name = String(e, path, "name", "", true);
     std::string kind = String(e, path, "kind", "staging");
@@ -170,6 +200,7 @@ class Parser {
         Fail(path + ".interactive_idp", "must be true or false");
       c.interactive_idp = e["interactive_idp"].get<bool>();
     }
+    c.settings = Settings(e, path, c.settings);
     if (e.contains("scanner")) c.scanner = Scanner(e["scanner"], path + ".scanner");
     c.smtp_url = String(e, path, "smtp_url", "");
     if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
@@ -287,6 +318,19 @@ ScannerSettings ParseScanner(const std::string& text, const std::string& source)
     throw ConfigError(source, "", std::string("not valid JSON: ") + e.what());
   }
   return Parser(source).Scanner(o, "scanner");
+}
+
+EnvironmentSettings ParseSettings(const std::string& text, const std::string& source,
+                                  const EnvironmentSettings& base) {
+  json o;
+  try {
+    o = json::parse(text);
+  } catch (const json::exception& e) {
+    throw ConfigError(source, "", std::string("not valid JSON: ") + e.what());
+  }
+  Parser parser(source);
+  parser.Keys(o, "settings", {"idempotent_replay", "head_consumes_links"});
+  return parser.Settings(o, "settings", base);
 }
 
 ServerConfig ParseConfig(const std::string& text, const std::string& source) {

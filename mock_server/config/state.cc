@@ -143,6 +143,8 @@ json SeedJson(const EnvironmentConfig& c) {
             {"app_name", c.app_name},
             {"email_from", c.email_from},
             {"interactive_idp", c.interactive_idp},
+            {"idempotent_replay", c.settings.idempotent_replay},
+            {"head_consumes_links", c.settings.head_consumes_links},
             {"scanner", ScannerJsonOf(c.scanner)},
             {"organizations", orgs},
             {"connections", conns}};
@@ -246,17 +248,21 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                       {"code_challenge", Opt(p.code_challenge)},
                       {"nonce", p.nonce},
                       {"expires_ms", p.expires_ms}});
-  return {{"clock_offset_ms", s.clock_offset_ms},
-          {"redirect_uris", RedirectUrisJsonOf(s.redirect_uris)},
-          {"scanner", ScannerJsonOf(s.scanner)},
-          {"organizations", orgs},
-          {"connections", conns},
-          {"profiles", profiles},
-          {"sessions", sessions},
-          {"codes", codes},
-          {"access_tokens", tokens},
-          {"outbox", outbox},
-          {"pending_logins", logins}};
+  return {
+      {"clock_offset_ms", s.clock_offset_ms},
+      {"redirect_uris", RedirectUrisJsonOf(s.redirect_uris)},
+      {"scanner", ScannerJsonOf(s.scanner)},
+      {"settings",
+       {{"idempotent_replay", s.settings.value_or(EnvironmentSettings{}).idempotent_replay},
+        {"head_consumes_links", s.settings.value_or(EnvironmentSettings{}).head_consumes_links}}},
+      {"organizations", orgs},
+      {"connections", conns},
+      {"profiles", profiles},
+      {"sessions", sessions},
+      {"codes", codes},
+      {"access_tokens", tokens},
+      {"outbox", outbox},
+      {"pending_logins", logins}};
 }
 
 EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
@@ -274,6 +280,16 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
     s.scanner.mode = r.Str(o, p, "mode", false, "off");
     s.scanner.allowlist = r.Strs(o, p, "allowlist");
     s.scanner.delay_ms = r.Int(o, p, "delay_ms");
+  }
+  if (state.contains("settings")) {  // absent in files written before the settings existed
+    const std::string p = path + ".settings";
+    const json& o = r.Obj(state["settings"], p);
+    EnvironmentSettings settings;
+    if (o.contains("idempotent_replay"))
+      settings.idempotent_replay = r.Bool(o, p, "idempotent_replay");
+    if (o.contains("head_consumes_links"))
+      settings.head_consumes_links = r.Bool(o, p, "head_consumes_links");
+    s.settings = settings;
   }
   s.organizations =
       r.List<Organization>(state, path, "organizations", [&](const json& o, const std::string& p) {
@@ -396,9 +412,9 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         return x;
       });
   static const std::set<std::string> kKeys = {"clock_offset_ms", "redirect_uris", "scanner",
-                                              "organizations",   "connections",   "profiles",
-                                              "sessions",        "codes",         "access_tokens",
-                                              "outbox",          "pending_logins"};
+                                              "settings",        "organizations", "connections",
+                                              "profiles",        "sessions",      "codes",
+                                              "access_tokens",   "outbox",        "pending_logins"};
   for (auto it = state.begin(); it != state.end(); ++it)
     if (!kKeys.count(it.key()) && it.key().rfind("_", 0) != 0)
       r.Fail(path + "." + it.key(), "unknown key");

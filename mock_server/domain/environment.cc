@@ -13,7 +13,6 @@ namespace workos_mock {
 namespace {
 
 constexpr size_t kMaxOutbox = 10000;
-constexpr size_t kMaxIdempotentReplies = 10000;
 
 // Deliberately modest: one '@', a non-empty local part, a dotted domain, no spaces or controls.
 // The live API refuses obvious garbage; it does not implement RFC 5322 either.
@@ -84,9 +83,10 @@ void Environment::LoadSeedLocked() {
   codes_.clear();
   access_tokens_.clear();
   outbox_.clear();
-  idempotent_replies_.clear();
+  idempotency_.Clear();
   pending_logins_.clear();
   scanner_ = seed_.scanner;
+  settings_ = seed_.settings;
 }
 
 bool Environment::HasApiKey(const std::string& key) const {
@@ -121,6 +121,16 @@ Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
 void Environment::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   LoadSeedLocked();
+}
+
+EnvironmentSettings Environment::settings() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return settings_;
+}
+
+void Environment::SetSettings(const EnvironmentSettings& settings) {
+  std::lock_guard<std::mutex> lock(mu_);
+  settings_ = settings;
 }
 
 // --- Redirect URIs -------------------------------------------------------------------------
@@ -706,21 +716,6 @@ std::optional<Organization> Environment::FindOrganization(const std::string& id)
   auto it = organizations_.find(id);
   if (it == organizations_.end()) return std::nullopt;
   return it->second;
-}
-
-// --- Idempotency ---------------------------------------------------------------------------
-
-std::optional<StoredReply> Environment::IdempotentReply(const std::string& key) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = idempotent_replies_.find(key);
-  if (it == idempotent_replies_.end()) return std::nullopt;
-  return it->second;
-}
-
-void Environment::StoreIdempotentReply(const std::string& key, StoredReply reply) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (idempotent_replies_.size() >= kMaxIdempotentReplies) idempotent_replies_.clear();
-  idempotent_replies_.emplace(key, std::move(reply));
 }
 
 }  // namespace workos_mock

@@ -6,7 +6,8 @@
 // state; every public method takes it for its whole duration, so each method is atomic with
 // respect to the others (e.g. two concurrent visits of one link: exactly one gets the code).
 // The Registry has its own mutex for its maps only and never calls into an Environment while
-// holding it, so no thread ever holds two of these locks.
+// holding it, so no thread ever holds two of these locks. The IdempotencyStore's mutex is a leaf
+// lock (domain/idempotency.h).
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,7 @@
 
 #include "domain/clock.h"
 #include "domain/errors.h"
+#include "domain/idempotency.h"
 #include "domain/model.h"
 #include "domain/pagination.h"
 #include "domain/snapshot.h"
@@ -58,13 +60,6 @@ struct ConnectionFilter {
   std::string connection_type, domain, organization_id, search;  // "" = no filter
 };
 
-// An idempotent POST's first answer, replayed for a retry carrying the same Idempotency-Key.
-struct StoredReply {
-  int status = 0;
-  std::string body;
-  std::string content_type;
-};
-
 class Environment {
  public:
   // `link_base` is the public origin links point at, e.g. "http://127.0.0.1:4400". `signer`
@@ -88,8 +83,13 @@ class Environment {
   // Moves this environment's clock forward; `seconds` must be >= 0.
   Result<int64_t> AdvanceClock(int64_t seconds);
 
-  // Back to the seed: sessions, codes, tokens, outbox, connections, clock, faults all reset.
+  // Back to the seed: sessions, codes, tokens, outbox, connections, clock, settings, stored
+  // idempotent answers all reset.
   void Reset();
+
+  // --- Settings (GET/PUT /_mock/settings, config keys) -------------------------------------
+  EnvironmentSettings settings() const;
+  void SetSettings(const EnvironmentSettings& settings);
 
   // --- Snapshots (domain/snapshot.cc) ----------------------------------------------------
   const EnvironmentConfig& seed() const { return seed_; }
@@ -99,9 +99,9 @@ class Environment {
   std::optional<Error> Restore(EnvironmentSnapshot snapshot);
 
   // --- Bounded resources -----------------------------------------------------------------
-  // Drops sessions, codes, access tokens, idempotent replies and pending logins that can no
-  // longer be used (expired for longer than a grace period, so the lifecycle endpoint still
-  // shows a recently expired session). Returns how many entries were removed.
+  // Drops sessions, codes, access tokens and pending logins that can no longer be used (expired
+  // for longer than a grace period, so the lifecycle endpoint still shows a recently expired
+  // session). Returns how many entries were removed.
   size_t Sweep();
   // Per-environment caps (EnvironmentConfig::max_stored of each kind): creating beyond them
   // (after a sweep) answers kLimitExceeded (429).
@@ -181,8 +181,8 @@ class Environment {
   std::optional<Organization> FindOrganization(const std::string& id) const;
 
   // --- Idempotency -----------------------------------------------------------------------
-  std::optional<StoredReply> IdempotentReply(const std::string& key) const;
-  void StoreIdempotentReply(const std::string& key, StoredReply reply);
+  // Answers stored per Idempotency-Key (used while settings().idempotent_replay is on).
+  IdempotencyStore& idempotency() { return idempotency_; }
 
   // Validates an allow-list as the dashboard does (every entry, exactly one default).
   static std::optional<Error> ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
@@ -230,7 +230,8 @@ class Environment {
   std::unordered_map<std::string, AuthorizationCode> codes_;
   std::unordered_map<std::string, AccessToken> access_tokens_;
   std::deque<Email> outbox_;  // newest first
-  std::unordered_map<std::string, StoredReply> idempotent_replies_;
+  IdempotencyStore idempotency_;
+  EnvironmentSettings settings_;
   std::unordered_map<std::string, PendingLogin> pending_logins_;
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;

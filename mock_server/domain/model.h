@@ -142,6 +142,17 @@ struct RedirectUriEntry {
   bool is_default = false;
 };
 
+// Behaviours where the live API's choice is undocumented or a test may want the other one
+// (config keys of the same names, GET/PUT /_mock/settings; docs/control-plane.md).
+struct EnvironmentSettings {
+  // Replay the first answer to a POST repeated with the same Idempotency-Key. Off: like live,
+  // which accepts the header on these endpoints and does not deduplicate (CONTRACT.md).
+  bool idempotent_replay = false;
+  // A HEAD on a magic link consumes it like a GET (the live stack runs GET handlers for HEAD).
+  // Off: a HEAD-safe server that answers HEAD without using the link.
+  bool head_consumes_links = true;
+};
+
 // The seed of an environment: what a config file or POST /_mock/environments describes.
 struct EnvironmentConfig {
   std::string name;
@@ -166,7 +177,8 @@ struct EnvironmentConfig {
   // The mock IdP shows a page to pick or type the user instead of signing in straight away.
   bool interactive_idp = false;
   ScannerSettings scanner;
-  std::string smtp_url;  // "": the server's --smtp-url, if any
+  EnvironmentSettings settings;  // config keys idempotent_replay, head_consumes_links
+  std::string smtp_url;          // "": the server's --smtp-url, if any
   std::vector<Organization> organizations;
   std::vector<Connection> connections;
 };

@@ -221,6 +221,27 @@ void MockServer::AddControlRoutes() {
     ReplyJson(c.res, 200, ScannerSettingsJson(set.value()));
   });
 
+  // Behaviours to pick per environment (domain/model.h EnvironmentSettings); reset restores the
+  // config's values.
+  ControlRoute("GET", "/_mock/settings", true,
+               [](Call& c) { ReplyJson(c.res, 200, SettingsJson(c.env->settings())); });
+  ControlRoute("PUT", "/_mock/settings", true, [](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    EnvironmentSettings settings;
+    try {
+      // Keys left out keep their current value.
+      settings =
+          ParseSettings(c.req.body.empty() ? "{}" : c.req.body, "request body", c.env->settings());
+    } catch (const ConfigError& e) {
+      std::string field = e.path();
+      if (field.rfind("settings.", 0) == 0) field = field.substr(9);
+      return ReplyError(c.res, ValidationError({{field.empty() ? "body" : field, e.problem()}}));
+    }
+    c.env->SetSettings(settings);
+    ReplyJson(c.res, 200, SettingsJson(c.env->settings()));
+  });
+
   ControlRoute("PUT", "/_mock/redirect_uris", true, [](Call& c) {
     auto body = ReadJsonObject(c.req, c.res);
     if (!body) return;

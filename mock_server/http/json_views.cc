@@ -114,6 +114,12 @@ json ScannerSettingsJson(const ScannerSettings& s) {
           {"user_agent", kScannerUserAgent}};
 }
 
+json SettingsJson(const EnvironmentSettings& s) {
+  return {{"object", "settings"},
+          {"idempotent_replay", s.idempotent_replay},
+          {"head_consumes_links", s.head_consumes_links}};
+}
+
 json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {
   json out = json::array();
   for (const auto& u : uris) out.push_back({{"uri", u.uri}, {"default", u.is_default}});

@@ -15,6 +15,7 @@ nlohmann::json EmailJson(const Email& e);
 nlohmann::json ScanJson(const ScanResult& r);
 nlohmann::json DeliveryJson(const DeliveryResult& d);
 nlohmann::json ScannerSettingsJson(const ScannerSettings& s);
+nlohmann::json SettingsJson(const EnvironmentSettings& s);
 nlohmann::json EnvironmentJson(const Environment& env);
 nlohmann::json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris);
 nlohmann::json JwksJson(const std::vector<JsonWebKey>& keys);

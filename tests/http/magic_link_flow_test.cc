@@ -300,20 +300,107 @@ TEST_CASE("sending an unknown, used or expired session is 422 with the live mess
   CHECK(outbox.json["data"].size() == 2);
 }
 
-TEST_CASE("a POST retried with the same Idempotency-Key returns the first result",
-          "[http][idempotency]") {
+TEST_CASE("Idempotency-Key: ignored by default, like live; replayed when the setting is on",
+          "[http][idempotency][settings]") {
   TestServer s;
+  TestEnv env = NewEnvironment(s);
   const std::string body = json{{"type", "MagicLink"}, {"email", "i@example.com"}}.dump();
   httplib::Headers key{{"Idempotency-Key", "retry-0f8f9a2c"}};
-  Reply first = Post(s, "/passwordless/sessions", body, kKey, "application/json", key);
-  Reply second = Post(s, "/passwordless/sessions", body, kKey, "application/json", key);
+  auto create = [&](const httplib::Headers& h) {
+    return Post(s, "/passwordless/sessions", body, env.api_key, "application/json", h);
+  };
+  // Default: the retry runs again and makes a second session.
+  Reply a = create(key), b = create(key);
+  REQUIRE(a.status == 201);
+  REQUIRE(b.status == 201);
+  CHECK(b.json["id"] != a.json["id"]);
+  CHECK(b.header("Idempotent-Replayed").empty());
+  CHECK(Get(s, "/_mock/settings", env.api_key).json ==
+        json{{"object", "settings"}, {"idempotent_replay", false}, {"head_consumes_links", true}});
+
+  REQUIRE(Put(s, "/_mock/settings", R"({"idempotent_replay": true})", env.api_key).status == 200);
+  Reply first = create(key);
+  Reply second = create(key);
   REQUIRE(first.status == 201);
   CHECK(second.status == 201);
   CHECK(second.json == first.json);
   CHECK(second.header("Idempotent-Replayed") == "true");
-  Reply third = Post(s, "/passwordless/sessions", body, kKey, "application/json",
-                     {{"Idempotency-Key", "retry-other"}});
+  CHECK(second.header("Content-Type") == "application/json; charset=utf-8");
+  Reply third = create({{"Idempotency-Key", "retry-other"}});
   CHECK(third.json["id"] != first.json["id"]);
+  // The same key on another path is another operation.
+  Reply send = Post(s, "/passwordless/sessions/" + first.json["id"].get<std::string>() + "/send",
+                    "{}", env.api_key, "application/json", key);
+  CHECK(send.status == 201);
+  CHECK(send.json == json{{"success", true}});
+  // Reset restores the config's setting (off) and forgets the stored answers.
+  REQUIRE(Post(s, "/_mock/reset", "", env.api_key).status == 200);
+  CHECK(Get(s, "/_mock/settings", env.api_key).json["idempotent_replay"] == false);
+}
+
+TEST_CASE("Idempotency-Key: a 429 (or 5xx) is not replayed; the retry runs once room is made",
+          "[http][idempotency]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"max_stored", 100}, {"idempotent_replay", true}});
+  auto create = [&](const std::string& email, const std::string& key) {
+    return Post(s, "/passwordless/sessions", json{{"type", "MagicLink"}, {"email", email}}.dump(),
+                env.api_key, "application/json", {{"Idempotency-Key", key}});
+  };
+  for (int i = 0; i < 100; ++i)
+    REQUIRE(create("u" + std::to_string(i) + "@example.com", "fill-" + std::to_string(i)).status ==
+            201);
+  Reply full = create("late@example.com", "retry-late");
+  REQUIRE(full.status == 429);
+  CHECK(full.header("Retry-After") == "1");
+  Reply again = create("late@example.com", "retry-late");
+  CHECK(again.status == 429);
+  CHECK(again.header("Idempotent-Replayed").empty());  // run again, not a replay
+  // Room is made (the sessions expire and are swept): the same key now creates the session.
+  Advance(s, env.api_key, 900 + 3600 + 1);
+  Reply made = create("late@example.com", "retry-late");
+  CHECK(made.status == 201);
+  CHECK(made.header("Idempotent-Replayed").empty());
+  Reply replayed = create("late@example.com", "retry-late");
+  CHECK(replayed.header("Idempotent-Replayed") == "true");
+  CHECK(replayed.json == made.json);
+
+  // An injected 503 answers before the handler and is not stored either.
+  Reply fault =
+      Post(s, "/_mock/faults", R"({"method":"POST","path":"/passwordless/sessions","status":503})",
+           env.api_key);
+  REQUIRE(fault.status == 201);
+  CHECK(create("f@example.com", "retry-fault").status == 503);
+  Reply after = create("f@example.com", "retry-fault");
+  CHECK(after.status == 201);
+  CHECK(after.header("Idempotent-Replayed").empty());
+}
+
+TEST_CASE("PUT /_mock/settings validates, changes only the keys sent, and is exported",
+          "[http][settings]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"head_consumes_links", false}});
+  CHECK(Get(s, "/_mock/settings", env.api_key).json["head_consumes_links"] == false);
+  Reply bad = Put(s, "/_mock/settings", R"({"idempotent_replay": "yes"})", env.api_key);
+  CHECK(bad.status == 422);
+  CHECK(bad.json["errors"][0]["field"] == "idempotent_replay");
+  CHECK(bad.json["errors"][0]["code"] == "must be true or false");
+  Reply unknown = Put(s, "/_mock/settings", R"({"replay": true})", env.api_key);
+  CHECK(unknown.status == 422);
+  CHECK(unknown.json["errors"][0]["field"] == "replay");
+  CHECK(Put(s, "/_mock/settings", "{}", "sk_test_nope").status == 401);
+  Reply set = Put(s, "/_mock/settings", R"({"idempotent_replay": true})", env.api_key);
+  REQUIRE(set.status == 200);
+  CHECK(set.json ==
+        json{{"object", "settings"}, {"idempotent_replay", true}, {"head_consumes_links", false}});
+  // The runtime settings travel with the environment's state.
+  Reply state = Get(s, "/_mock/state", env.api_key);
+  CHECK(state.json["state"]["settings"] ==
+        json{{"idempotent_replay", true}, {"head_consumes_links", false}});
+  CHECK(state.json["environment"]["head_consumes_links"] == false);
+  REQUIRE(Post(s, "/_mock/reset", "", env.api_key).status == 200);
+  CHECK(Get(s, "/_mock/settings", env.api_key).json["idempotent_replay"] == false);
+  REQUIRE(Put(s, "/_mock/state", state.body, env.api_key).status == 200);
+  CHECK(Get(s, "/_mock/settings", env.api_key).json["idempotent_replay"] == true);
 }
 
 TEST_CASE("32 concurrent clicks on one link yield exactly one code", "[http][race]") {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/environment.h"
+#include "domain/idempotency.h"
 
 using namespace workos_mock;
 
@@ -82,4 +83,37 @@ TEST_CASE("concurrent create, visit and exchange on one environment: one success
     for (auto& th : threads) th.join();
   }
   for (int i = 0; i < kLinks; ++i) REQUIRE(grants[i] == 1);
+}
+
+TEST_CASE("concurrent requests with one Idempotency-Key: one operation, one answer for all",
+          "[concurrency][idempotency]") {
+  IdempotencyStore store;
+  constexpr int kThreads = 16, kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string key = "key-" + std::to_string(round);
+    std::atomic<int> operations{0}, replays{0}, busy{0};
+    std::vector<std::string> answers(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        auto claim = store.Begin(key, std::chrono::milliseconds(5000));
+        if (claim.kind == IdempotencyStore::Claim::Kind::kOwner) {
+          const int n = ++operations;  // "the operation": only one may run per key
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          answers[t] = "session-" + std::to_string(n);
+          store.Finish(key, StoredReply{201, answers[t], "application/json"});
+        } else if (claim.kind == IdempotencyStore::Claim::Kind::kReplay) {
+          ++replays;
+          answers[t] = claim.reply.body;
+        } else {
+          ++busy;
+        }
+      });
+    for (auto& th : threads) th.join();
+    INFO("round " << round);
+    CHECK(operations == 1);
+    CHECK(replays == kThreads - 1);
+    CHECK(busy == 0);
+    for (const auto& a : answers) CHECK(a == answers[0]);
+  }
 }
