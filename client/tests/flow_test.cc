@@ -37,9 +37,11 @@ TEST_CASE("magic link: create, send, click, exchange, profile", "[flow]") {
   CHECK(visit.state == o.state);
   REQUIRE(!visit.code.empty());
 
-  // Single use: a second click gets the HTML error page and no code.
+  // Single use: a second click goes back to the redirect URI with error=access_denied, no code.
   workos::LinkVisit again = t.mock().OpenLink(mail->link);
-  CHECK(again.status == 400);
+  CHECK(again.status == 302);
+  CHECK(again.error == "access_denied");
+  CHECK(again.state == o.state);
   CHECK(again.code.empty());
 
   workos::ProfileAndToken pt = t.client.sso().GetProfileAndToken(visit.code);
@@ -92,7 +94,8 @@ TEST_CASE("magic link: the link expires with the environment clock", "[flow]") {
   CHECK(after.now > before.now);
 
   workos::LinkVisit visit = t.mock().OpenLink(session.link);
-  CHECK(visit.status == 400);
+  CHECK(visit.status == 302);
+  CHECK(visit.error == "access_denied");
   CHECK(visit.code.empty());
 }
 

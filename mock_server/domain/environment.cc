@@ -407,32 +407,46 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
   const int64_t now = NowMsLocked();
   LinkVisitOutcome out{LinkVisitOutcome::Kind::kUsed, "", s.id};
   std::string outcome;
+  auto conn = connections_.find(s.connection_id);
   if (s.used) {
     outcome = "used";
-  } else if (now >= s.expires_ms) {
+  } else if (now >= s.expires_ms || conn == connections_.end()) {
+    // A deleted connection kills its sessions' links as expiry does.
     out.kind = LinkVisitOutcome::Kind::kExpired;
     outcome = "expired";
-  } else if (method == "HEAD") {
-    // Link checkers that only send HEAD (e.g. Mailpit) must not burn the link.
+  } else if (method == "HEAD" && !settings_.head_consumes_links) {
+    // A HEAD-safe server: link checkers that only send HEAD (e.g. Mailpit) leave it usable.
     out.kind = LinkVisitOutcome::Kind::kValid;
     outcome = "head";
   } else {
-    auto conn = connections_.find(s.connection_id);
-    if (conn == connections_.end()) {
-      // The connection was deleted after the session was created: the link is dead.
-      out.kind = LinkVisitOutcome::Kind::kExpired;
-      outcome = "expired";
-    } else {
-      s.used = true;  // single use: expires on the first visit
-      IdpUser user;
-      user.email = s.email;
-      Profile& profile = ProfileForLocked(conn->second, user);
-      s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
-      out.kind = LinkVisitOutcome::Kind::kRedirect;
-      out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
-                     "code=" + PercentEncode(s.code);
+    // GET, and HEAD by default: the live stack (Express) runs the GET handler for a HEAD.
+    s.used = true;  // single use: expires on the first visit
+    IdpUser user;
+    user.email = s.email;
+    Profile& profile = ProfileForLocked(conn->second, user);
+    s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
+    out.kind = LinkVisitOutcome::Kind::kRedirect;
+    out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
+                   "code=" + PercentEncode(s.code);
+    if (s.state) out.location += "&state=" + PercentEncode(*s.state);
+    outcome = "redirected";
+  }
+  if (out.kind == LinkVisitOutcome::Kind::kUsed || out.kind == LinkVisitOutcome::Kind::kExpired) {
+    // The reference: an expired link redirects to the app with error=access_denied; a used link
+    // has expired on its first visit (CONTRACT.md, evidence review 2026-11-29). Where to: the
+    // session's redirect URI, else the environment's default; with neither, the HTML page.
+    std::string error;
+    std::string target =
+        s.redirect_uri.empty() ? ResolveRedirectUriLocked("", &error) : s.redirect_uri;
+    if (!target.empty()) {
+      out.location = target + (target.find('?') == std::string::npos ? "?" : "&") +
+                     "error=access_denied&error_description=" +
+                     PercentEncode(out.kind == LinkVisitOutcome::Kind::kUsed
+                                       ? "The Magic Link has already been used. Request a new "
+                                         "one to sign in."
+                                       : "The Magic Link has expired. Request a new one to sign "
+                                         "in.");
       if (s.state) out.location += "&state=" + PercentEncode(*s.state);
-      outcome = "redirected";
     }
   }
   s.visits.push_back({now, method, user_agent, outcome});

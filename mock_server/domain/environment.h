@@ -40,9 +40,14 @@ struct CreateSessionRequest {
 };
 
 struct LinkVisitOutcome {
+  // kRedirect: the visit consumed the link and yielded a code. kValid: a HEAD on a usable link
+  // that did not consume it (head_consumes_links off). kUsed / kExpired: no code.
   enum class Kind { kRedirect, kValid, kUsed, kExpired };
   Kind kind;
-  std::string location;  // kRedirect: redirect_uri?code=...&state=...
+  // kRedirect: redirect_uri?code=...&state=...; kUsed / kExpired: redirect_uri?error=access_denied
+  // &error_description=...&state=... (empty only when the environment has no redirect URI to send
+  // the browser to: then an HTML page).
+  std::string location;
   std::string session_id;
 };
 
@@ -113,8 +118,10 @@ class Environment {
   // Emails the link. Unknown, used or expired sessions are refused with the live message.
   Result<Email> SendSession(const std::string& session_id);
   bool HasLinkToken(const std::string& token) const;
-  // A visit of the link. GET consumes it (the first valid one yields a code, single use);
-  // HEAD never consumes. nullopt when the token is not this environment's.
+  // A visit of the link. GET consumes it (the first valid one yields a code, single use); so does
+  // HEAD unless the head_consumes_links setting is off. A used or expired link redirects to the
+  // session's redirect URI with error=access_denied. nullopt when the token is not this
+  // environment's.
   std::optional<LinkVisitOutcome> VisitLink(const std::string& token, const std::string& method,
                                             const std::string& user_agent);
   std::optional<PasswordlessSession> FindSession(const std::string& id) const;

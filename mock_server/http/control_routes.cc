@@ -183,11 +183,15 @@ void MockServer::AddControlRoutes() {
     auto s = c.env->FindSession(c.req.matches[1]);
     if (!s) return ReplyNotFound(c.res);
     json visits = json::array();
-    for (const auto& v : s->visits)
+    for (const auto& v : s->visits) {
+      // A used or expired link sends the browser back to the app with error=access_denied.
+      const bool refused = v.outcome == "used" || v.outcome == "expired";
       visits.push_back({{"at", FormatIso8601(v.at_ms)},
                         {"method", v.method},
                         {"user_agent", v.user_agent},
-                        {"outcome", v.outcome}});
+                        {"outcome", v.outcome},
+                        {"error", refused ? json("access_denied") : json(nullptr)}});
+    }
     ReplyJson(c.res, 200,
               {{"object", "passwordless_session_lifecycle"},
                {"id", s->id},

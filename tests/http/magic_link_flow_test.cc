@@ -97,28 +97,52 @@ TEST_CASE("the whole magic-link flow, as an app and its user see it", "[http][fl
   CHECK(me.json == profile);
 }
 
-TEST_CASE("a link is single use: the second click gets the used page, never a second code",
+TEST_CASE("a link is single use: a second click goes back to the app with access_denied",
           "[http][single-use]") {
   TestServer s;
-  json session = CreateSession(s, kKey, {{"type", "MagicLink"}, {"email", "bo@example.com"}});
+  json session = CreateSession(
+      s, kKey, {{"type", "MagicLink"}, {"email", "bo@example.com"}, {"state", "st-8"}});
   REQUIRE(Click(s, session["link"]).status == 302);
   Reply again = Click(s, session["link"]);
-  CHECK(again.status == 400);
-  CHECK(again.header("Location").empty());
-  CHECK(again.header("Content-Type").rfind("text/html", 0) == 0);
-  CHECK(again.body.find("already been used") != std::string::npos);
+  CHECK(again.status == 302);
+  const std::string location = again.header("Location");
+  CHECK(location.rfind("http://localhost:3000/callback?error=access_denied&", 0) == 0);
+  CHECK(QueryParam(location, "error_description") ==
+        "The Magic Link has already been used. Request a new one to sign in.");
+  CHECK(QueryParam(location, "state") == "st-8");
+  CHECK(QueryParam(location, "code").empty());
+  CHECK(again.header("Cache-Control") == "no-store");
+  // An unknown token has no session to send the browser back to: the HTML page.
   Reply unknown = Get(s, "/passwordless/AAAAAAAAAAAAAAAAAAAAAAAAA/confirm");
   CHECK(unknown.status == 400);
+  CHECK(unknown.header("Location").empty());
+  CHECK(unknown.header("Content-Type").rfind("text/html", 0) == 0);
   CHECK(unknown.body.find("invalid") != std::string::npos);
 }
 
-TEST_CASE("HEAD on a link (link checkers) does not consume it", "[http][single-use]") {
+TEST_CASE("HEAD on a link consumes it like live; a HEAD-safe environment leaves it usable",
+          "[http][single-use][settings]") {
   TestServer s;
-  json session = CreateSession(s, kKey, {{"type", "MagicLink"}, {"email", "cy@example.com"}});
-  auto head = s.Client()->Head(PathOf(session["link"]).c_str());
+  TestEnv env = NewEnvironment(s);
+  json consumed =
+      CreateSession(s, env.api_key, {{"type", "MagicLink"}, {"email", "cy@example.com"}});
+  auto head = s.Client()->Head(PathOf(consumed["link"]).c_str());
   REQUIRE(head);
-  CHECK(head->status == 200);
-  CHECK(Click(s, session["link"]).status == 302);
+  CHECK(head->status == 302);
+  CHECK(QueryParam(head->get_header_value("Location"), "code").size() == 26);
+  CHECK(QueryParam(Click(s, consumed["link"]).header("Location"), "error") == "access_denied");
+
+  Reply safe = Put(s, "/_mock/settings", R"({"head_consumes_links": false})", env.api_key);
+  REQUIRE(safe.status == 200);
+  CHECK(safe.json["head_consumes_links"] == false);
+  json kept = CreateSession(s, env.api_key, {{"type", "MagicLink"}, {"email", "cy@example.com"}});
+  auto checked = s.Client()->Head(PathOf(kept["link"]).c_str());
+  REQUIRE(checked);
+  CHECK(checked->status == 200);
+  CHECK(checked->get_header_value("Location").empty());
+  Reply click = Click(s, kept["link"]);
+  CHECK(click.status == 302);
+  CHECK(QueryParam(click.header("Location"), "code").size() == 26);
 }
 
 TEST_CASE("link lifetime: valid at 14:59, expired at 15:01; expires_in changes it",
@@ -133,8 +157,10 @@ TEST_CASE("link lifetime: valid at 14:59, expired at 15:01; expires_in changes i
   CHECK(Click(s, a["link"]).status == 302);
   Advance(s, env.api_key, 2);  // 15:01
   Reply late = Click(s, b["link"]);
-  CHECK(late.status == 400);
-  CHECK(late.body.find("expired") != std::string::npos);
+  CHECK(late.status == 302);
+  CHECK(QueryParam(late.header("Location"), "error") == "access_denied");
+  CHECK(QueryParam(late.header("Location"), "error_description") ==
+        "The Magic Link has expired. Request a new one to sign in.");
   Reply send_late =
       Post(s, "/passwordless/sessions/" + b["id"].get<std::string>() + "/send", "{}", env.api_key);
   CHECK(send_late.status == 422);
@@ -411,9 +437,10 @@ TEST_CASE("32 concurrent clicks on one link yield exactly one code", "[http][rac
   for (int i = 0; i < 32; ++i) {
     threads.emplace_back([&] {
       Reply r = Click(s, session["link"]);
-      if (r.status == 302)
+      const std::string location = r.header("Location");
+      if (r.status == 302 && !QueryParam(location, "code").empty())
         ++redirects;
-      else if (r.status == 400 && r.body.find("already been used") != std::string::npos)
+      else if (r.status == 302 && QueryParam(location, "error") == "access_denied")
         ++used;
       else
         ++other;
@@ -494,7 +521,9 @@ TEST_CASE("session lifecycle shows every visit", "[http][control]") {
   CHECK(life.json["state"] == "confirmed");
   REQUIRE(life.json["visits"].size() == 2);
   CHECK(life.json["visits"][0]["outcome"] == "redirected");
+  CHECK(life.json["visits"][0]["error"].is_null());
   CHECK(life.json["visits"][1]["outcome"] == "used");
+  CHECK(life.json["visits"][1]["error"] == "access_denied");
   CHECK(life.json["code_exchanged"] == false);
   Exchange(s, code, kClient, kKey);
   CHECK(Get(s, "/_mock/passwordless/sessions/" + id, kKey).json["code_exchanged"] == true);

@@ -60,12 +60,14 @@ TEST_CASE("races: 10,000 concurrent clicks and 10,000 token exchanges, one succe
           const int i = a % kItems;
           auto res = c->Get(links[i].c_str());
           ++total;
-          if (res && res->status == 302) {
+          const std::string location = res ? res->get_header_value("Location") : "";
+          if (res && res->status == 302 && !QueryParam(location, "code").empty()) {
             ++wins[i];
             std::lock_guard<std::mutex> lock(codes_mu);
-            codes[i] = QueryParam(res->get_header_value("Location"), "code");
-          } else if (!res || res->status != 400) {
-            ++other;
+            codes[i] = QueryParam(location, "code");
+          } else if (!res || res->status != 302 ||
+                     QueryParam(location, "error") != "access_denied") {
+            ++other;  // a used link sends the browser back with error=access_denied, no code
           }
         }
       });

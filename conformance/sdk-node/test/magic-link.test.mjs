@@ -99,11 +99,15 @@ test('SDK: createSession → sendSession → outbox → click → getProfileAndT
   const again = await workos.sso.getProfile({ accessToken });
   assert.deepEqual(again, profile, 'getProfile returns the same profile as the token exchange');
 
-  // The link is single use.
+  // The link is single use: a second visit sends the browser back with error=access_denied.
   const second = await click(session.link);
-  assert.equal(second.status, 400, `second visit: expected 400, got ${second.status}`);
-  assert.match(second.headers.get('content-type') ?? '', /text\/html/i, 'second visit: an HTML page');
-  assert.equal(second.location, null, 'second visit: no redirect');
+  assert.equal(second.status, 302, `second visit: expected 302, got ${second.status}`);
+  const refused = parseRedirect(second.location, session.link);
+  assert.equal(refused.base, DEFAULT_REDIRECT, 'second visit: back to the redirect URI');
+  assert.equal(refused.params.get('error'), 'access_denied');
+  assert.match(refused.params.get('error_description') ?? '', /already been used/);
+  assert.equal(refused.params.get('state'), state);
+  assert.equal(refused.params.get('code'), null, 'second visit: no code');
   assert.equal(new URL(mail.link).search, '', 'link carries no query');
 
   // The code is single use.
@@ -116,6 +120,48 @@ test('SDK: createSession → sendSession → outbox → click → getProfileAndT
   const used = await rejectsWith(workos.passwordless.sendSession(session.id), UnprocessableEntityException, 'send of a used session');
   assert.equal(used.status, 422);
   assert.equal(used.message, invalidSessionMessage(session.id));
+});
+
+test('SDK app: its callback gets the code on the first click and error=access_denied on the second', T, async () => {
+  const { createServer } = await import('node:http');
+  const seen = [];
+  let workos;
+  let env;
+  // The app's callback, as the Magic Link guide writes it: exchange the code, or show the error.
+  const app = createServer(async (req, res) => {
+    const q = new URL(req.url, 'http://app').searchParams;
+    const hit = { code: q.get('code'), error: q.get('error'), description: q.get('error_description'), state: q.get('state') };
+    seen.push(hit);
+    if (hit.code) {
+      const { profile } = await workos.sso.getProfileAndToken({ code: hit.code, clientId: env.client_id });
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`signed in as ${profile.email}`);
+    } else {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`sign-in failed: ${hit.error}: ${hit.description}`);
+    }
+  });
+  await new Promise((r) => app.listen(0, '127.0.0.1', r));
+  try {
+    const callback = `http://127.0.0.1:${app.address().port}/callback`;
+    env = await createEnvironment(mock, { redirect_uris: [callback] });
+    workos = sdkFor(mock, env);
+    const email = uniqueEmail('app');
+    const state = randomState();
+    const session = await workos.passwordless.createSession({ type: 'MagicLink', email, state });
+    await workos.passwordless.sendSession(session.id);
+    const mail = expectJSON(await latestEmail(mock, env, email), 200, 'outbox');
+    // The browser follows the redirect to the app both times.
+    const first = await fetch(mail.link, { signal: AbortSignal.timeout(15000) });
+    assert.equal(first.status, 200);
+    assert.equal(await first.text(), `signed in as ${email}`);
+    const second = await fetch(mail.link, { signal: AbortSignal.timeout(15000) });
+    assert.equal(second.status, 400);
+    assert.match(await second.text(), /^sign-in failed: access_denied: The Magic Link has already been used/);
+    assert.equal(seen.length, 2);
+    assert.deepEqual(seen[1], { code: null, error: 'access_denied', description: seen[1].description, state });
+  } finally {
+    app.closeAllConnections();
+    await new Promise((r) => app.close(r));
+  }
 });
 
 test('raw: the same flow with plain fetch, bodies validated', T, async () => {
@@ -176,8 +222,8 @@ test('raw: the same flow with plain fetch, bodies validated', T, async () => {
   assert.deepEqual(reuseBody, { error: 'invalid_grant', error_description: `The code '${code}' has expired or is invalid.` });
 
   const second = await click(mail.link);
-  assert.equal(second.status, 400);
-  assert.equal(second.location, null);
+  assert.equal(second.status, 302);
+  assert.equal(parseRedirect(second.location, mail.link).params.get('error'), 'access_denied');
 
   const resend = await http(mock, `/passwordless/sessions/${session.id}/send`, { method: 'POST', headers: bearer(env.api_key), json: {} });
   assert.deepEqual(expectJSON(resend, 422, 'send of a used session'), { message: invalidSessionMessage(session.id) });
