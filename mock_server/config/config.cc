@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -235,6 +236,11 @@ class Parser {
         conn.id = String(o, p, "id", NewId("conn", now));
         if (conn.id.rfind("conn_", 0) != 0) Fail(p + ".id", "must start with 'conn_'");
         conn.type = String(o, p, "type", "", true);
+        const auto& types = ConnectionTypes();
+        if (std::find(types.begin(), types.end(), conn.type) == types.end())
+          Fail(p + ".type", "'" + conn.type +
+                                "' is not a WorkOS connection type (e.g. OktaSAML, GoogleOAuth, "
+                                "EntraIdOIDC, GenericOIDC; the list is in docs/config.md)");
         conn.name = String(o, p, "name", conn.type);
         conn.state = String(o, p, "state", "active");
         static const std::set<std::string> kStates = {"requires_type", "draft",    "active",
@@ -254,13 +260,25 @@ class Parser {
           for (size_t j = 0; j < o["users"].size(); ++j) {
             const std::string up = p + ".users[" + std::to_string(j) + "]";
             const json& u = o["users"][j];
-            Keys(u, up, {"email", "first_name", "last_name", "idp_id", "groups"});
+            Keys(u, up,
+                 {"email", "first_name", "last_name", "idp_id", "groups", "roles",
+                  "custom_attributes"});
             IdpUser user;
             user.email = String(u, up, "email", "", true);
             if (u.contains("first_name")) user.first_name = String(u, up, "first_name", "");
             if (u.contains("last_name")) user.last_name = String(u, up, "last_name", "");
             user.idp_id = String(u, up, "idp_id", "");
             user.groups = Strings(u, up, "groups");
+            user.roles = Strings(u, up, "roles");
+            if (u.contains("custom_attributes")) {
+              const json& a = u["custom_attributes"];
+              if (!a.is_object()) Fail(up + ".custom_attributes", "must be an object of strings");
+              for (auto it = a.begin(); it != a.end(); ++it) {
+                if (!it->is_string())
+                  Fail(up + ".custom_attributes." + it.key(), "must be a string");
+                user.custom_attributes[it.key()] = it->get<std::string>();
+              }
+            }
             conn.users.push_back(user);
           }
         }

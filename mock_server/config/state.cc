@@ -21,6 +21,8 @@ json UserJson(const IdpUser& u) {
   if (u.last_name) j["last_name"] = *u.last_name;
   if (!u.idp_id.empty()) j["idp_id"] = u.idp_id;
   if (!u.groups.empty()) j["groups"] = u.groups;
+  if (!u.roles.empty()) j["roles"] = u.roles;
+  if (!u.custom_attributes.empty()) j["custom_attributes"] = u.custom_attributes;
   return j;
 }
 
@@ -87,6 +89,16 @@ class Reader {
         Fail(path + "." + key + "[" + std::to_string(i) + "]", "must be a string");
       out.push_back(a[i].get<std::string>());
     }
+    return out;
+  }
+  // An object of strings; absent: empty.
+  std::map<std::string, std::string> StrMap(const json& o, const std::string& path,
+                                            const char* key) const {
+    std::map<std::string, std::string> out;
+    if (!o.contains(key) || o[key].is_null()) return out;
+    const json& m = Obj(o[key], path + "." + key);
+    for (auto it = m.begin(); it != m.end(); ++it)
+      out[it.key()] = Str(m, path + "." + key, it.key().c_str());
     return out;
   }
   template <typename T, typename F>
@@ -184,7 +196,9 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                         {"email", p.email},
                         {"first_name", Opt(p.first_name)},
                         {"last_name", Opt(p.last_name)},
-                        {"groups", p.groups}});
+                        {"groups", p.groups},
+                        {"roles", p.roles},
+                        {"custom_attributes", p.custom_attributes}});
   json sessions = json::array();
   for (const auto& x : s.sessions) {
     json visits = json::array();
@@ -214,6 +228,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                      {"redirect_uri", c.redirect_uri},
                      {"session_id", c.session_id},
                      {"code_challenge", Opt(c.code_challenge)},
+                     {"provider_scopes", c.provider_scopes},
                      {"expires_ms", c.expires_ms},
                      {"used", c.used}});
   json tokens = json::array();
@@ -247,6 +262,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                       {"state", p.state},
                       {"code_challenge", Opt(p.code_challenge)},
                       {"nonce", p.nonce},
+                      {"provider_scopes", p.provider_scopes},
                       {"expires_ms", p.expires_ms}});
   return {
       {"clock_offset_ms", s.clock_offset_ms},
@@ -317,6 +333,8 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
           user.last_name = r.OptStr(u, up, "last_name");
           user.idp_id = r.Str(u, up, "idp_id", false);
           user.groups = r.Strs(u, up, "groups");
+          user.roles = r.Strs(u, up, "roles");
+          user.custom_attributes = r.StrMap(u, up, "custom_attributes");
           return user;
         });
         x.created_ms = r.Int(o, p, "created_ms");
@@ -334,6 +352,8 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
     x.first_name = r.OptStr(o, p, "first_name");
     x.last_name = r.OptStr(o, p, "last_name");
     x.groups = r.Strs(o, p, "groups");
+    x.roles = r.Strs(o, p, "roles");
+    x.custom_attributes = r.StrMap(o, p, "custom_attributes");
     return x;
   });
   s.sessions = r.List<PasswordlessSession>(
@@ -365,6 +385,7 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.redirect_uri = r.Str(o, p, "redirect_uri", false);
         x.session_id = r.Str(o, p, "session_id", false);
         x.code_challenge = r.OptStr(o, p, "code_challenge");
+        x.provider_scopes = r.Strs(o, p, "provider_scopes");
         x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
         x.used = r.Bool(o, p, "used");
         return x;
@@ -408,6 +429,7 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.state = r.Str(o, p, "state", false);
         x.code_challenge = r.OptStr(o, p, "code_challenge");
         x.nonce = r.Str(o, p, "nonce", false);
+        x.provider_scopes = r.Strs(o, p, "provider_scopes");
         x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
         return x;
       });

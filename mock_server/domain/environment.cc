@@ -254,6 +254,8 @@ Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUs
   p.first_name = user.first_name;
   p.last_name = user.last_name;
   p.groups = user.groups;
+  p.roles = user.roles;
+  p.custom_attributes = user.custom_attributes;
   profile_by_user_[key] = p.id;
   return profiles_[p.id] = p;
 }
@@ -470,7 +472,8 @@ bool Environment::CodeExchanged(const std::string& code) const {
 
 std::string Environment::IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
                                          const std::string& session_id,
-                                         std::optional<std::string> code_challenge) {
+                                         std::optional<std::string> code_challenge,
+                                         std::vector<std::string> provider_scopes) {
   AuthorizationCode c;
   c.code = RandomCrockford(26);  // ULID-shaped like live codes, but all 130 bits random
   c.profile_id = profile.id;
@@ -478,15 +481,25 @@ std::string Environment::IssueCodeLocked(const Profile& profile, const std::stri
   c.redirect_uri = redirect_uri;
   c.session_id = session_id;
   c.code_challenge = std::move(code_challenge);
+  c.provider_scopes = std::move(provider_scopes);
   c.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
   codes_[c.code] = c;
   NoteExpiryLocked(c.expires_ms, true);
   return c.code;
 }
 
-Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
+std::optional<Error> Environment::CheckTokenRequest(const TokenRequest& r) {
   if (r.grant_type != "authorization_code")
     return Error{ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}};
+  // Live ignores HTTP Basic client authentication and names what the body lacks (a 2026 report
+  // against AuthKit's authenticate; CONTRACT.md, evidence review 2026-11-29).
+  if (r.client_id.empty())
+    return Error{ErrorKind::kOAuthInvalidRequest, "Missing required parameter: client_id", {}};
+  return std::nullopt;
+}
+
+Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
+  if (auto error = CheckTokenRequest(r)) return *error;
   if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClient();
   if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClient();
 
@@ -516,6 +529,14 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
                  {}};
   code.used = true;  // burnt under the lock: a concurrent exchange of this code now fails
   const Profile profile = found->second;
+  std::optional<OAuthTokens> oauth;
+  if (IsOAuthConnectionType(conn->second.type)) {
+    // The IdP's tokens (made up: the mock IdP has no API they would open); an hour, like
+    // Google's and Microsoft's access tokens.
+    oauth = OAuthTokens{conn->second.type, "mock_oauth_access_" + RandomAlphanumeric(32),
+                        "mock_oauth_refresh_" + RandomAlphanumeric(32), now / 1000 + 3600,
+                        code.provider_scopes};
+  }
   AccessToken token;
   token.profile_id = code.profile_id;
   token.expires_ms = now + 1000 * seed_.access_token_ttl_seconds;
@@ -536,7 +557,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   lock.lock();
   access_tokens_[token.token] = token;
   NoteExpiryLocked(token.expires_ms, true);
-  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile};
+  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile, std::move(oauth)};
 }
 
 std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {

@@ -55,10 +55,20 @@ struct TokenRequest {
   std::string client_id, client_secret, grant_type, code, code_verifier;
 };
 
+// The identity provider's own tokens, sent with an OAuth connection's grant (spec
+// SsoTokenResponse.oauth_tokens); the mock makes up opaque ones.
+struct OAuthTokens {
+  std::string provider;  // the connection type, e.g. GoogleOAuth
+  std::string access_token, refresh_token;
+  int64_t expires_at = 0;  // seconds since the epoch
+  std::vector<std::string> scopes;
+};
+
 struct TokenGrant {
   std::string access_token;
   int64_t expires_in = 0;
   Profile profile;
+  std::optional<OAuthTokens> oauth_tokens;  // only for OAuth connections, as live
 };
 
 struct ConnectionFilter {
@@ -134,6 +144,9 @@ class Environment {
   // --- Codes and tokens ------------------------------------------------------------------
   // Exchanges an authorization code. A failed attempt never burns the code.
   Result<TokenGrant> ExchangeCode(const TokenRequest& request);
+  // The checks of a token request that need no environment, in order: the grant type, then a
+  // client_id at all (an Authorization: Basic header does not count; CONTRACT.md).
+  static std::optional<Error> CheckTokenRequest(const TokenRequest& request);
   std::optional<Profile> ProfileForAccessToken(const std::string& access_token) const;
   // The key set that verifies this environment's access tokens.
   std::vector<JsonWebKey> Jwks() const;
@@ -210,14 +223,16 @@ class Environment {
   Profile& ProfileForLocked(const Connection& connection, const IdpUser& user);
   std::string IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
                               const std::string& session_id,
-                              std::optional<std::string> code_challenge);
+                              std::optional<std::string> code_challenge,
+                              std::vector<std::string> provider_scopes = {});
   Email ComposeEmailLocked(const PasswordlessSession& session) const;
   // SSO helpers (domain/sso.cc)
   std::string AppRedirectLocked(const std::string& redirect_uri, const std::string& state,
                                 const std::string& error, const std::string& description) const;
   AuthorizeOutcome SignInLocked(const Connection& connection, const IdpUser& user,
                                 const std::string& redirect_uri, const std::string& state,
-                                std::optional<std::string> code_challenge);
+                                std::optional<std::string> code_challenge,
+                                std::vector<std::string> provider_scopes);
 
   const EnvironmentConfig seed_;
   const Clock& clock_;

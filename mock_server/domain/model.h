@@ -30,6 +30,8 @@ struct IdpUser {
   std::optional<std::string> first_name, last_name;
   std::string idp_id;  // empty: derived from the email
   std::vector<std::string> groups;
+  std::vector<std::string> roles;                        // role slugs; the first is `role`
+  std::map<std::string, std::string> custom_attributes;  // the connection's attribute mappings
 };
 
 struct Connection {
@@ -53,6 +55,8 @@ struct Profile {
   std::string email;
   std::optional<std::string> first_name, last_name;
   std::vector<std::string> groups;
+  std::vector<std::string> roles;
+  std::map<std::string, std::string> custom_attributes;
 };
 
 // One visit of a magic link, by a person, a scanner or a test.
@@ -85,6 +89,7 @@ struct AuthorizationCode {
   std::string redirect_uri;
   std::string session_id;                     // empty for SSO logins
   std::optional<std::string> code_challenge;  // PKCE S256 challenge, base64url
+  std::vector<std::string> provider_scopes;   // asked for at /sso/authorize (oauth_tokens)
   int64_t expires_ms = 0;
   bool used = false;
 };

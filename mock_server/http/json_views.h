@@ -9,6 +9,7 @@ namespace workos_mock {
 
 nlohmann::json SessionJson(const PasswordlessSession& s, const std::string& link);
 nlohmann::json ProfileJson(const Profile& p);
+nlohmann::json OAuthTokensJson(const OAuthTokens& t);
 nlohmann::json ConnectionJson(const Connection& c);
 nlohmann::json OrganizationJson(const Organization& o);
 nlohmann::json EmailJson(const Email& e);

@@ -244,10 +244,18 @@ TEST_CASE_METHOD(Fixture, "codes: 10-minute TTL, single use, failures do not bur
   TokenRequest grant = r;
   grant.grant_type = "refresh_token";
   CHECK(env.ExchangeCode(grant).error().kind == ErrorKind::kUnsupportedGrant);
+  // No client_id in the body (e.g. sent as HTTP Basic, which is not read): named as missing.
+  TokenRequest no_client = r;
+  no_client.client_id = "";
+  auto missing = env.ExchangeCode(no_client);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().kind == ErrorKind::kOAuthInvalidRequest);
+  CHECK(missing.error().message == "Missing required parameter: client_id");
   auto ok = env.ExchangeCode(r);
   REQUIRE(ok.ok());
   CHECK(ok.value().profile.email == "a@example.com");
   CHECK(ok.value().profile.connection_type == "MagicLink");
+  CHECK_FALSE(ok.value().oauth_tokens);  // only OAuth connections carry the IdP's tokens
   CHECK(env.ProfileForAccessToken(ok.value().access_token)->id == ok.value().profile.id);
   auto again = env.ExchangeCode(r);
   CHECK(again.error().kind == ErrorKind::kInvalidGrant);
