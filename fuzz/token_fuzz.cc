@@ -56,7 +56,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)env.FindConnection(s);
   (void)env.FindOrganization(s);
   (void)env.ResolveRedirectUri(s);
-  (void)env.IdempotentReply(s);
+  if (env.idempotency().Begin(s, std::chrono::milliseconds(0)).kind ==
+      IdempotencyStore::Claim::Kind::kOwner)
+    env.idempotency().Finish(s, std::nullopt);
   TokenRequest t{env.client_id(), env.api_keys().at(0), "authorization_code", s, s};
   (void)env.ExchangeCode(t);
   return 0;

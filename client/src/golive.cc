@@ -1040,6 +1040,7 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
     if (click.status < 300 || click.status >= 400 || click.code.empty()) {
       return Fail(id, subject,
                   "the magic link answered " + std::to_string(click.status) +
+                      (click.error.empty() ? "" : " with error=" + click.error) +
                       " instead of a redirect with a code (a scanner may have used it; check PUT "
                       "/_mock/scanner)");
     }

@@ -250,6 +250,12 @@ json MockControl::SetScanner(const ScannerSettings& s) {
                       json{{"mode", s.mode}, {"allowlist", s.allowlist}, {"delay_ms", s.delay_ms}});
 }
 
+json MockControl::GetSettings() { return t_->SendJson("GET", "/_mock/settings"); }
+
+json MockControl::SetSettings(const json& changes) {
+  return t_->SendJson("PUT", "/_mock/settings", changes);
+}
+
 json MockControl::GetPasswordlessSession(const std::string& session_id) {
   return t_->SendJson("GET", "/_mock/passwordless/sessions/" + UrlEncode(session_id));
 }

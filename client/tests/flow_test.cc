@@ -37,9 +37,11 @@ TEST_CASE("magic link: create, send, click, exchange, profile", "[flow]") {
   CHECK(visit.state == o.state);
   REQUIRE(!visit.code.empty());
 
-  // Single use: a second click gets the HTML error page and no code.
+  // Single use: a second click goes back to the redirect URI with error=access_denied, no code.
   workos::LinkVisit again = t.mock().OpenLink(mail->link);
-  CHECK(again.status == 400);
+  CHECK(again.status == 302);
+  CHECK(again.error == "access_denied");
+  CHECK(again.state == o.state);
   CHECK(again.code.empty());
 
   workos::ProfileAndToken pt = t.client.sso().GetProfileAndToken(visit.code);
@@ -92,7 +94,8 @@ TEST_CASE("magic link: the link expires with the environment clock", "[flow]") {
   CHECK(after.now > before.now);
 
   workos::LinkVisit visit = t.mock().OpenLink(session.link);
-  CHECK(visit.status == 400);
+  CHECK(visit.status == 302);
+  CHECK(visit.error == "access_denied");
   CHECK(visit.code.empty());
 }
 
@@ -146,11 +149,18 @@ TEST_CASE("authorization URL is built locally", "[flow]") {
   CHECK_THROWS_AS(t.client.sso().GetAuthorizationUrl(o), workos::ConfigError);
 }
 
-TEST_CASE("a repeated POST with the same Idempotency-Key returns the first session", "[flow]") {
+TEST_CASE("a repeated POST with one Idempotency-Key: two sessions, or the first with replay on",
+          "[flow]") {
   TestEnv t;
   workos::CreatePasswordlessSessionOptions o;
   o.email = "once@example.com";
   workos::RequestOptions r;
+  r.idempotency_key = "my-key-0";
+  // Like live: the key is accepted, not deduplicated.
+  CHECK(t.client.passwordless().CreateSession(o, r).id !=
+        t.client.passwordless().CreateSession(o, r).id);
+  CHECK(t.mock().GetSettings().value("idempotent_replay", true) == false);
+  CHECK(t.mock().SetSettings({{"idempotent_replay", true}}).value("idempotent_replay", false));
   r.idempotency_key = "my-key-1";
   auto first = t.client.passwordless().CreateSession(o, r);
   auto second = t.client.passwordless().CreateSession(o, r);

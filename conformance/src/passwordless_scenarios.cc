@@ -30,12 +30,30 @@ double SecondsLeft(const workos::PasswordlessSession& session) {
 // plus the request's own round trip).
 constexpr double kTolerance = 120;
 
-// A 4xx page that carries no code: the outcome of a used or expired link.
-void CheckNoCode(const HttpResult& visit) {
+// The outcome of a used or expired link: back to the app's redirect URI with
+// error=access_denied and no code (the reference's `link` description). On the mock also: an
+// error_description naming `why` ("used" / "expired"), and the session's state.
+void CheckAccessDenied(const HttpResult& visit, const std::string& redirect_uri,
+                       const std::string& why, const std::string& state = "") {
   INFO("visit answered " << visit.status << ", Location '" << visit.location() << "'");
-  CHECK(visit.status >= 400);
-  CHECK(visit.status < 500);
+  CHECK(visit.status == 302);
+  CHECK(visit.location().rfind(redirect_uri + "?", 0) == 0);
+  CHECK(workos::QueryParam(visit.location(), "error") == "access_denied");
   CHECK(workos::QueryParam(visit.location(), "code").empty());
+  if (IsMock()) {
+    CHECK(workos::QueryParam(visit.location(), "error_description").find(why) != std::string::npos);
+    CHECK(workos::QueryParam(visit.location(), "state") == state);
+  }
+}
+
+// A raw create-session POST carrying an Idempotency-Key.
+HttpResult CreateWithKey(Scenario& s, const std::string& email, const std::string& key) {
+  return Http(
+      "POST", Url("/passwordless/sessions"),
+      {{"Content-Type", "application/json"},
+       {"Authorization", "Bearer " + s.api_key()},
+       {"Idempotency-Key", key}},
+      json{{"type", "MagicLink"}, {"email", email}, {"redirect_uri", s.redirect_uri()}}.dump());
 }
 
 }  // namespace
@@ -96,15 +114,13 @@ TEST_CASE("passwordless: link lifetime by the clock (14:59 ok, 15:01 expired; ex
   s.mock().AdvanceClock(14 * 60 + 59);
   CHECK(Visit(early.link).status == 302);
   s.mock().AdvanceClock(2);  // 15:01
-  HttpResult expired = Visit(late.link);
-  CheckNoCode(expired);
-  CHECK(expired.body.find("expired") != std::string::npos);
+  CheckAccessDenied(Visit(late.link), s.redirect_uri(), "expired");
   CHECK(Visit(hour.link).status == 302);  // expires_in 3600: alive at 15:01
   s.mock().AdvanceClock(3600 - 901 - 1);  // 59:59
   CHECK(Visit(hour_late.link).status == 302);
   workos::PasswordlessSession hour_expired = Create(s, s.Email(), 3600);
   s.mock().AdvanceClock(3601);
-  CheckNoCode(Visit(hour_expired.link));
+  CheckAccessDenied(Visit(hour_expired.link), s.redirect_uri(), "expired");
 }
 
 TEST_CASE("passwordless: send emails the link", "[live-safe][sends-email][passwordless]") {
@@ -135,23 +151,26 @@ TEST_CASE("magic link: a click redirects to the redirect URI with code and state
   CHECK(workos::QueryParam(click.location(), "state") == state);
 }
 
-TEST_CASE("magic link: a second click gets no code (4xx)", "[live-safe][passwordless][link]") {
+TEST_CASE("magic link: a second click goes back to the app with error=access_denied",
+          "[live-safe][passwordless][link]") {
   Scenario s;
-  workos::PasswordlessSession session = Create(s, s.Email());
+  workos::PasswordlessSession session = Create(s, s.Email(), 0, "conformance-again");
   REQUIRE(Visit(session.link).status == 302);
-  HttpResult again = Visit(session.link);
-  CheckNoCode(again);
-  if (IsMock()) CHECK(again.body.find("already been used") != std::string::npos);
+  CheckAccessDenied(Visit(session.link), s.redirect_uri(), "used", "conformance-again");
+  // An unknown token has no app to go back to (mock: an HTML page).
+  if (IsMock()) {
+    HttpResult unknown = Visit(Url("/passwordless/AAAAAAAAAAAAAAAAAAAAAAAAA/confirm"));
+    CHECK(unknown.status == 400);
+    CHECK(unknown.location().empty());
+  }
 }
 
-TEST_CASE("magic link: an expired link gives no code and can no longer be sent",
+TEST_CASE("magic link: an expired link goes back with access_denied and can no longer be sent",
           "[mock-only][passwordless][link]") {
   Scenario s;
   workos::PasswordlessSession session = Create(s, s.Email());
   s.mock().AdvanceClock(15 * 60 + 1);
-  HttpResult click = Visit(session.link);
-  CheckNoCode(click);
-  CHECK(click.body.find("expired") != std::string::npos);
+  CheckAccessDenied(Visit(session.link), s.redirect_uri(), "expired");
   auto e = ExpectError<workos::UnprocessableEntityError>(
       "send after expiry", [&] { s.client().passwordless().SendSession(session.id); });
   if (e) {
@@ -175,10 +194,8 @@ TEST_CASE("scanner: a prefetching email scanner uses the link before the user cl
 
   workos::PasswordlessSession session = Create(s, s.Email("scanned"));
   REQUIRE(s.client().passwordless().SendSession(session.id));
-  // The user clicks after the scanner did: the used page, no code.
-  HttpResult click = Visit(session.link);
-  CheckNoCode(click);
-  CHECK(click.body.find("already been used") != std::string::npos);
+  // The user clicks after the scanner did: back to the app with access_denied, no code.
+  CheckAccessDenied(Visit(session.link), s.redirect_uri(), "used");
   std::optional<workos::Email> mail = s.mock().LatestEmail(session.email, 5);
   REQUIRE(mail.has_value());
   INFO(mail->raw.dump());
@@ -224,7 +241,7 @@ TEST_CASE("faults: an injected 429 with Retry-After is retried once, then the cr
   // Newest first: the retry that succeeded, then the injected 429.
   CHECK(creates[0].status == 201);
   CHECK(creates[1].status == 429);
-  // One Idempotency-Key across the retries, so a retried create cannot make two sessions.
+  // One Idempotency-Key across the retries (the 429 created nothing, so one session either way).
   CHECK(!creates[1].header("Idempotency-Key").empty());
   CHECK(creates[0].header("Idempotency-Key") == creates[1].header("Idempotency-Key"));
 
@@ -245,4 +262,48 @@ TEST_CASE("faults: an injected 429 with Retry-After is retried once, then the cr
     CHECK(*e->retry_after() == 1);
   }
   s.mock().ClearFaults();
+}
+
+TEST_CASE("magic link: a HEAD consumes the link unless the environment is HEAD-safe",
+          "[mock-only][passwordless][link]") {
+  Scenario s;
+  workos::PasswordlessSession eaten = Create(s, s.Email());
+  HttpResult head = Http("HEAD", eaten.link);
+  CHECK(head.status == 302);  // the GET handler ran, as on the live stack
+  CHECK(!workos::QueryParam(head.location(), "code").empty());
+  CheckAccessDenied(Visit(eaten.link), s.redirect_uri(), "used");
+
+  CHECK(s.mock().SetSettings({{"head_consumes_links", false}})["head_consumes_links"] == false);
+  workos::PasswordlessSession kept = Create(s, s.Email());
+  CHECK(Http("HEAD", kept.link).status == 200);
+  HttpResult click = Visit(kept.link);
+  CHECK(click.status == 302);
+  CHECK(!workos::QueryParam(click.location(), "code").empty());
+}
+
+TEST_CASE("idempotency: a create repeated with one Idempotency-Key makes a second session",
+          "[live-safe][passwordless][idempotency]") {
+  Scenario s;
+  const std::string email = s.Email();
+  const std::string key = "conformance-" + s.Email();  // unique per run
+  HttpResult first = CreateWithKey(s, email, key);
+  HttpResult second = CreateWithKey(s, email, key);
+  INFO(first.body << "\n" << second.body);
+  REQUIRE(first.status == 201);
+  REQUIRE(second.status == 201);
+  CHECK(first.json()["id"] != second.json()["id"]);
+}
+
+TEST_CASE("idempotency: with idempotent_replay on, the repeat gets the first session",
+          "[mock-only][passwordless][idempotency]") {
+  Scenario s;
+  CHECK(s.mock().SetSettings({{"idempotent_replay", true}})["idempotent_replay"] == true);
+  const std::string email = s.Email();
+  HttpResult first = CreateWithKey(s, email, "conformance-replay");
+  HttpResult second = CreateWithKey(s, email, "conformance-replay");
+  REQUIRE(first.status == 201);
+  CHECK(second.status == 201);
+  CHECK(second.json() == first.json());
+  CHECK(second.header("idempotent-replayed") == "true");
+  CHECK(CreateWithKey(s, email, "conformance-other").json()["id"] != first.json()["id"]);
 }

@@ -24,6 +24,23 @@ std::string AuthorizeUrl(const std::vector<std::pair<std::string, std::string>>&
   return Url("/sso/authorize?" + Form(query));
 }
 
+// Standard base64 with padding (an HTTP Basic credential).
+std::string Base64(const std::string& in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t n = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
 // A 422 whose errors[] names `field`.
 void CheckFieldError(const std::optional<workos::UnprocessableEntityError>& e,
                      const std::string& field) {
@@ -245,7 +262,7 @@ TEST_CASE("authorize URL: an unknown client id lands on client-id-invalid",
   }
 }
 
-TEST_CASE("authorize URL: no connection selector redirects with invalid_connection_selector",
+TEST_CASE("authorize URL: no connection selector lands on invalid-connection-selector",
           "[live-safe][sso][authorize]") {
   Scenario s;
   HttpResult r = Visit(AuthorizeUrl({{"client_id", s.client_id()},
@@ -254,11 +271,64 @@ TEST_CASE("authorize URL: no connection selector redirects with invalid_connecti
                                      {"state", "conformance-st8"}}));
   INFO("Location: " << r.location());
   REQUIRE(r.status == 302);
+  CHECK(r.location().find("/sso/invalid-connection-selector") != std::string::npos);
+  CHECK(r.location().rfind(s.redirect_uri(), 0) != 0);  // never back to the app
+  if (IsMock()) {
+    HttpResult page = Visit(r.location());
+    CHECK(page.status == 400);
+    CHECK(page.body.find("Invalid connection selector") != std::string::npos);
+  }
+}
+
+TEST_CASE("authorize URL: a code_challenge_method alone lands on code_challenge_missing",
+          "[live-safe][sso][authorize]") {
+  Scenario s;
+  HttpResult r = Visit(AuthorizeUrl({{"client_id", s.client_id()},
+                                     {"redirect_uri", s.redirect_uri()},
+                                     {"response_type", "code"},
+                                     {"provider", "GoogleOAuth"},
+                                     {"code_challenge_method", "S256"},
+                                     {"state", "st"}}));
+  INFO("Location: " << r.location());
+  REQUIRE(r.status == 302);
+  CHECK(r.location().find("/sso/code_challenge_missing") != std::string::npos);
+  CHECK(r.location().rfind(s.redirect_uri(), 0) != 0);
+}
+
+TEST_CASE("authorize URL: an unknown provider redirects with connection_strategy_invalid",
+          "[live-safe][sso][authorize]") {
+  Scenario s;
+  HttpResult r = Visit(AuthorizeUrl({{"client_id", s.client_id()},
+                                     {"redirect_uri", s.redirect_uri()},
+                                     {"response_type", "code"},
+                                     {"provider", "ConformanceOAuth"},
+                                     {"state", "conformance-st9"}}));
+  INFO("Location: " << r.location());
+  REQUIRE(r.status == 302);
   CHECK(r.location().rfind(s.redirect_uri() + "?", 0) == 0);
-  CHECK(workos::QueryParam(r.location(), "error") == "invalid_connection_selector");
-  CHECK(!workos::QueryParam(r.location(), "error_description").empty());
-  CHECK(workos::QueryParam(r.location(), "state") == "conformance-st8");
+  CHECK(workos::QueryParam(r.location(), "error") == "connection_strategy_invalid");
+  CHECK(workos::QueryParam(r.location(), "error_description") ==
+        "The provider 'ConformanceOAuth' is not valid.");
+  CHECK(workos::QueryParam(r.location(), "error_uri") ==
+        "https://workos.com/docs/reference/sso/get-authorization-url/error-codes");
+  CHECK(workos::QueryParam(r.location(), "state") == "conformance-st9");
   CHECK(workos::QueryParam(r.location(), "code").empty());
+}
+
+TEST_CASE("token: HTTP Basic is not read; a body without client_id is invalid_request",
+          "[live-safe][sso][token]") {
+  Scenario s;
+  const std::string code = s.CodeFromMagicLink(s.Email());
+  HttpResult r = Http("POST", Url("/sso/token"),
+                      {{"Content-Type", "application/x-www-form-urlencoded"},
+                       {"Authorization", "Basic " + Base64(s.client_id() + ":" + s.api_key())}},
+                      Form({{"grant_type", "authorization_code"}, {"code", code}}));
+  INFO(r.body);
+  CHECK(r.status == 400);
+  CHECK(r.json() == json({{"error", "invalid_request"},
+                          {"error_description", "Missing required parameter: client_id"}}));
+  // The code was not used up: the usual exchange still works.
+  CHECK(s.client().sso().GetProfileAndToken(code).token_type == "Bearer");
 }
 
 TEST_CASE("authorize URL: connection, organization and provider sign in with code and state",
@@ -303,4 +373,41 @@ TEST_CASE("authorize URL: connection, organization and provider sign in with cod
       CHECK(t.profile.organization_id == std::optional<std::string>("org_conformance"));
     }
   }
+}
+
+TEST_CASE("authorize URL: prompt=login is accepted; newer connection types sign in",
+          "[mock-only][sso][authorize]") {
+  Scenario s(json{{"connections",
+                   {{{"id", "conn_conformance_x"}, {"type", "XOAuth"}},
+                    {{"id", "conn_conformance_okta"},
+                     {"type", "OktaOIDC"},
+                     {"users",
+                      {{{"email", "ria@conf.example"},
+                        {"roles", {"admin"}},
+                        {"custom_attributes", {{"department", "Sales"}}}}}}}}}});
+  HttpResult r = Visit(AuthorizeUrl({{"client_id", s.client_id()},
+                                     {"redirect_uri", s.redirect_uri()},
+                                     {"response_type", "code"},
+                                     {"connection", "conn_conformance_okta"},
+                                     {"prompt", "login"}}));
+  INFO("Location: " << r.location());
+  REQUIRE(r.status == 302);
+  workos::ProfileAndToken okta =
+      s.client().sso().GetProfileAndToken(workos::QueryParam(r.location(), "code"));
+  INFO(okta.raw.dump());
+  CHECK(okta.profile.connection_type == "OktaOIDC");
+  CHECK(okta.profile.raw["roles"] == json::array({{{"slug", "admin"}}}));
+  CHECK(okta.profile.raw["custom_attributes"] == json({{"department", "Sales"}}));
+  CHECK_FALSE(okta.raw.contains("oauth_tokens"));
+
+  workos::AuthorizationUrlOptions o;
+  o.connection = "conn_conformance_x";
+  o.redirect_uri = s.redirect_uri();
+  HttpResult x = Visit(s.client().sso().GetAuthorizationUrl(o));
+  REQUIRE(x.status == 302);
+  workos::ProfileAndToken token =
+      s.client().sso().GetProfileAndToken(workos::QueryParam(x.location(), "code"));
+  CHECK(token.profile.connection_type == "XOAuth");
+  REQUIRE(token.raw.contains("oauth_tokens"));
+  CHECK(token.raw["oauth_tokens"]["provider"] == "XOAuth");
 }

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -132,12 +133,42 @@ class Parser {
     return s;
   }
 
+  // The settings keys (idempotent_replay, head_consumes_links) of `o`, over `base`; also the body
+  // of PUT /_mock/settings.
+  EnvironmentSettings Settings(const json& o, const std::string& path,
+                               EnvironmentSettings base) const {
+    auto flag = [&](const char* key, bool& out) {
+      if (!o.contains(key)) return;
+      if (!o[key].is_boolean()) Fail(path + "." + key, "must be true or false");
+      out = o[key].get<bool>();
+    };
+    flag("idempotent_replay", base.idempotent_replay);
+    flag("head_consumes_links", base.head_consumes_links);
+    return base;
+  }
+
   EnvironmentConfig Environment(const json& e, const std::string& path, int64_t now) const {
     Keys(e, path,
-         {"name", "kind", "api_keys", "client_id", "redirect_uris", "allow_wildcard_redirect_uris",
-          "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "sweep_after_seconds",
-          "max_stored", "app_name", "email_from", "interactive_idp", "scanner", "smtp_url",
-          "organizations", "connections"});
+         {"name",
+          "kind",
+          "api_keys",
+          "client_id",
+          "redirect_uris",
+          "allow_wildcard_redirect_uris",
+          "link_ttl_seconds",
+          "code_ttl_seconds",
+          "access_token_ttl_seconds",
+          "sweep_after_seconds",
+          "max_stored",
+          "app_name",
+          "email_from",
+          "interactive_idp",
+          "idempotent_replay",
+          "head_consumes_links",
+          "scanner",
+          "smtp_url",
+          "organizations",
+          "connections"});
     EnvironmentConfig c;
     c.name = String(e, path, "name", "", true);
     std::string kind = String(e, path, "kind", "staging");
@@ -170,6 +201,7 @@ class Parser {
         Fail(path + ".interactive_idp", "must be true or false");
       c.interactive_idp = e["interactive_idp"].get<bool>();
     }
+    c.settings = Settings(e, path, c.settings);
     if (e.contains("scanner")) c.scanner = Scanner(e["scanner"], path + ".scanner");
     c.smtp_url = String(e, path, "smtp_url", "");
     if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
@@ -204,6 +236,11 @@ class Parser {
         conn.id = String(o, p, "id", NewId("conn", now));
         if (conn.id.rfind("conn_", 0) != 0) Fail(p + ".id", "must start with 'conn_'");
         conn.type = String(o, p, "type", "", true);
+        const auto& types = ConnectionTypes();
+        if (std::find(types.begin(), types.end(), conn.type) == types.end())
+          Fail(p + ".type", "'" + conn.type +
+                                "' is not a WorkOS connection type (e.g. OktaSAML, GoogleOAuth, "
+                                "EntraIdOIDC, GenericOIDC; the list is in docs/config.md)");
         conn.name = String(o, p, "name", conn.type);
         conn.state = String(o, p, "state", "active");
         static const std::set<std::string> kStates = {"requires_type", "draft",    "active",
@@ -223,13 +260,25 @@ class Parser {
           for (size_t j = 0; j < o["users"].size(); ++j) {
             const std::string up = p + ".users[" + std::to_string(j) + "]";
             const json& u = o["users"][j];
-            Keys(u, up, {"email", "first_name", "last_name", "idp_id", "groups"});
+            Keys(u, up,
+                 {"email", "first_name", "last_name", "idp_id", "groups", "roles",
+                  "custom_attributes"});
             IdpUser user;
             user.email = String(u, up, "email", "", true);
             if (u.contains("first_name")) user.first_name = String(u, up, "first_name", "");
             if (u.contains("last_name")) user.last_name = String(u, up, "last_name", "");
             user.idp_id = String(u, up, "idp_id", "");
             user.groups = Strings(u, up, "groups");
+            user.roles = Strings(u, up, "roles");
+            if (u.contains("custom_attributes")) {
+              const json& a = u["custom_attributes"];
+              if (!a.is_object()) Fail(up + ".custom_attributes", "must be an object of strings");
+              for (auto it = a.begin(); it != a.end(); ++it) {
+                if (!it->is_string())
+                  Fail(up + ".custom_attributes." + it.key(), "must be a string");
+                user.custom_attributes[it.key()] = it->get<std::string>();
+              }
+            }
             conn.users.push_back(user);
           }
         }
@@ -287,6 +336,19 @@ ScannerSettings ParseScanner(const std::string& text, const std::string& source)
     throw ConfigError(source, "", std::string("not valid JSON: ") + e.what());
   }
   return Parser(source).Scanner(o, "scanner");
+}
+
+EnvironmentSettings ParseSettings(const std::string& text, const std::string& source,
+                                  const EnvironmentSettings& base) {
+  json o;
+  try {
+    o = json::parse(text);
+  } catch (const json::exception& e) {
+    throw ConfigError(source, "", std::string("not valid JSON: ") + e.what());
+  }
+  Parser parser(source);
+  parser.Keys(o, "settings", {"idempotent_replay", "head_consumes_links"});
+  return parser.Settings(o, "settings", base);
 }
 
 ServerConfig ParseConfig(const std::string& text, const std::string& source) {

@@ -21,6 +21,10 @@ ServerConfig LoadConfigFile(const std::string& path);
 // The scanner object alone (config key "scanner", body of PUT /_mock/scanner); errors name
 // "scanner.<key>".
 ScannerSettings ParseScanner(const std::string& text, const std::string& source);
+// The settings object (body of PUT /_mock/settings): the keys it has replace those of `base`;
+// errors name "settings.<key>".
+EnvironmentSettings ParseSettings(const std::string& text, const std::string& source,
+                                  const EnvironmentSettings& base);
 // The embedded default: one staging environment a local app can use with zero set-up.
 ServerConfig DefaultConfig();
 const char* DefaultConfigJson();

@@ -21,6 +21,8 @@ json UserJson(const IdpUser& u) {
   if (u.last_name) j["last_name"] = *u.last_name;
   if (!u.idp_id.empty()) j["idp_id"] = u.idp_id;
   if (!u.groups.empty()) j["groups"] = u.groups;
+  if (!u.roles.empty()) j["roles"] = u.roles;
+  if (!u.custom_attributes.empty()) j["custom_attributes"] = u.custom_attributes;
   return j;
 }
 
@@ -89,6 +91,16 @@ class Reader {
     }
     return out;
   }
+  // An object of strings; absent: empty.
+  std::map<std::string, std::string> StrMap(const json& o, const std::string& path,
+                                            const char* key) const {
+    std::map<std::string, std::string> out;
+    if (!o.contains(key) || o[key].is_null()) return out;
+    const json& m = Obj(o[key], path + "." + key);
+    for (auto it = m.begin(); it != m.end(); ++it)
+      out[it.key()] = Str(m, path + "." + key, it.key().c_str());
+    return out;
+  }
   template <typename T, typename F>
   std::vector<T> List(const json& o, const std::string& path, const char* key, F item) const {
     std::vector<T> out;
@@ -143,6 +155,8 @@ json SeedJson(const EnvironmentConfig& c) {
             {"app_name", c.app_name},
             {"email_from", c.email_from},
             {"interactive_idp", c.interactive_idp},
+            {"idempotent_replay", c.settings.idempotent_replay},
+            {"head_consumes_links", c.settings.head_consumes_links},
             {"scanner", ScannerJsonOf(c.scanner)},
             {"organizations", orgs},
             {"connections", conns}};
@@ -182,7 +196,9 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                         {"email", p.email},
                         {"first_name", Opt(p.first_name)},
                         {"last_name", Opt(p.last_name)},
-                        {"groups", p.groups}});
+                        {"groups", p.groups},
+                        {"roles", p.roles},
+                        {"custom_attributes", p.custom_attributes}});
   json sessions = json::array();
   for (const auto& x : s.sessions) {
     json visits = json::array();
@@ -212,6 +228,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                      {"redirect_uri", c.redirect_uri},
                      {"session_id", c.session_id},
                      {"code_challenge", Opt(c.code_challenge)},
+                     {"provider_scopes", c.provider_scopes},
                      {"expires_ms", c.expires_ms},
                      {"used", c.used}});
   json tokens = json::array();
@@ -245,18 +262,23 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                       {"state", p.state},
                       {"code_challenge", Opt(p.code_challenge)},
                       {"nonce", p.nonce},
+                      {"provider_scopes", p.provider_scopes},
                       {"expires_ms", p.expires_ms}});
-  return {{"clock_offset_ms", s.clock_offset_ms},
-          {"redirect_uris", RedirectUrisJsonOf(s.redirect_uris)},
-          {"scanner", ScannerJsonOf(s.scanner)},
-          {"organizations", orgs},
-          {"connections", conns},
-          {"profiles", profiles},
-          {"sessions", sessions},
-          {"codes", codes},
-          {"access_tokens", tokens},
-          {"outbox", outbox},
-          {"pending_logins", logins}};
+  return {
+      {"clock_offset_ms", s.clock_offset_ms},
+      {"redirect_uris", RedirectUrisJsonOf(s.redirect_uris)},
+      {"scanner", ScannerJsonOf(s.scanner)},
+      {"settings",
+       {{"idempotent_replay", s.settings.value_or(EnvironmentSettings{}).idempotent_replay},
+        {"head_consumes_links", s.settings.value_or(EnvironmentSettings{}).head_consumes_links}}},
+      {"organizations", orgs},
+      {"connections", conns},
+      {"profiles", profiles},
+      {"sessions", sessions},
+      {"codes", codes},
+      {"access_tokens", tokens},
+      {"outbox", outbox},
+      {"pending_logins", logins}};
 }
 
 EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
@@ -274,6 +296,16 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
     s.scanner.mode = r.Str(o, p, "mode", false, "off");
     s.scanner.allowlist = r.Strs(o, p, "allowlist");
     s.scanner.delay_ms = r.Int(o, p, "delay_ms");
+  }
+  if (state.contains("settings")) {  // absent in files written before the settings existed
+    const std::string p = path + ".settings";
+    const json& o = r.Obj(state["settings"], p);
+    EnvironmentSettings settings;
+    if (o.contains("idempotent_replay"))
+      settings.idempotent_replay = r.Bool(o, p, "idempotent_replay");
+    if (o.contains("head_consumes_links"))
+      settings.head_consumes_links = r.Bool(o, p, "head_consumes_links");
+    s.settings = settings;
   }
   s.organizations =
       r.List<Organization>(state, path, "organizations", [&](const json& o, const std::string& p) {
@@ -301,6 +333,8 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
           user.last_name = r.OptStr(u, up, "last_name");
           user.idp_id = r.Str(u, up, "idp_id", false);
           user.groups = r.Strs(u, up, "groups");
+          user.roles = r.Strs(u, up, "roles");
+          user.custom_attributes = r.StrMap(u, up, "custom_attributes");
           return user;
         });
         x.created_ms = r.Int(o, p, "created_ms");
@@ -318,6 +352,8 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
     x.first_name = r.OptStr(o, p, "first_name");
     x.last_name = r.OptStr(o, p, "last_name");
     x.groups = r.Strs(o, p, "groups");
+    x.roles = r.Strs(o, p, "roles");
+    x.custom_attributes = r.StrMap(o, p, "custom_attributes");
     return x;
   });
   s.sessions = r.List<PasswordlessSession>(
@@ -349,6 +385,7 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.redirect_uri = r.Str(o, p, "redirect_uri", false);
         x.session_id = r.Str(o, p, "session_id", false);
         x.code_challenge = r.OptStr(o, p, "code_challenge");
+        x.provider_scopes = r.Strs(o, p, "provider_scopes");
         x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
         x.used = r.Bool(o, p, "used");
         return x;
@@ -392,13 +429,14 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.state = r.Str(o, p, "state", false);
         x.code_challenge = r.OptStr(o, p, "code_challenge");
         x.nonce = r.Str(o, p, "nonce", false);
+        x.provider_scopes = r.Strs(o, p, "provider_scopes");
         x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
         return x;
       });
   static const std::set<std::string> kKeys = {"clock_offset_ms", "redirect_uris", "scanner",
-                                              "organizations",   "connections",   "profiles",
-                                              "sessions",        "codes",         "access_tokens",
-                                              "outbox",          "pending_logins"};
+                                              "settings",        "organizations", "connections",
+                                              "profiles",        "sessions",      "codes",
+                                              "access_tokens",   "outbox",        "pending_logins"};
   for (auto it = state.begin(); it != state.end(); ++it)
     if (!kKeys.count(it.key()) && it.key().rfind("_", 0) != 0)
       r.Fail(path + "." + it.key(), "unknown key");

@@ -13,7 +13,6 @@ namespace workos_mock {
 namespace {
 
 constexpr size_t kMaxOutbox = 10000;
-constexpr size_t kMaxIdempotentReplies = 10000;
 
 // Deliberately modest: one '@', a non-empty local part, a dotted domain, no spaces or controls.
 // The live API refuses obvious garbage; it does not implement RFC 5322 either.
@@ -84,9 +83,10 @@ void Environment::LoadSeedLocked() {
   codes_.clear();
   access_tokens_.clear();
   outbox_.clear();
-  idempotent_replies_.clear();
+  idempotency_.Clear();
   pending_logins_.clear();
   scanner_ = seed_.scanner;
+  settings_ = seed_.settings;
 }
 
 bool Environment::HasApiKey(const std::string& key) const {
@@ -121,6 +121,16 @@ Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
 void Environment::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   LoadSeedLocked();
+}
+
+EnvironmentSettings Environment::settings() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return settings_;
+}
+
+void Environment::SetSettings(const EnvironmentSettings& settings) {
+  std::lock_guard<std::mutex> lock(mu_);
+  settings_ = settings;
 }
 
 // --- Redirect URIs -------------------------------------------------------------------------
@@ -244,6 +254,8 @@ Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUs
   p.first_name = user.first_name;
   p.last_name = user.last_name;
   p.groups = user.groups;
+  p.roles = user.roles;
+  p.custom_attributes = user.custom_attributes;
   profile_by_user_[key] = p.id;
   return profiles_[p.id] = p;
 }
@@ -397,32 +409,46 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
   const int64_t now = NowMsLocked();
   LinkVisitOutcome out{LinkVisitOutcome::Kind::kUsed, "", s.id};
   std::string outcome;
+  auto conn = connections_.find(s.connection_id);
   if (s.used) {
     outcome = "used";
-  } else if (now >= s.expires_ms) {
+  } else if (now >= s.expires_ms || conn == connections_.end()) {
+    // A deleted connection kills its sessions' links as expiry does.
     out.kind = LinkVisitOutcome::Kind::kExpired;
     outcome = "expired";
-  } else if (method == "HEAD") {
-    // Link checkers that only send HEAD (e.g. Mailpit) must not burn the link.
+  } else if (method == "HEAD" && !settings_.head_consumes_links) {
+    // A HEAD-safe server: link checkers that only send HEAD (e.g. Mailpit) leave it usable.
     out.kind = LinkVisitOutcome::Kind::kValid;
     outcome = "head";
   } else {
-    auto conn = connections_.find(s.connection_id);
-    if (conn == connections_.end()) {
-      // The connection was deleted after the session was created: the link is dead.
-      out.kind = LinkVisitOutcome::Kind::kExpired;
-      outcome = "expired";
-    } else {
-      s.used = true;  // single use: expires on the first visit
-      IdpUser user;
-      user.email = s.email;
-      Profile& profile = ProfileForLocked(conn->second, user);
-      s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
-      out.kind = LinkVisitOutcome::Kind::kRedirect;
-      out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
-                     "code=" + PercentEncode(s.code);
+    // GET, and HEAD by default: the live stack (Express) runs the GET handler for a HEAD.
+    s.used = true;  // single use: expires on the first visit
+    IdpUser user;
+    user.email = s.email;
+    Profile& profile = ProfileForLocked(conn->second, user);
+    s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
+    out.kind = LinkVisitOutcome::Kind::kRedirect;
+    out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
+                   "code=" + PercentEncode(s.code);
+    if (s.state) out.location += "&state=" + PercentEncode(*s.state);
+    outcome = "redirected";
+  }
+  if (out.kind == LinkVisitOutcome::Kind::kUsed || out.kind == LinkVisitOutcome::Kind::kExpired) {
+    // The reference: an expired link redirects to the app with error=access_denied; a used link
+    // has expired on its first visit (CONTRACT.md, evidence review 2026-11-29). Where to: the
+    // session's redirect URI, else the environment's default; with neither, the HTML page.
+    std::string error;
+    std::string target =
+        s.redirect_uri.empty() ? ResolveRedirectUriLocked("", &error) : s.redirect_uri;
+    if (!target.empty()) {
+      out.location = target + (target.find('?') == std::string::npos ? "?" : "&") +
+                     "error=access_denied&error_description=" +
+                     PercentEncode(out.kind == LinkVisitOutcome::Kind::kUsed
+                                       ? "The Magic Link has already been used. Request a new "
+                                         "one to sign in."
+                                       : "The Magic Link has expired. Request a new one to sign "
+                                         "in.");
       if (s.state) out.location += "&state=" + PercentEncode(*s.state);
-      outcome = "redirected";
     }
   }
   s.visits.push_back({now, method, user_agent, outcome});
@@ -446,7 +472,8 @@ bool Environment::CodeExchanged(const std::string& code) const {
 
 std::string Environment::IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
                                          const std::string& session_id,
-                                         std::optional<std::string> code_challenge) {
+                                         std::optional<std::string> code_challenge,
+                                         std::vector<std::string> provider_scopes) {
   AuthorizationCode c;
   c.code = RandomCrockford(26);  // ULID-shaped like live codes, but all 130 bits random
   c.profile_id = profile.id;
@@ -454,15 +481,25 @@ std::string Environment::IssueCodeLocked(const Profile& profile, const std::stri
   c.redirect_uri = redirect_uri;
   c.session_id = session_id;
   c.code_challenge = std::move(code_challenge);
+  c.provider_scopes = std::move(provider_scopes);
   c.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
   codes_[c.code] = c;
   NoteExpiryLocked(c.expires_ms, true);
   return c.code;
 }
 
-Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
+std::optional<Error> Environment::CheckTokenRequest(const TokenRequest& r) {
   if (r.grant_type != "authorization_code")
     return Error{ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}};
+  // Live ignores HTTP Basic client authentication and names what the body lacks (a 2026 report
+  // against AuthKit's authenticate; CONTRACT.md, evidence review 2026-11-29).
+  if (r.client_id.empty())
+    return Error{ErrorKind::kOAuthInvalidRequest, "Missing required parameter: client_id", {}};
+  return std::nullopt;
+}
+
+Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
+  if (auto error = CheckTokenRequest(r)) return *error;
   if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClient();
   if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClient();
 
@@ -492,6 +529,14 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
                  {}};
   code.used = true;  // burnt under the lock: a concurrent exchange of this code now fails
   const Profile profile = found->second;
+  std::optional<OAuthTokens> oauth;
+  if (IsOAuthConnectionType(conn->second.type)) {
+    // The IdP's tokens (made up: the mock IdP has no API they would open); an hour, like
+    // Google's and Microsoft's access tokens.
+    oauth = OAuthTokens{conn->second.type, "mock_oauth_access_" + RandomAlphanumeric(32),
+                        "mock_oauth_refresh_" + RandomAlphanumeric(32), now / 1000 + 3600,
+                        code.provider_scopes};
+  }
   AccessToken token;
   token.profile_id = code.profile_id;
   token.expires_ms = now + 1000 * seed_.access_token_ttl_seconds;
@@ -512,7 +557,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   lock.lock();
   access_tokens_[token.token] = token;
   NoteExpiryLocked(token.expires_ms, true);
-  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile};
+  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile, std::move(oauth)};
 }
 
 std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {
@@ -732,21 +777,6 @@ std::optional<Organization> Environment::FindOrganization(const std::string& id)
   auto it = organizations_.find(id);
   if (it == organizations_.end()) return std::nullopt;
   return it->second;
-}
-
-// --- Idempotency ---------------------------------------------------------------------------
-
-std::optional<StoredReply> Environment::IdempotentReply(const std::string& key) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = idempotent_replies_.find(key);
-  if (it == idempotent_replies_.end()) return std::nullopt;
-  return it->second;
-}
-
-void Environment::StoreIdempotentReply(const std::string& key, StoredReply reply) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (idempotent_replies_.size() >= kMaxIdempotentReplies) idempotent_replies_.clear();
-  idempotent_replies_.emplace(key, std::move(reply));
 }
 
 }  // namespace workos_mock

@@ -6,7 +6,8 @@
 // state; every public method takes it for its whole duration, so each method is atomic with
 // respect to the others (e.g. two concurrent visits of one link: exactly one gets the code).
 // The Registry has its own mutex for its maps only and never calls into an Environment while
-// holding it, so no thread ever holds two of these locks.
+// holding it, so no thread ever holds two of these locks. The IdempotencyStore's mutex is a leaf
+// lock (domain/idempotency.h).
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,7 @@
 
 #include "domain/clock.h"
 #include "domain/errors.h"
+#include "domain/idempotency.h"
 #include "domain/model.h"
 #include "domain/pagination.h"
 #include "domain/snapshot.h"
@@ -39,9 +41,14 @@ struct CreateSessionRequest {
 };
 
 struct LinkVisitOutcome {
+  // kRedirect: the visit consumed the link and yielded a code. kValid: a HEAD on a usable link
+  // that did not consume it (head_consumes_links off). kUsed / kExpired: no code.
   enum class Kind { kRedirect, kValid, kUsed, kExpired };
   Kind kind;
-  std::string location;  // kRedirect: redirect_uri?code=...&state=...
+  // kRedirect: redirect_uri?code=...&state=...; kUsed / kExpired: redirect_uri?error=access_denied
+  // &error_description=...&state=... (empty only when the environment has no redirect URI to send
+  // the browser to: then an HTML page).
+  std::string location;
   std::string session_id;
 };
 
@@ -49,21 +56,24 @@ struct TokenRequest {
   std::string client_id, client_secret, grant_type, code, code_verifier;
 };
 
+// The identity provider's own tokens, sent with an OAuth connection's grant (spec
+// SsoTokenResponse.oauth_tokens); the mock makes up opaque ones.
+struct OAuthTokens {
+  std::string provider;  // the connection type, e.g. GoogleOAuth
+  std::string access_token, refresh_token;
+  int64_t expires_at = 0;  // seconds since the epoch
+  std::vector<std::string> scopes;
+};
+
 struct TokenGrant {
   std::string access_token;
   int64_t expires_in = 0;
   Profile profile;
+  std::optional<OAuthTokens> oauth_tokens;  // only for OAuth connections, as live
 };
 
 struct ConnectionFilter {
   std::string connection_type, domain, organization_id, search;  // "" = no filter
-};
-
-// An idempotent POST's first answer, replayed for a retry carrying the same Idempotency-Key.
-struct StoredReply {
-  int status = 0;
-  std::string body;
-  std::string content_type;
 };
 
 // How much an environment holds right now (GET /_mock/environments).
@@ -103,8 +113,13 @@ class Environment {
   // Moves this environment's clock forward; `seconds` must be >= 0.
   Result<int64_t> AdvanceClock(int64_t seconds);
 
-  // Back to the seed: sessions, codes, tokens, outbox, connections, clock, faults all reset.
+  // Back to the seed: sessions, codes, tokens, outbox, connections, clock, settings, stored
+  // idempotent answers all reset.
   void Reset();
+
+  // --- Settings (GET/PUT /_mock/settings, config keys) -------------------------------------
+  EnvironmentSettings settings() const;
+  void SetSettings(const EnvironmentSettings& settings);
 
   // --- Snapshots (domain/snapshot.cc) ----------------------------------------------------
   const EnvironmentConfig& seed() const { return seed_; }
@@ -114,9 +129,9 @@ class Environment {
   std::optional<Error> Restore(EnvironmentSnapshot snapshot);
 
   // --- Bounded resources -----------------------------------------------------------------
-  // Drops sessions, codes, access tokens, idempotent replies and pending logins that can no
-  // longer be used (expired for longer than a grace period, so the lifecycle endpoint still
-  // shows a recently expired session). Returns how many entries were removed.
+  // Drops sessions, codes, access tokens and pending logins that can no longer be used (expired
+  // for longer than a grace period, so the lifecycle endpoint still shows a recently expired
+  // session). Returns how many entries were removed.
   size_t Sweep();
   // Per-environment caps (EnvironmentConfig::max_stored of each kind): creating beyond them
   // (after a sweep) answers kLimitExceeded (429).
@@ -128,8 +143,10 @@ class Environment {
   // Emails the link. Unknown, used or expired sessions are refused with the live message.
   Result<Email> SendSession(const std::string& session_id);
   bool HasLinkToken(const std::string& token) const;
-  // A visit of the link. GET consumes it (the first valid one yields a code, single use);
-  // HEAD never consumes. nullopt when the token is not this environment's.
+  // A visit of the link. GET consumes it (the first valid one yields a code, single use); so does
+  // HEAD unless the head_consumes_links setting is off. A used or expired link redirects to the
+  // session's redirect URI with error=access_denied. nullopt when the token is not this
+  // environment's.
   std::optional<LinkVisitOutcome> VisitLink(const std::string& token, const std::string& method,
                                             const std::string& user_agent);
   std::optional<PasswordlessSession> FindSession(const std::string& id) const;
@@ -142,6 +159,9 @@ class Environment {
   // --- Codes and tokens ------------------------------------------------------------------
   // Exchanges an authorization code. A failed attempt never burns the code.
   Result<TokenGrant> ExchangeCode(const TokenRequest& request);
+  // The checks of a token request that need no environment, in order: the grant type, then a
+  // client_id at all (an Authorization: Basic header does not count; CONTRACT.md).
+  static std::optional<Error> CheckTokenRequest(const TokenRequest& request);
   std::optional<Profile> ProfileForAccessToken(const std::string& access_token) const;
   // The key set that verifies this environment's access tokens.
   std::vector<JsonWebKey> Jwks() const;
@@ -196,8 +216,8 @@ class Environment {
   std::optional<Organization> FindOrganization(const std::string& id) const;
 
   // --- Idempotency -----------------------------------------------------------------------
-  std::optional<StoredReply> IdempotentReply(const std::string& key) const;
-  void StoreIdempotentReply(const std::string& key, StoredReply reply);
+  // Answers stored per Idempotency-Key (used while settings().idempotent_replay is on).
+  IdempotencyStore& idempotency() { return idempotency_; }
 
   // Validates an allow-list as the dashboard does (every entry, exactly one default).
   static std::optional<Error> ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
@@ -218,14 +238,16 @@ class Environment {
   Profile& ProfileForLocked(const Connection& connection, const IdpUser& user);
   std::string IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
                               const std::string& session_id,
-                              std::optional<std::string> code_challenge);
+                              std::optional<std::string> code_challenge,
+                              std::vector<std::string> provider_scopes = {});
   Email ComposeEmailLocked(const PasswordlessSession& session) const;
   // SSO helpers (domain/sso.cc)
   std::string AppRedirectLocked(const std::string& redirect_uri, const std::string& state,
                                 const std::string& error, const std::string& description) const;
   AuthorizeOutcome SignInLocked(const Connection& connection, const IdpUser& user,
                                 const std::string& redirect_uri, const std::string& state,
-                                std::optional<std::string> code_challenge);
+                                std::optional<std::string> code_challenge,
+                                std::vector<std::string> provider_scopes);
 
   const EnvironmentConfig seed_;
   const Clock& clock_;
@@ -246,7 +268,8 @@ class Environment {
   std::unordered_map<std::string, AuthorizationCode> codes_;
   IndexedMap<AccessToken> access_tokens_{TokenIndex::Kind::kAccessToken};
   std::deque<Email> outbox_;  // newest first
-  std::unordered_map<std::string, StoredReply> idempotent_replies_;
+  IdempotencyStore idempotency_;
+  EnvironmentSettings settings_;
   IndexedMap<PendingLogin> pending_logins_{TokenIndex::Kind::kPendingLogin};
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;

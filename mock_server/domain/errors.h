@@ -17,16 +17,17 @@ struct FieldError {
 };
 
 enum class ErrorKind {
-  kValidation,        // 422 {"message":"Validation failed","errors":[{field,code}]}
-  kUnprocessable,     // 422 {"message": ...}
-  kUnauthorized,      // 401 {"message":"Unauthorized"}
-  kNotFound,          // 404 {"message":"Not Found"}
-  kConflict,          // 409 {"message": ...}
-  kInvalidGrant,      // 400 {"error":"invalid_grant", ...}
-  kInvalidClient,     // 400 {"error":"invalid_client", ...}
-  kUnsupportedGrant,  // 400 {"error":"unsupported_grant_type", ...}
-  kInvalidRequest,    // 400 {"code":"invalid_request_parameters","message": ...}
-  kLimitExceeded,     // 429 {"code":"rate_limit_exceeded","message": ...}
+  kValidation,           // 422 {"message":"Validation failed","errors":[{field,code}]}
+  kUnprocessable,        // 422 {"message": ...}
+  kUnauthorized,         // 401 {"message":"Unauthorized"}
+  kNotFound,             // 404 {"message":"Not Found"}
+  kConflict,             // 409 {"message": ...}
+  kInvalidGrant,         // 400 {"error":"invalid_grant", ...}
+  kInvalidClient,        // 400 {"error":"invalid_client", ...}
+  kUnsupportedGrant,     // 400 {"error":"unsupported_grant_type", ...}
+  kInvalidRequest,       // 400 {"code":"invalid_request_parameters","message": ...}
+  kOAuthInvalidRequest,  // 400 {"error":"invalid_request", ...} (/sso/token)
+  kLimitExceeded,        // 429 {"code":"rate_limit_exceeded","message": ...}
 };
 
 struct Error {

@@ -30,6 +30,8 @@ struct IdpUser {
   std::optional<std::string> first_name, last_name;
   std::string idp_id;  // empty: derived from the email
   std::vector<std::string> groups;
+  std::vector<std::string> roles;                        // role slugs; the first is `role`
+  std::map<std::string, std::string> custom_attributes;  // the connection's attribute mappings
 };
 
 struct Connection {
@@ -53,6 +55,8 @@ struct Profile {
   std::string email;
   std::optional<std::string> first_name, last_name;
   std::vector<std::string> groups;
+  std::vector<std::string> roles;
+  std::map<std::string, std::string> custom_attributes;
 };
 
 // One visit of a magic link, by a person, a scanner or a test.
@@ -85,6 +89,7 @@ struct AuthorizationCode {
   std::string redirect_uri;
   std::string session_id;                     // empty for SSO logins
   std::optional<std::string> code_challenge;  // PKCE S256 challenge, base64url
+  std::vector<std::string> provider_scopes;   // asked for at /sso/authorize (oauth_tokens)
   int64_t expires_ms = 0;
   bool used = false;
 };
@@ -142,6 +147,17 @@ struct RedirectUriEntry {
   bool is_default = false;
 };
 
+// Behaviours where the live API's choice is undocumented or a test may want the other one
+// (config keys of the same names, GET/PUT /_mock/settings; docs/control-plane.md).
+struct EnvironmentSettings {
+  // Replay the first answer to a POST repeated with the same Idempotency-Key. Off: like live,
+  // which accepts the header on these endpoints and does not deduplicate (CONTRACT.md).
+  bool idempotent_replay = false;
+  // A HEAD on a magic link consumes it like a GET (the live stack runs GET handlers for HEAD).
+  // Off: a HEAD-safe server that answers HEAD without using the link.
+  bool head_consumes_links = true;
+};
+
 // The seed of an environment: what a config file or POST /_mock/environments describes.
 struct EnvironmentConfig {
   std::string name;
@@ -166,7 +182,8 @@ struct EnvironmentConfig {
   // The mock IdP shows a page to pick or type the user instead of signing in straight away.
   bool interactive_idp = false;
   ScannerSettings scanner;
-  std::string smtp_url;  // "": the server's --smtp-url, if any
+  EnvironmentSettings settings;  // config keys idempotent_replay, head_consumes_links
+  std::string smtp_url;          // "": the server's --smtp-url, if any
   std::vector<Organization> organizations;
   std::vector<Connection> connections;
 };

@@ -73,6 +73,7 @@ EnvironmentSnapshot Environment::Snapshot() const {
   s.clock_offset_ms = offset_ms_;
   s.redirect_uris = redirect_uris_;
   s.scanner = scanner_;
+  s.settings = settings_;
   for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
   for (const auto& [id, c] : connections_) s.connections.push_back(c);
   for (const auto& [id, p] : profiles_) s.profiles.push_back(p);
@@ -109,6 +110,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   offset_ms_ = s.clock_offset_ms;
   redirect_uris_ = std::move(s.redirect_uris);
   scanner_ = std::move(s.scanner);
+  settings_ = s.settings.value_or(seed_.settings);
   organizations_.clear();
   for (auto& o : s.organizations) organizations_[o.id] = std::move(o);
   connections_.clear();
@@ -132,8 +134,8 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   outbox_.assign(s.outbox.begin(), s.outbox.end());
   pending_logins_.clear();
   for (auto& x : s.pending_logins) pending_logins_[x.id] = std::move(x);
-  idempotent_replies_.clear();  // they answer for objects that may no longer exist
-  next_sweep_due_ms_ = 0;       // unknown: the next operation sweeps and works it out
+  idempotency_.Clear();    // stored answers name objects that may no longer exist
+  next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
   lock.unlock();
   outbox_cv_.notify_all();
   return std::nullopt;

@@ -18,6 +18,8 @@ struct EnvironmentSnapshot {
   int64_t clock_offset_ms = 0;
   std::vector<RedirectUriEntry> redirect_uris;
   ScannerSettings scanner;
+  // nullopt (a state file written before settings existed): the seed's settings.
+  std::optional<EnvironmentSettings> settings;
   std::vector<Organization> organizations;
   std::vector<Connection> connections;
   std::vector<Profile> profiles;

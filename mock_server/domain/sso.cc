@@ -13,9 +13,15 @@
 //   creates an OAuth connection of that type (no organization), the way a WorkOS staging
 //   environment signs in with WorkOS's default OAuth credentials without any set-up. It then shows
 //   in GET /connections like the auto-created MagicLink ones. A provider outside the spec's enum is
-//   `invalid_connection_selector`.
+//   `connection_strategy_invalid` "The provider '<x>' is not valid." (the reference's error codes).
+// - Requests that never reach the app go to the mock's error pages, as live sends them to
+//   WorkOS's error host: `code_challenge_method` without `code_challenge` ->
+//   /sso/code_challenge_missing; no selector at all -> /sso/invalid-connection-selector. Checked
+//   right after the redirect URI, before anything could be reported to the app.
 // - More than one of connection/organization/provider is `invalid_connection_selector` (the docs:
 //   "mutually exclusive, and exactly one must be provided").
+// - `prompt`: only `login` (the spec's const); it has no effect, as the mock IdP always signs in
+//   afresh. Another value is `invalid_request`.
 // - `organization`: its SSO connections are the non-MagicLink ones; none (or an unknown org) is
 //   `organization_invalid`, more than one `ambiguous_connection_selector`.
 // - Who signs in: the connection's user whose email equals login_hint, else its first user, else a
@@ -23,7 +29,8 @@
 //   domain_hint, else example.com>.
 // - `nonce`, `domain_hint`, `provider_scopes` and `provider_query_params` are accepted and have no
 //   effect (the mock IdP has no consent screen and the profile carries no id token).
-// - Every error redirect carries error_uri, as one capture of production shows.
+// - Every error redirect to the app carries error_uri, as the reference and a capture of
+//   production show.
 #include "domain/sso.h"
 #include "domain/text.h"
 
@@ -70,6 +77,42 @@ const std::vector<std::string>& OAuthProviders() {
   return kProviders;
 }
 
+const std::vector<std::string>& ConnectionTypes() {
+  // The spec's Connection.connection_type enum, v0.61.0 (2026-08-07), in its order.
+  static const std::vector<std::string> kTypes = {"Pending",         "ADFSSAML",
+                                                  "AdpOidc",         "AppleOAuth",
+                                                  "Auth0Migration",  "Auth0SAML",
+                                                  "AzureSAML",       "BitbucketOAuth",
+                                                  "CasSAML",         "ClassLinkSAML",
+                                                  "CleverOIDC",      "CloudflareSAML",
+                                                  "CyberArkSAML",    "DiscordOAuth",
+                                                  "DuoSAML",         "EntraIdOIDC",
+                                                  "GenericOIDC",     "GenericSAML",
+                                                  "GitHubOAuth",     "GitLabOAuth",
+                                                  "GoogleOAuth",     "GoogleOIDC",
+                                                  "GoogleSAML",      "GrokOAuth",
+                                                  "XOAuth",          "IntuitOAuth",
+                                                  "JumpCloudSAML",   "KeycloakSAML",
+                                                  "LastPassSAML",    "LinkedInOAuth",
+                                                  "LoginGovOidc",    "MagicLink",
+                                                  "MicrosoftOAuth",  "MiniOrangeSAML",
+                                                  "NetIqSAML",       "OktaOIDC",
+                                                  "OktaSAML",        "OneLoginSAML",
+                                                  "OracleSAML",      "PingFederateSAML",
+                                                  "PingOneSAML",     "RipplingSAML",
+                                                  "SalesforceSAML",  "ShibbolethGenericSAML",
+                                                  "ShibbolethSAML",  "SimpleSamlPhpSAML",
+                                                  "SalesforceOAuth", "SlackOAuth",
+                                                  "TestIdp",         "VercelMarketplaceOAuth",
+                                                  "VercelOAuth",     "VMwareSAML",
+                                                  "XeroOAuth"};
+  return kTypes;
+}
+
+bool IsOAuthConnectionType(const std::string& type) {
+  return type.size() > 5 && type.compare(type.size() - 5, 5, "OAuth") == 0;
+}
+
 std::string Environment::AppRedirectLocked(const std::string& redirect_uri,
                                            const std::string& state, const std::string& error,
                                            const std::string& description) const {
@@ -83,9 +126,11 @@ std::string Environment::AppRedirectLocked(const std::string& redirect_uri,
 AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const IdpUser& user,
                                            const std::string& redirect_uri,
                                            const std::string& state,
-                                           std::optional<std::string> code_challenge) {
+                                           std::optional<std::string> code_challenge,
+                                           std::vector<std::string> provider_scopes) {
   Profile& profile = ProfileForLocked(connection, user);
-  const std::string code = IssueCodeLocked(profile, redirect_uri, "", std::move(code_challenge));
+  const std::string code = IssueCodeLocked(profile, redirect_uri, "", std::move(code_challenge),
+                                           std::move(provider_scopes));
   AuthorizeOutcome out;
   out.kind = AuthorizeOutcome::Kind::kRedirect;
   out.location = redirect_uri + (redirect_uri.find('?') == std::string::npos ? "?" : "&") +
@@ -110,6 +155,17 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     out.error = uri_error;
     return out;
   }
+  // Requests that never reach the app: the browser goes to the error host's page instead.
+  auto error_page = [&](const std::string& page) {
+    out.kind = AuthorizeOutcome::Kind::kErrorPage;
+    out.error = page;
+    out.location = link_base_ + "/sso/" + page;
+    return out;
+  };
+  if (!r.code_challenge_method.empty() && r.code_challenge.empty())
+    return error_page("code_challenge_missing");
+  if (r.connection.empty() && r.organization.empty() && r.provider.empty() && r.domain.empty())
+    return error_page("invalid-connection-selector");
   auto fail = [&](const std::string& error, const std::string& description) {
     out.kind = AuthorizeOutcome::Kind::kRedirect;
     out.error = error;
@@ -129,20 +185,18 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   if (r.response_type != "code")
     return fail("unsupported_response_type",
                 "The response type '" + r.response_type + "' is not supported; use 'code'.");
+  if (!r.prompt.empty() && r.prompt != "login")
+    return fail("invalid_request", "The prompt '" + r.prompt + "' is not supported; use 'login'.");
   if (!r.domain.empty())
     return fail("domain_connection_selector_not_allowed",
                 "The `domain` connection selector is deprecated and may no longer be used. Use the "
                 "`connection` or `organization` connection selectors instead.");
   const int selectors = !r.connection.empty() + !r.organization.empty() + !r.provider.empty();
-  if (selectors != 1)
+  if (selectors != 1)  // none at all went to the error page above
     return fail("invalid_connection_selector",
-                selectors == 0 ? "A valid connection selector is required: one of `connection`, "
-                                 "`organization` or `provider`."
-                               : "The `connection`, `organization` and `provider` selectors are "
-                                 "mutually exclusive; give exactly one.");
-  if (!r.code_challenge.empty() || !r.code_challenge_method.empty()) {
-    if (r.code_challenge.empty())
-      return fail("invalid_request", "code_challenge_method was given without a code_challenge.");
+                "The `connection`, `organization` and `provider` selectors are mutually "
+                "exclusive; give exactly one.");
+  if (!r.code_challenge.empty()) {  // a method without a challenge went to the error page above
     if (r.code_challenge_method != "S256")
       return fail("invalid_request", "code_challenge_method must be 'S256'.");
     if (r.code_challenge.size() != 43)
@@ -176,8 +230,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     auto known = std::find_if(providers.begin(), providers.end(),
                               [&](const std::string& p) { return Lower(p) == Lower(r.provider); });
     if (known == providers.end())
-      return fail("invalid_connection_selector",
-                  "'" + r.provider + "' is not a supported provider.");
+      return fail("connection_strategy_invalid", "The provider '" + r.provider + "' is not valid.");
     for (const auto& [id, c] : connections_) {
       if (c.type == *known && c.state == "active") {
         conn = &c;
@@ -210,6 +263,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     p.state = r.state;
     p.code_challenge = challenge;
     p.nonce = r.nonce;
+    p.provider_scopes = r.provider_scopes;
     p.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
     if (pending_logins_.size() > 10000) pending_logins_.clear();
     pending_logins_[p.id] = p;
@@ -237,7 +291,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
                                                   : "example.com";
     user.email = "user@" + domain;
   }
-  return SignInLocked(*conn, user, redirect_uri, r.state, challenge);
+  return SignInLocked(*conn, user, redirect_uri, r.state, challenge, r.provider_scopes);
 }
 
 bool Environment::HasPendingLogin(const std::string& login_id) const {
@@ -272,7 +326,8 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
   user.email = email;
   for (const auto& u : conn->second.users)
     if (Lower(u.email) == Lower(email)) user = u;
-  return SignInLocked(conn->second, user, p.redirect_uri, p.state, p.code_challenge);
+  return SignInLocked(conn->second, user, p.redirect_uri, p.state, p.code_challenge,
+                      p.provider_scopes);
 }
 
 }  // namespace workos_mock

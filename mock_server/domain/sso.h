@@ -15,7 +15,7 @@ struct AuthorizeRequest {
   // Query parameters; absent and "" are the same.
   std::string client_id, redirect_uri, response_type, state;
   std::string connection, organization, provider, domain;
-  std::string login_hint, domain_hint, nonce;
+  std::string login_hint, domain_hint, nonce, prompt;
   std::string code_challenge, code_challenge_method;
   std::vector<std::string> provider_scopes;  // repeated and comma-joined forms, flattened
   std::map<std::string, std::string> provider_query_params;
@@ -27,7 +27,9 @@ struct AuthorizeOutcome {
   enum class Kind {
     kRedirect,            // 302 to `location`: the app (code or error) or the mock's error page
     kInvalidRedirectUri,  // 302 to `location` (the mock's "Invalid Redirect URI" page)
-    kIdpPage,             // the interactive mock IdP: show `connection`'s users, post to login_id
+    kErrorPage,  // 302 to `location`, another of the mock's error pages (never the app); `error`
+                 // names it, e.g. code_challenge_missing
+    kIdpPage,    // the interactive mock IdP: show `connection`'s users, post to login_id
   };
   Kind kind = Kind::kRedirect;
   std::string location;
@@ -47,10 +49,16 @@ struct PendingLogin {
   std::string state;
   std::optional<std::string> code_challenge;
   std::string nonce;
+  std::vector<std::string> provider_scopes;
   int64_t expires_ms = 0;
 };
 
 // The providers `provider=` takes (spec enum of /sso/authorize).
 const std::vector<std::string>& OAuthProviders();
+// Every connection type of the spec (v0.61.0, Connection.connection_type): what a configured
+// connection's `type` may be.
+const std::vector<std::string>& ConnectionTypes();
+// True for the types whose token response carries `oauth_tokens` (the ...OAuth ones).
+bool IsOAuthConnectionType(const std::string& type);
 
 }  // namespace workos_mock

@@ -201,11 +201,15 @@ void MockServer::AddControlRoutes() {
     auto s = c.env->FindSession(c.req.matches[1]);
     if (!s) return ReplyNotFound(c.res);
     json visits = json::array();
-    for (const auto& v : s->visits)
+    for (const auto& v : s->visits) {
+      // A used or expired link sends the browser back to the app with error=access_denied.
+      const bool refused = v.outcome == "used" || v.outcome == "expired";
       visits.push_back({{"at", FormatIso8601(v.at_ms)},
                         {"method", v.method},
                         {"user_agent", v.user_agent},
-                        {"outcome", v.outcome}});
+                        {"outcome", v.outcome},
+                        {"error", refused ? json("access_denied") : json(nullptr)}});
+    }
     ReplyJson(c.res, 200,
               {{"object", "passwordless_session_lifecycle"},
                {"id", s->id},
@@ -237,6 +241,27 @@ void MockServer::AddControlRoutes() {
     auto set = c.env->SetScanner(settings);
     if (!set.ok()) return ReplyError(c.res, set.error());
     ReplyJson(c.res, 200, ScannerSettingsJson(set.value()));
+  });
+
+  // Behaviours to pick per environment (domain/model.h EnvironmentSettings); reset restores the
+  // config's values.
+  ControlRoute("GET", "/_mock/settings", true,
+               [](Call& c) { ReplyJson(c.res, 200, SettingsJson(c.env->settings())); });
+  ControlRoute("PUT", "/_mock/settings", true, [](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    EnvironmentSettings settings;
+    try {
+      // Keys left out keep their current value.
+      settings =
+          ParseSettings(c.req.body.empty() ? "{}" : c.req.body, "request body", c.env->settings());
+    } catch (const ConfigError& e) {
+      std::string field = e.path();
+      if (field.rfind("settings.", 0) == 0) field = field.substr(9);
+      return ReplyError(c.res, ValidationError({{field.empty() ? "body" : field, e.problem()}}));
+    }
+    c.env->SetSettings(settings);
+    ReplyJson(c.res, 200, SettingsJson(c.env->settings()));
   });
 
   ControlRoute("PUT", "/_mock/redirect_uris", true, [](Call& c) {

@@ -38,9 +38,19 @@ std::string Selector(const httplib::Request& req) {
   return q;
 }
 
+// What opening the link does now, by its status.
+std::string LinkClickText(const std::string& status) {
+  if (status == "unused") return "signs in: redirects to the app with a code";
+  const std::string why = status == "scanned"   ? "the scanner used it"
+                          : status == "expired" ? "it expired"
+                                                : "it was used";
+  return "redirects to the app with error=access_denied (" + why + ")";
+}
+
 json InboxEntry(const Environment& env, const Email& e) {
   json j = EmailJson(e);
   j["link_status"] = env.LinkStatus(e.session_id);
+  j["link_click"] = LinkClickText(j["link_status"]);
   return j;
 }
 
@@ -76,7 +86,8 @@ std::string Card(const json& e) {
          "</strong></header><dl><dt>To</dt><dd class=\"to\">" +
          HtmlEscape(e["to"].get<std::string>()) + "</dd><dt>From</dt><dd>" +
          HtmlEscape(e["from"].get<std::string>()) + "</dd><dt>Sent</dt><dd class=\"sent\">" +
-         HtmlEscape(e["sent_at"].get<std::string>()) +
+         HtmlEscape(e["sent_at"].get<std::string>()) + "</dd><dt>A click</dt><dd class=\"click\">" +
+         HtmlEscape(e["link_click"].get<std::string>()) +
          "</dd><dt>Scanner</dt><dd class=\"scanner\">" + HtmlEscape(ScanText(e["scanner"])) +
          "</dd><dt>SMTP</dt><dd class=\"delivery\">" + HtmlEscape(DeliveryText(e["delivery"])) +
          "</dd></dl><p><a class=\"open\" href=\"" + HtmlEscape(e["link"].get<std::string>()) +
@@ -127,7 +138,8 @@ constexpr const char* kScript = R"JS(
     a.appendChild(h);
     var dl = el('dl');
     [['To', 'to', e.to], ['From', '', e.from], ['Sent', 'sent', e.sent_at],
-     ['Scanner', 'scanner', ''], ['SMTP', 'delivery', '']].forEach(function (r) {
+     ['A click', 'click', ''], ['Scanner', 'scanner', ''],
+     ['SMTP', 'delivery', '']].forEach(function (r) {
       dl.appendChild(el('dt', {}, r[0]));
       dl.appendChild(el('dd', r[1] ? {'class': r[1]} : {}, r[2]));
     });
@@ -150,6 +162,7 @@ constexpr const char* kScript = R"JS(
     s.textContent = e.link_status;
     s.setAttribute('data-status', e.link_status);
     s.className = 'status ' + e.link_status;
+    a.querySelector('.click').textContent = e.link_click;
     a.querySelector('.scanner').textContent = scanText(e.scanner);
     a.querySelector('.delivery').textContent = deliveryText(e.delivery);
   }

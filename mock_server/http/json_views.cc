@@ -37,10 +37,27 @@ json ProfileJson(const Profile& p) {
               {"last_name", OptString(p.last_name)},
               {"name", name},
               {"role", nullptr},
+              {"roles", nullptr},
               {"groups", p.groups},
               // Since 2026-04-15 the live API returns {} here everywhere.
               {"raw_attributes", json::object()}};
+  if (!p.roles.empty()) {
+    json roles = json::array();
+    for (const auto& slug : p.roles) roles.push_back({{"slug", slug}});
+    out["role"] = roles.front();
+    out["roles"] = roles;
+  }
+  // Live omits custom_attributes for connections without attribute mappings.
+  if (!p.custom_attributes.empty()) out["custom_attributes"] = p.custom_attributes;
   return out;
+}
+
+json OAuthTokensJson(const OAuthTokens& t) {
+  return {{"provider", t.provider},
+          {"refresh_token", t.refresh_token},
+          {"access_token", t.access_token},
+          {"expires_at", t.expires_at},
+          {"scopes", t.scopes}};
 }
 
 json ConnectionJson(const Connection& c) {
@@ -112,6 +129,12 @@ json ScannerSettingsJson(const ScannerSettings& s) {
           {"allowlist", s.allowlist},
           {"delay_ms", s.delay_ms},
           {"user_agent", kScannerUserAgent}};
+}
+
+json SettingsJson(const EnvironmentSettings& s) {
+  return {{"object", "settings"},
+          {"idempotent_replay", s.idempotent_replay},
+          {"head_consumes_links", s.head_consumes_links}};
 }
 
 json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {

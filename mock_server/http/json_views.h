@@ -9,12 +9,14 @@ namespace workos_mock {
 
 nlohmann::json SessionJson(const PasswordlessSession& s, const std::string& link);
 nlohmann::json ProfileJson(const Profile& p);
+nlohmann::json OAuthTokensJson(const OAuthTokens& t);
 nlohmann::json ConnectionJson(const Connection& c);
 nlohmann::json OrganizationJson(const Organization& o);
 nlohmann::json EmailJson(const Email& e);
 nlohmann::json ScanJson(const ScanResult& r);
 nlohmann::json DeliveryJson(const DeliveryResult& d);
 nlohmann::json ScannerSettingsJson(const ScannerSettings& s);
+nlohmann::json SettingsJson(const EnvironmentSettings& s);
 nlohmann::json EnvironmentJson(const Environment& env);
 nlohmann::json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris);
 nlohmann::json JwksJson(const std::vector<JsonWebKey>& keys);

@@ -125,9 +125,11 @@ void MockServer::RunScan(const std::shared_ptr<Environment>& env, const Email& e
     return;
   }
   const std::string location = res.get_header_value("Location");
-  // A visit consumed the link when it yielded a code; used or expired links answer otherwise.
+  // A visit consumed the link when it yielded a code; a used or expired link redirects with an
+  // error instead (or, before that change, answered a page).
   const bool consumed = res.status == 302 && !QueryValue(location, "code").empty();
-  if (head && !consumed) {
+  const bool refused = res.status >= 400 || !QueryValue(location, "error").empty();
+  if (head && !consumed && !refused) {  // a HEAD-safe server: the link stays usable
     result.outcome = "head_only";
     result.detail = "HEAD on the link answered " + std::to_string(res.status);
   } else if (!consumed) {

@@ -76,7 +76,9 @@ void MockServer::AddPasswordlessRoutes() {
   auto by_token = [this](const httplib::Request& req) {
     return registry_->ByLinkToken(req.matches[1]);
   };
-  // GET consumes the link; HEAD (link checkers) does not. httplib routes HEAD to GET handlers.
+  // GET consumes the link, and so does HEAD unless the environment is HEAD-safe
+  // (head_consumes_links; httplib routes HEAD to GET handlers). A used or expired link sends the
+  // browser back to the app with error=access_denied; an unknown token gets an HTML page.
   Route("GET", R"(/passwordless/([^/]+)/confirm)", by_token, [](Call& c) {
     if (!c.env) {
       return ReplyHtml(c.res, 400, "This link is invalid",
@@ -88,22 +90,25 @@ void MockServer::AddPasswordlessRoutes() {
     if (!outcome) {
       return ReplyHtml(c.res, 400, "This link is invalid", "This sign-in link is not valid.");
     }
+    auto redirect = [&] {
+      c.res.status = 302;
+      c.res.set_header("Location", outcome->location);
+      c.res.set_header("Cache-Control", "no-store");
+      c.res.set_header("Referrer-Policy", "no-referrer");
+      c.res.set_content("Found. Redirecting to " + outcome->location, "text/plain; charset=utf-8");
+    };
     switch (outcome->kind) {
       case LinkVisitOutcome::Kind::kRedirect:
-        c.res.status = 302;
-        c.res.set_header("Location", outcome->location);
-        c.res.set_header("Cache-Control", "no-store");
-        c.res.set_header("Referrer-Policy", "no-referrer");
-        c.res.set_content("Found. Redirecting to " + outcome->location,
-                          "text/plain; charset=utf-8");
-        return;
+        return redirect();
       case LinkVisitOutcome::Kind::kValid:
         return ReplyHtml(c.res, 200, "Sign in", "This sign-in link is valid.");
       case LinkVisitOutcome::Kind::kUsed:
+        if (!outcome->location.empty()) return redirect();
         return ReplyHtml(c.res, 400, "This link has already been used",
                          "Magic links can be used only once, and this one was already opened "
                          "(possibly by an email security scanner). Request a new link to sign in.");
       case LinkVisitOutcome::Kind::kExpired:
+        if (!outcome->location.empty()) return redirect();
         return ReplyHtml(c.res, 400, "This link has expired",
                          "This sign-in link has expired. Request a new link to sign in.");
     }

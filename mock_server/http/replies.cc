@@ -44,6 +44,9 @@ void ReplyError(httplib::Response& res, const Error& e) {
     case ErrorKind::kInvalidRequest:
       ReplyBadRequest(res, e.message);
       return;
+    case ErrorKind::kOAuthInvalidRequest:
+      ReplyJson(res, 400, {{"error", "invalid_request"}, {"error_description", e.message}});
+      return;
     case ErrorKind::kLimitExceeded:
       res.set_header("Retry-After", "1");
       ReplyJson(res, 429, {{"code", "rate_limit_exceeded"}, {"message", e.message}});

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "domain/ids.h"
+#include "http/idempotency.h"
 #include "http/journal.h"
 #include "http/replies.h"
 #include "http/tls.h"
@@ -409,22 +410,11 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
         }
       }
     }
-    // A retried POST with the same Idempotency-Key gets the first answer, not a second effect.
-    std::string idem_key;
-    if (req.method == "POST" && call.env && req.has_header("Idempotency-Key")) {
-      idem_key = req.path + "\n" + req.get_header_value("Idempotency-Key");
-      if (auto stored = call.env->IdempotentReply(idem_key)) {
-        res.status = stored->status;
-        res.set_header("Idempotent-Replayed", "true");
-        res.set_content(stored->body, stored->content_type.c_str());
-        record();
-        return;
-      }
+    IdempotentCall idempotent(call.env.get(), req);  // http/idempotency.h
+    if (!idempotent.Answered(res)) {
+      handler(call);
+      idempotent.Finish(res);
     }
-    handler(call);
-    if (!idem_key.empty() && res.status < 500)
-      call.env->StoreIdempotentReply(idem_key,
-                                     {res.status, res.body, res.get_header_value("Content-Type")});
     record();
   };
   route_table_.push_back({method, std::regex(pattern), wrapped});

@@ -37,6 +37,7 @@ AuthorizeRequest DecodeAuthorize(const httplib::Request& req, bool interactive) 
   r.login_hint = p("login_hint");
   r.domain_hint = p("domain_hint");
   r.nonce = p("nonce");
+  r.prompt = p("prompt");
   r.code_challenge = p("code_challenge");
   r.code_challenge_method = p("code_challenge_method");
   r.provider_scopes = ListParam(req, "provider_scopes");
@@ -112,6 +113,18 @@ void MockServer::AddSsoRoutes() {
                   "; it must exactly match one registered for the environment.)");
   });
 
+  Route("GET", "/sso/code_challenge_missing", nullptr, [](Call& c) {
+    ReplyHtml(c.res, 400, "Missing code challenge",
+              "The authorization request has a code_challenge_method but no code_challenge. With "
+              "PKCE, send both (code_challenge_method=S256 and the base64url SHA-256 of the code "
+              "verifier as code_challenge); without PKCE, send neither.");
+  });
+  Route("GET", "/sso/invalid-connection-selector", nullptr, [](Call& c) {
+    ReplyHtml(c.res, 400, "Invalid connection selector",
+              "The authorization request does not say which connection to sign in with. Give "
+              "exactly one of connection, organization or provider.");
+  });
+
   auto by_client_param = [this](const httplib::Request& req) {
     return registry_->ByClientId(req.get_param_value("client_id"));
   };
@@ -171,19 +184,21 @@ void MockServer::AddSsoRoutes() {
     if (!body) return;
     TokenRequest r{Field(*body, "client_id"), Field(*body, "client_secret"),
                    Field(*body, "grant_type"), Field(*body, "code"), Field(*body, "code_verifier")};
+    // An Authorization header (Bearer from the SDKs, Basic from generic OAuth clients) is not
+    // read: the body says who the client is.
     if (!c.env) {
-      if (r.grant_type != "authorization_code")
-        return ReplyError(c.res,
-                          {ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}});
+      if (auto error = Environment::CheckTokenRequest(r)) return ReplyError(c.res, *error);
       return ReplyError(c.res, {ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}});
     }
     auto grant = c.env->ExchangeCode(r);
     if (!grant.ok()) return ReplyError(c.res, grant.error());
-    ReplyJson(c.res, 200,
-              {{"token_type", "Bearer"},
-               {"access_token", grant.value().access_token},
-               {"expires_in", grant.value().expires_in},
-               {"profile", ProfileJson(grant.value().profile)}});
+    json reply = {{"token_type", "Bearer"},
+                  {"access_token", grant.value().access_token},
+                  {"expires_in", grant.value().expires_in},
+                  {"profile", ProfileJson(grant.value().profile)}};
+    if (const auto& oauth = grant.value().oauth_tokens)
+      reply["oauth_tokens"] = OAuthTokensJson(*oauth);
+    ReplyJson(c.res, 200, reply);
   });
 
   auto by_access_token = [this](const httplib::Request& req) {

@@ -31,7 +31,7 @@ async function startApp() {
   const hits = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://app');
-    hits.push({ path: url.pathname, code: url.searchParams.get('code'), ua: req.headers['user-agent'] });
+    hits.push({ path: url.pathname, code: url.searchParams.get('code'), error: url.searchParams.get('error'), ua: req.headers['user-agent'] });
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end('<!doctype html><title>App</title><h1>Signed in to the app</h1>');
   });
@@ -81,6 +81,7 @@ test('inbox: open the link from the page, see it marked used; new mail and scann
     const card = page.locator(`article[data-id]`).filter({ hasText: 'pat@corp.example' });
     await card.waitFor();
     assert.equal(await card.locator('.status').textContent(), 'unused');
+    assert.equal(await card.locator('.click').textContent(), 'signs in: redirects to the app with a code');
     assert.equal(await card.locator('.subject').textContent(), 'Sign in to Acme <Dashboard>');
     assert.equal(await card.locator('a.open').getAttribute('href'), session.link);
 
@@ -97,6 +98,17 @@ test('inbox: open the link from the page, see it marked used; new mail and scann
       const el = document.querySelector(`article[data-id="${id}"] .status`);
       return el && el.textContent === 'used';
     }, await card.getAttribute('data-id'), { timeout: 10000 });
+    assert.equal(await card.locator('.click').textContent(), 'redirects to the app with error=access_denied (it was used)');
+
+    // A second click: the browser lands on the app's callback again, with error=access_denied.
+    const [again] = await Promise.all([context.waitForEvent('page'), card.locator('a.open').click()]);
+    await again.waitForLoadState();
+    const back = new URL(again.url());
+    assert.equal(`${back.origin}${back.pathname}`, app.callback);
+    assert.equal(back.searchParams.get('error'), 'access_denied');
+    assert.equal(back.searchParams.get('code'), null);
+    assert.deepEqual(app.hits.filter((h) => h.path === '/callback').map((h) => h.error), [null, 'access_denied']);
+    await again.close();
 
     // A new email arrives while the page is open; with the scanner on, it shows up scanned.
     await api(mock.base, 'PUT', '/_mock/scanner', key, { mode: 'prefetch' });

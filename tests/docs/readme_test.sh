@@ -41,12 +41,12 @@ check '"success":true'
 check "http://localhost:3000/callback?code=[0-9A-Z]*&state=xyz"
 check '"connection_type": "MagicLink"'
 check '"ann@example.com"'
-check '^400$'
+check '^302 http://localhost:3000/callback?error=access_denied&error_description=[^ ]*&state=xyz$'
 check '"offset_seconds": 901'
 check '"api_key": "sk_test_'
 check '"mode":"prefetch"'
 check '"outcome":"consumed"'
-check '^user click: 400$'
+check '^user click: 302 http://localhost:3000/callback?error=access_denied&error_description='
 # The README's C++ snippet is the body of tests/docs/readme_cpp_example.cc (built and run by CTest).
 sed -n '/README:BEGIN/,/README:END/p' "$ROOT/tests/docs/readme_cpp_example.cc" | sed '1d;$d;s/^  //' > "$work/cpp_expected"
 awk '/^```cpp$/{on=1; next} /^```$/{on=0} on' "$ROOT/README.md" > "$work/cpp_readme"

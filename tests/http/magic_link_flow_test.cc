@@ -97,28 +97,52 @@ TEST_CASE("the whole magic-link flow, as an app and its user see it", "[http][fl
   CHECK(me.json == profile);
 }
 
-TEST_CASE("a link is single use: the second click gets the used page, never a second code",
+TEST_CASE("a link is single use: a second click goes back to the app with access_denied",
           "[http][single-use]") {
   TestServer s;
-  json session = CreateSession(s, kKey, {{"type", "MagicLink"}, {"email", "bo@example.com"}});
+  json session = CreateSession(
+      s, kKey, {{"type", "MagicLink"}, {"email", "bo@example.com"}, {"state", "st-8"}});
   REQUIRE(Click(s, session["link"]).status == 302);
   Reply again = Click(s, session["link"]);
-  CHECK(again.status == 400);
-  CHECK(again.header("Location").empty());
-  CHECK(again.header("Content-Type").rfind("text/html", 0) == 0);
-  CHECK(again.body.find("already been used") != std::string::npos);
+  CHECK(again.status == 302);
+  const std::string location = again.header("Location");
+  CHECK(location.rfind("http://localhost:3000/callback?error=access_denied&", 0) == 0);
+  CHECK(QueryParam(location, "error_description") ==
+        "The Magic Link has already been used. Request a new one to sign in.");
+  CHECK(QueryParam(location, "state") == "st-8");
+  CHECK(QueryParam(location, "code").empty());
+  CHECK(again.header("Cache-Control") == "no-store");
+  // An unknown token has no session to send the browser back to: the HTML page.
   Reply unknown = Get(s, "/passwordless/AAAAAAAAAAAAAAAAAAAAAAAAA/confirm");
   CHECK(unknown.status == 400);
+  CHECK(unknown.header("Location").empty());
+  CHECK(unknown.header("Content-Type").rfind("text/html", 0) == 0);
   CHECK(unknown.body.find("invalid") != std::string::npos);
 }
 
-TEST_CASE("HEAD on a link (link checkers) does not consume it", "[http][single-use]") {
+TEST_CASE("HEAD on a link consumes it like live; a HEAD-safe environment leaves it usable",
+          "[http][single-use][settings]") {
   TestServer s;
-  json session = CreateSession(s, kKey, {{"type", "MagicLink"}, {"email", "cy@example.com"}});
-  auto head = s.Client()->Head(PathOf(session["link"]).c_str());
+  TestEnv env = NewEnvironment(s);
+  json consumed =
+      CreateSession(s, env.api_key, {{"type", "MagicLink"}, {"email", "cy@example.com"}});
+  auto head = s.Client()->Head(PathOf(consumed["link"]).c_str());
   REQUIRE(head);
-  CHECK(head->status == 200);
-  CHECK(Click(s, session["link"]).status == 302);
+  CHECK(head->status == 302);
+  CHECK(QueryParam(head->get_header_value("Location"), "code").size() == 26);
+  CHECK(QueryParam(Click(s, consumed["link"]).header("Location"), "error") == "access_denied");
+
+  Reply safe = Put(s, "/_mock/settings", R"({"head_consumes_links": false})", env.api_key);
+  REQUIRE(safe.status == 200);
+  CHECK(safe.json["head_consumes_links"] == false);
+  json kept = CreateSession(s, env.api_key, {{"type", "MagicLink"}, {"email", "cy@example.com"}});
+  auto checked = s.Client()->Head(PathOf(kept["link"]).c_str());
+  REQUIRE(checked);
+  CHECK(checked->status == 200);
+  CHECK(checked->get_header_value("Location").empty());
+  Reply click = Click(s, kept["link"]);
+  CHECK(click.status == 302);
+  CHECK(QueryParam(click.header("Location"), "code").size() == 26);
 }
 
 TEST_CASE("link lifetime: valid at 14:59, expired at 15:01; expires_in changes it",
@@ -133,8 +157,10 @@ TEST_CASE("link lifetime: valid at 14:59, expired at 15:01; expires_in changes i
   CHECK(Click(s, a["link"]).status == 302);
   Advance(s, env.api_key, 2);  // 15:01
   Reply late = Click(s, b["link"]);
-  CHECK(late.status == 400);
-  CHECK(late.body.find("expired") != std::string::npos);
+  CHECK(late.status == 302);
+  CHECK(QueryParam(late.header("Location"), "error") == "access_denied");
+  CHECK(QueryParam(late.header("Location"), "error_description") ==
+        "The Magic Link has expired. Request a new one to sign in.");
   Reply send_late =
       Post(s, "/passwordless/sessions/" + b["id"].get<std::string>() + "/send", "{}", env.api_key);
   CHECK(send_late.status == 422);
@@ -300,20 +326,107 @@ TEST_CASE("sending an unknown, used or expired session is 422 with the live mess
   CHECK(outbox.json["data"].size() == 2);
 }
 
-TEST_CASE("a POST retried with the same Idempotency-Key returns the first result",
-          "[http][idempotency]") {
+TEST_CASE("Idempotency-Key: ignored by default, like live; replayed when the setting is on",
+          "[http][idempotency][settings]") {
   TestServer s;
+  TestEnv env = NewEnvironment(s);
   const std::string body = json{{"type", "MagicLink"}, {"email", "i@example.com"}}.dump();
   httplib::Headers key{{"Idempotency-Key", "retry-0f8f9a2c"}};
-  Reply first = Post(s, "/passwordless/sessions", body, kKey, "application/json", key);
-  Reply second = Post(s, "/passwordless/sessions", body, kKey, "application/json", key);
+  auto create = [&](const httplib::Headers& h) {
+    return Post(s, "/passwordless/sessions", body, env.api_key, "application/json", h);
+  };
+  // Default: the retry runs again and makes a second session.
+  Reply a = create(key), b = create(key);
+  REQUIRE(a.status == 201);
+  REQUIRE(b.status == 201);
+  CHECK(b.json["id"] != a.json["id"]);
+  CHECK(b.header("Idempotent-Replayed").empty());
+  CHECK(Get(s, "/_mock/settings", env.api_key).json ==
+        json{{"object", "settings"}, {"idempotent_replay", false}, {"head_consumes_links", true}});
+
+  REQUIRE(Put(s, "/_mock/settings", R"({"idempotent_replay": true})", env.api_key).status == 200);
+  Reply first = create(key);
+  Reply second = create(key);
   REQUIRE(first.status == 201);
   CHECK(second.status == 201);
   CHECK(second.json == first.json);
   CHECK(second.header("Idempotent-Replayed") == "true");
-  Reply third = Post(s, "/passwordless/sessions", body, kKey, "application/json",
-                     {{"Idempotency-Key", "retry-other"}});
+  CHECK(second.header("Content-Type") == "application/json; charset=utf-8");
+  Reply third = create({{"Idempotency-Key", "retry-other"}});
   CHECK(third.json["id"] != first.json["id"]);
+  // The same key on another path is another operation.
+  Reply send = Post(s, "/passwordless/sessions/" + first.json["id"].get<std::string>() + "/send",
+                    "{}", env.api_key, "application/json", key);
+  CHECK(send.status == 201);
+  CHECK(send.json == json{{"success", true}});
+  // Reset restores the config's setting (off) and forgets the stored answers.
+  REQUIRE(Post(s, "/_mock/reset", "", env.api_key).status == 200);
+  CHECK(Get(s, "/_mock/settings", env.api_key).json["idempotent_replay"] == false);
+}
+
+TEST_CASE("Idempotency-Key: a 429 (or 5xx) is not replayed; the retry runs once room is made",
+          "[http][idempotency]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"max_stored", 100}, {"idempotent_replay", true}});
+  auto create = [&](const std::string& email, const std::string& key) {
+    return Post(s, "/passwordless/sessions", json{{"type", "MagicLink"}, {"email", email}}.dump(),
+                env.api_key, "application/json", {{"Idempotency-Key", key}});
+  };
+  for (int i = 0; i < 100; ++i)
+    REQUIRE(create("u" + std::to_string(i) + "@example.com", "fill-" + std::to_string(i)).status ==
+            201);
+  Reply full = create("late@example.com", "retry-late");
+  REQUIRE(full.status == 429);
+  CHECK(full.header("Retry-After") == "1");
+  Reply again = create("late@example.com", "retry-late");
+  CHECK(again.status == 429);
+  CHECK(again.header("Idempotent-Replayed").empty());  // run again, not a replay
+  // Room is made (the sessions expire and are swept): the same key now creates the session.
+  Advance(s, env.api_key, 900 + 3600 + 1);
+  Reply made = create("late@example.com", "retry-late");
+  CHECK(made.status == 201);
+  CHECK(made.header("Idempotent-Replayed").empty());
+  Reply replayed = create("late@example.com", "retry-late");
+  CHECK(replayed.header("Idempotent-Replayed") == "true");
+  CHECK(replayed.json == made.json);
+
+  // An injected 503 answers before the handler and is not stored either.
+  Reply fault =
+      Post(s, "/_mock/faults", R"({"method":"POST","path":"/passwordless/sessions","status":503})",
+           env.api_key);
+  REQUIRE(fault.status == 201);
+  CHECK(create("f@example.com", "retry-fault").status == 503);
+  Reply after = create("f@example.com", "retry-fault");
+  CHECK(after.status == 201);
+  CHECK(after.header("Idempotent-Replayed").empty());
+}
+
+TEST_CASE("PUT /_mock/settings validates, changes only the keys sent, and is exported",
+          "[http][settings]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"head_consumes_links", false}});
+  CHECK(Get(s, "/_mock/settings", env.api_key).json["head_consumes_links"] == false);
+  Reply bad = Put(s, "/_mock/settings", R"({"idempotent_replay": "yes"})", env.api_key);
+  CHECK(bad.status == 422);
+  CHECK(bad.json["errors"][0]["field"] == "idempotent_replay");
+  CHECK(bad.json["errors"][0]["code"] == "must be true or false");
+  Reply unknown = Put(s, "/_mock/settings", R"({"replay": true})", env.api_key);
+  CHECK(unknown.status == 422);
+  CHECK(unknown.json["errors"][0]["field"] == "replay");
+  CHECK(Put(s, "/_mock/settings", "{}", "sk_test_nope").status == 401);
+  Reply set = Put(s, "/_mock/settings", R"({"idempotent_replay": true})", env.api_key);
+  REQUIRE(set.status == 200);
+  CHECK(set.json ==
+        json{{"object", "settings"}, {"idempotent_replay", true}, {"head_consumes_links", false}});
+  // The runtime settings travel with the environment's state.
+  Reply state = Get(s, "/_mock/state", env.api_key);
+  CHECK(state.json["state"]["settings"] ==
+        json{{"idempotent_replay", true}, {"head_consumes_links", false}});
+  CHECK(state.json["environment"]["head_consumes_links"] == false);
+  REQUIRE(Post(s, "/_mock/reset", "", env.api_key).status == 200);
+  CHECK(Get(s, "/_mock/settings", env.api_key).json["idempotent_replay"] == false);
+  REQUIRE(Put(s, "/_mock/state", state.body, env.api_key).status == 200);
+  CHECK(Get(s, "/_mock/settings", env.api_key).json["idempotent_replay"] == true);
 }
 
 TEST_CASE("32 concurrent clicks on one link yield exactly one code", "[http][race]") {
@@ -324,9 +437,10 @@ TEST_CASE("32 concurrent clicks on one link yield exactly one code", "[http][rac
   for (int i = 0; i < 32; ++i) {
     threads.emplace_back([&] {
       Reply r = Click(s, session["link"]);
-      if (r.status == 302)
+      const std::string location = r.header("Location");
+      if (r.status == 302 && !QueryParam(location, "code").empty())
         ++redirects;
-      else if (r.status == 400 && r.body.find("already been used") != std::string::npos)
+      else if (r.status == 302 && QueryParam(location, "error") == "access_denied")
         ++used;
       else
         ++other;
@@ -407,7 +521,9 @@ TEST_CASE("session lifecycle shows every visit", "[http][control]") {
   CHECK(life.json["state"] == "confirmed");
   REQUIRE(life.json["visits"].size() == 2);
   CHECK(life.json["visits"][0]["outcome"] == "redirected");
+  CHECK(life.json["visits"][0]["error"].is_null());
   CHECK(life.json["visits"][1]["outcome"] == "used");
+  CHECK(life.json["visits"][1]["error"] == "access_denied");
   CHECK(life.json["code_exchanged"] == false);
   Exchange(s, code, kClient, kKey);
   CHECK(Get(s, "/_mock/passwordless/sessions/" + id, kKey).json["code_exchanged"] == true);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -59,12 +60,14 @@ TEST_CASE("races: 10,000 concurrent clicks and 10,000 token exchanges, one succe
           const int i = a % kItems;
           auto res = c->Get(links[i].c_str());
           ++total;
-          if (res && res->status == 302) {
+          const std::string location = res ? res->get_header_value("Location") : "";
+          if (res && res->status == 302 && !QueryParam(location, "code").empty()) {
             ++wins[i];
             std::lock_guard<std::mutex> lock(codes_mu);
-            codes[i] = QueryParam(res->get_header_value("Location"), "code");
-          } else if (!res || res->status != 400) {
-            ++other;
+            codes[i] = QueryParam(location, "code");
+          } else if (!res || res->status != 302 ||
+                     QueryParam(location, "error") != "access_denied") {
+            ++other;  // a used link sends the browser back with error=access_denied, no code
           }
         }
       });
@@ -116,4 +119,93 @@ TEST_CASE("races: 10,000 concurrent clicks and 10,000 token exchanges, one succe
   WARN("races: " << kItems * kAttempts << " clicks -> " << clicks_won << " successes; "
                  << kItems * kAttempts << " exchanges -> " << exchanges_won << " successes ("
                  << transport << " transport errors)");
+}
+
+namespace {
+
+// `n` threads send the same request at once (each on its own connection); the replies, in order.
+std::vector<Reply> AllAtOnce(int n, const std::function<Reply()>& request) {
+  std::vector<Reply> replies(n);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n; ++t)
+    threads.emplace_back([&, t] {
+      ++ready;
+      while (ready < n) std::this_thread::yield();
+      replies[t] = request();
+    });
+  for (auto& th : threads) th.join();
+  return replies;
+}
+
+// Every reply is the same 2xx answer; returns it.
+Reply CheckOneAnswer(const std::vector<Reply>& replies, int status) {
+  int replayed = 0;
+  for (const auto& r : replies) {
+    INFO(r.status << " " << r.body);
+    CHECK(r.status == status);
+    CHECK(r.body == replies[0].body);
+    replayed += r.header("Idempotent-Replayed") == "true";
+  }
+  CHECK(replayed == static_cast<int>(replies.size()) - 1);  // one ran, the others replayed it
+  return replies[0];
+}
+
+}  // namespace
+
+TEST_CASE("races: concurrent requests with one Idempotency-Key make one operation, one answer",
+          "[race][idempotency]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"idempotent_replay", true}});
+  constexpr int kRounds = 20;
+  auto post = [&](const std::string& path, const std::string& body, const std::string& key,
+                  const std::string& type = "application/json") {
+    return Post(s, path, body, env.api_key, type, {{"Idempotency-Key", key}});
+  };
+
+  // POST /passwordless/sessions: 24 at once per round, 20 rounds -> 20 sessions.
+  std::vector<std::string> ids;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string key = "create-" + std::to_string(round);
+    const std::string body =
+        json{{"type", "MagicLink"}, {"email", "r" + std::to_string(round) + "@race.test"}}.dump();
+    INFO("round " << round);
+    Reply one = CheckOneAnswer(
+        AllAtOnce(kThreads, [&] { return post("/passwordless/sessions", body, key); }), 201);
+    ids.push_back(one.json["id"]);
+  }
+  Reply state = Get(s, "/_mock/state", env.api_key);
+  REQUIRE(state.status == 200);
+  CHECK(state.json["state"]["sessions"].size() == kRounds);
+
+  // POST /passwordless/sessions/{id}/send: one email per round.
+  for (int round = 0; round < kRounds; ++round) {
+    INFO("round " << round);
+    const std::string path = "/passwordless/sessions/" + ids[round] + "/send";
+    CheckOneAnswer(
+        AllAtOnce(kThreads, [&] { return post(path, "{}", "send-" + std::to_string(round)); }),
+        201);
+  }
+  Reply outbox = Get(s, "/_mock/outbox", env.api_key);
+  CHECK(outbox.json["data"].size() == kRounds);
+
+  // POST /sso/token: every exchange of one code with one key gets the same access token (without
+  // the key, 23 of them would be invalid_grant).
+  for (int round = 0; round < kRounds; ++round) {
+    INFO("round " << round);
+    const std::string token = state.json["state"]["sessions"][round]["token"];
+    Reply click = Get(s, "/passwordless/" + token + "/confirm");
+    const std::string code = QueryParam(click.header("Location"), "code");
+    REQUIRE(code.size() == 26);
+    const std::string body = "client_id=" + env.client_id + "&client_secret=" + env.api_key +
+                             "&grant_type=authorization_code&code=" + code;
+    Reply one =
+        CheckOneAnswer(AllAtOnce(kThreads,
+                                 [&] {
+                                   return post("/sso/token", body, "token-" + std::to_string(round),
+                                               "application/x-www-form-urlencoded");
+                                 }),
+                       200);
+    CHECK(one.json["access_token"].is_string());
+  }
 }

@@ -165,7 +165,6 @@ TEST_CASE("SSO: selector errors redirect to the app with error, description and 
     std::string extra, error, description;
   };
   std::vector<Case> cases = {
-      {"", "invalid_connection_selector", ""},
       {"&connection=conn_foo_okta&provider=GoogleOAuth", "invalid_connection_selector", ""},
       {"&domain=foo-corp.com", "domain_connection_selector_not_allowed",
        "The `domain` connection selector is deprecated and may no longer be used. Use the "
@@ -177,9 +176,12 @@ TEST_CASE("SSO: selector errors redirect to the app with error, description and 
        "No Connection associated with Organization 'org_qux'"},
       {"&organization=org_bar", "ambiguous_connection_selector", ""},
       {"&connection=conn_baz_draft", "connection_unlinked", ""},
-      {"&provider=FriendsterOAuth", "invalid_connection_selector", ""},
+      {"&provider=FriendsterOAuth", "connection_strategy_invalid",
+       "The provider 'FriendsterOAuth' is not valid."},
       {"&connection=conn_foo_okta&code_challenge=abc&code_challenge_method=plain",
        "invalid_request", ""},
+      {"&connection=conn_foo_okta&prompt=consent", "invalid_request",
+       "The prompt 'consent' is not supported; use 'login'."},
   };
   for (const auto& c : cases) {
     INFO(c.extra);
@@ -189,6 +191,8 @@ TEST_CASE("SSO: selector errors redirect to the app with error, description and 
     CHECK(QueryParam(loc, "state") == "st8");
     CHECK(!QueryParam(loc, "error_description").empty());
     if (!c.description.empty()) CHECK(QueryParam(loc, "error_description") == c.description);
+    CHECK(QueryParam(loc, "error_uri") ==
+          "https://workos.com/docs/reference/sso/get-authorization-url/error-codes");
     CHECK(QueryParam(loc, "code").empty());
   }
   // response_type: missing -> invalid_request, other -> unsupported_response_type (RFC 6749).
@@ -197,6 +201,117 @@ TEST_CASE("SSO: selector errors redirect to the app with error, description and 
   Reply token = Get(
       s, "/sso/authorize?response_type=token&client_id=" + kClient + "&connection=conn_foo_okta");
   CHECK(QueryParam(token.header("Location"), "error") == "unsupported_response_type");
+}
+
+TEST_CASE("SSO: requests that never reach the app land on the mock's error pages", "[http][sso]") {
+  TestServer s(MultiOrg());
+  struct Case {
+    std::string extra, page, title;
+  };
+  std::vector<Case> cases = {
+      {"", "/sso/invalid-connection-selector", "Invalid connection selector"},
+      {"&connection=conn_foo_okta&code_challenge_method=S256", "/sso/code_challenge_missing",
+       "Missing code challenge"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.extra);
+    const std::string loc = Authorize(s, kClient, c.extra);
+    CHECK(loc == s.base_url() + c.page);
+    CHECK(loc.rfind(kCallback, 0) != 0);
+    Reply page = Get(s, c.page);
+    CHECK(page.status == 400);
+    CHECK(page.header("Content-Type").rfind("text/html", 0) == 0);
+    CHECK(page.body.find(c.title) != std::string::npos);
+  }
+  // prompt=login is accepted: the sign-in goes through.
+  CHECK(
+      QueryParam(Authorize(s, kClient, "&connection=conn_foo_okta&prompt=login"), "code").size() ==
+      26);
+}
+
+TEST_CASE("SSO: /sso/token does not read HTTP Basic; a body without client_id is invalid_request",
+          "[http][sso][token]") {
+  TestServer s(MultiOrg());
+  const std::string code = QueryParam(Authorize(s, kClient, "&connection=conn_foo_okta"), "code");
+  // What a generic OAuth library sends: base64("client_workos_mock_sso:sk_test_workos_mock_sso").
+  const std::string basic =
+      "Basic Y2xpZW50X3dvcmtvc19tb2NrX3Nzbzpza190ZXN0X3dvcmtvc19tb2NrX3Nzbw==";
+  auto token = [&](const std::string& body) {
+    return Post(s, "/sso/token", body, "", "application/x-www-form-urlencoded",
+                {{"Authorization", basic}});
+  };
+  Reply no_client = token("grant_type=authorization_code&code=" + code);
+  CHECK(no_client.status == 400);
+  CHECK(no_client.json == json{{"error", "invalid_request"},
+                               {"error_description", "Missing required parameter: client_id"}});
+  // Without any Authorization header the same body gets the same answer.
+  Reply plain = Post(s, "/sso/token", "grant_type=authorization_code&code=" + code, "",
+                     "application/x-www-form-urlencoded");
+  CHECK(plain.json == no_client.json);
+  // With client_id in the body but the secret only in the header: the body has no secret.
+  Reply no_secret = token("grant_type=authorization_code&client_id=" + kClient + "&code=" + code);
+  CHECK(no_secret.json["error"] == "invalid_client");
+  // The grant type is still checked first; the code was never burnt.
+  CHECK(token("grant_type=password").json["error"] == "unsupported_grant_type");
+  CHECK(token("client_id=" + kClient + "&client_secret=" + kKey +
+              "&grant_type=authorization_code&code=" + code)
+            .status == 200);
+}
+
+TEST_CASE("SSO: newer connection types; profile roles and custom attributes; oauth_tokens",
+          "[http][sso][profile]") {
+  json cfg = json::parse(R"({"environments":[{"name":"t","api_keys":["sk_test_t"],
+    "client_id":"client_t","redirect_uris":["http://localhost:3000/callback"],
+    "connections":[
+      {"id":"conn_grok","type":"GrokOAuth"},{"id":"conn_x","type":"XOAuth"},
+      {"id":"conn_clever","type":"CleverOIDC"},{"id":"conn_entra","type":"EntraIdOIDC"},
+      {"id":"conn_okta","type":"OktaOIDC","domains":["okta.example"],"users":[{"email":"ria@okta.example",
+        "first_name":"Ria","last_name":"Ray","roles":["admin","billing"],
+        "custom_attributes":{"department":"Sales"}}]}]}]})");
+  TestServer s(workos_mock::ParseConfig(cfg.dump(), "test"));
+  auto sign_in = [&](const std::string& extra) {
+    Reply r = Get(s, "/sso/authorize?response_type=code&client_id=client_t&redirect_uri=" +
+                         Enc(kCallback) + extra);
+    REQUIRE(r.status == 302);
+    Reply t = Exchange(s, QueryParam(r.header("Location"), "code"), "client_t", "sk_test_t");
+    INFO(t.body);
+    REQUIRE(t.status == 200);
+    return t.json;
+  };
+  json okta = sign_in("&connection=conn_okta");
+  const json& p = okta["profile"];
+  CHECK(p["connection_type"] == "OktaOIDC");
+  CHECK(p["name"] == "Ria Ray");
+  CHECK(p["role"] == json{{"slug", "admin"}});
+  CHECK(p["roles"] == json::array({{{"slug", "admin"}}, {{"slug", "billing"}}}));
+  CHECK(p["custom_attributes"] == json{{"department", "Sales"}});
+  CHECK_FALSE(okta.contains("oauth_tokens"));  // not an OAuth connection
+  CHECK(Get(s, "/sso/profile", okta["access_token"]).json == p);
+
+  for (const char* id : {"conn_grok", "conn_x"}) {
+    INFO(id);
+    json t = sign_in(std::string("&connection=") + id + "&provider_scopes=users.read");
+    CHECK(t["profile"]["role"].is_null());
+    CHECK(t["profile"]["roles"].is_null());
+    CHECK_FALSE(t["profile"].contains("custom_attributes"));  // live omits it when there are none
+    REQUIRE(t.contains("oauth_tokens"));
+    const json& o = t["oauth_tokens"];
+    CHECK(o["provider"] == t["profile"]["connection_type"]);
+    CHECK(o["scopes"] == json::array({"users.read"}));
+    CHECK(o["expires_at"].is_number_integer());
+    CHECK(o["access_token"].is_string());
+    CHECK(o["refresh_token"].is_string());
+  }
+  for (const char* id : {"conn_clever", "conn_entra"}) {
+    INFO(id);
+    json t = sign_in(std::string("&connection=") + id);
+    CHECK_FALSE(t.contains("oauth_tokens"));
+  }
+  Reply listed = Get(s, "/connections?limit=10", "sk_test_t");
+  std::set<std::string> types;
+  for (const auto& c : listed.json["data"]) types.insert(c["connection_type"]);
+  CHECK(types ==
+        std::set<std::string>{"GrokOAuth", "XOAuth", "CleverOIDC", "EntraIdOIDC", "OktaOIDC"});
 }
 
 TEST_CASE("SSO: provider, scopes and provider_query_params; connection choice", "[http][sso]") {
@@ -410,8 +525,9 @@ TEST_CASE("connections: MagicLink connections appear; deleting one kills its lin
   const std::string conn = list.json["data"][0]["id"];
   CHECK(Delete(s, "/connections/" + conn, key).status == 204);
   Reply click = Get(s, PathOf(session.json["link"]));
-  CHECK(click.status == 400);
-  CHECK(click.header("Location").empty());
+  CHECK(click.status == 302);  // dead like an expired link: back to the app, no code
+  CHECK(QueryParam(click.header("Location"), "error") == "access_denied");
+  CHECK(QueryParam(click.header("Location"), "code").empty());
 }
 
 TEST_CASE("organizations: list, domains filter, get", "[http][organizations]") {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/environment.h"
+#include "domain/idempotency.h"
 
 using namespace workos_mock;
 
@@ -45,7 +46,8 @@ TEST_CASE("concurrent create, visit and exchange on one environment: one success
     REQUIRE(failures == 0);
   }
 
-  // Every thread visits every link (GET consumes; HEAD in between never does).
+  // Every thread visits every link with a HEAD and a GET: both consume (the default setting), and
+  // exactly one visit per link gets the code.
   std::vector<std::atomic<int>> redirects(kLinks);
   std::vector<std::string> codes(kLinks);
   {
@@ -54,11 +56,12 @@ TEST_CASE("concurrent create, visit and exchange on one environment: one success
       threads.emplace_back([&, t] {
         for (int k = 0; k < kLinks; ++k) {
           int i = (k + t * 7) % kLinks;  // threads start at different links
-          (void)env.VisitLink(tokens[i], "HEAD", "checker");
-          auto o = env.VisitLink(tokens[i], "GET", "browser");
-          if (o && o->kind == LinkVisitOutcome::Kind::kRedirect && redirects[i]++ == 0) {
-            auto pos = o->location.find("code=");
-            codes[i] = o->location.substr(pos + 5, 26);
+          for (const char* method : {"HEAD", "GET"}) {
+            auto o = env.VisitLink(tokens[i], method, "browser");
+            if (o && o->kind == LinkVisitOutcome::Kind::kRedirect && redirects[i]++ == 0) {
+              auto pos = o->location.find("code=");
+              codes[i] = o->location.substr(pos + 5, 26);
+            }
           }
         }
       });
@@ -82,4 +85,37 @@ TEST_CASE("concurrent create, visit and exchange on one environment: one success
     for (auto& th : threads) th.join();
   }
   for (int i = 0; i < kLinks; ++i) REQUIRE(grants[i] == 1);
+}
+
+TEST_CASE("concurrent requests with one Idempotency-Key: one operation, one answer for all",
+          "[concurrency][idempotency]") {
+  IdempotencyStore store;
+  constexpr int kThreads = 16, kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string key = "key-" + std::to_string(round);
+    std::atomic<int> operations{0}, replays{0}, busy{0};
+    std::vector<std::string> answers(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        auto claim = store.Begin(key, std::chrono::milliseconds(5000));
+        if (claim.kind == IdempotencyStore::Claim::Kind::kOwner) {
+          const int n = ++operations;  // "the operation": only one may run per key
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          answers[t] = "session-" + std::to_string(n);
+          store.Finish(key, StoredReply{201, answers[t], "application/json"});
+        } else if (claim.kind == IdempotencyStore::Claim::Kind::kReplay) {
+          ++replays;
+          answers[t] = claim.reply.body;
+        } else {
+          ++busy;
+        }
+      });
+    for (auto& th : threads) th.join();
+    INFO("round " << round);
+    CHECK(operations == 1);
+    CHECK(replays == kThreads - 1);
+    CHECK(busy == 0);
+    for (const auto& a : answers) CHECK(a == answers[0]);
+  }
 }

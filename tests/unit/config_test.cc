@@ -84,6 +84,19 @@ TEST_CASE("config errors name the source, the key path and the problem", "[confi
       {R"({"environments":[{)" + env +
            R"(,"connections":[{"type":"OktaSAML","organization":"org_x"}]}]})",
        "cfg.json: environments[0].connections[0].organization: no organization with id 'org_x'"},
+      {R"({"environments":[{)" + env + R"(,"connections":[{"type":"GithubOAuth"}]}]})",
+       "cfg.json: environments[0].connections[0].type: 'GithubOAuth' is not a WorkOS connection "
+       "type"},
+      {R"({"environments":[{)" + env +
+           R"(,"connections":[{"type":"OktaOIDC","users":[{"email":"a@b.co","roles":"admin"}]}]}]})",
+       "cfg.json: environments[0].connections[0].users[0].roles: must be"},
+      {R"({"environments":[{)" + env +
+           R"(,"connections":[{"type":"OktaOIDC","users":[{"email":"a@b.co","custom_attributes":{"n":1}}]}]}]})",
+       "cfg.json: environments[0].connections[0].users[0].custom_attributes.n: must be a string"},
+      {R"({"environments":[{)" + env + R"(,"idempotent_replay":"yes"}]})",
+       "cfg.json: environments[0].idempotent_replay: must be true or false"},
+      {R"({"environments":[{)" + env + R"(,"head_consumes_links":1}]})",
+       "cfg.json: environments[0].head_consumes_links: must be true or false"},
   };
   for (const auto& c : cases) {
     INFO(c.json);
@@ -107,4 +120,33 @@ TEST_CASE("organizations and connections with IdP users load from config", "[con
   CHECK(env.connections[0].organization_id == std::optional<std::string>("org_1"));
   CHECK(env.connections[0].users.at(0).first_name == std::optional<std::string>("A"));
   CHECK(env.connections[0].domains.at(0).id.rfind("org_domain_", 0) == 0);
+}
+
+TEST_CASE("settings, the newer connection types and users' roles load from config", "[config]") {
+  ServerConfig c = ParseConfig(R"({"environments":[{"name":"e","api_keys":["sk_test_x"],
+    "client_id":"client_x","idempotent_replay":true,"head_consumes_links":false,
+    "connections":[{"type":"GrokOAuth"},{"type":"XOAuth"},{"type":"CleverOIDC"},
+      {"type":"EntraIdOIDC"},{"type":"OktaOIDC","users":[{"email":"a@foo.com",
+        "roles":["admin","member"],"custom_attributes":{"department":"Sales"}}]}]}]})",
+                               "x");
+  const auto& env = c.environments.at(0);
+  CHECK(env.settings.idempotent_replay);
+  CHECK_FALSE(env.settings.head_consumes_links);
+  REQUIRE(env.connections.size() == 5);
+  CHECK(env.connections[0].type == "GrokOAuth");
+  const IdpUser& u = env.connections[4].users.at(0);
+  CHECK(u.roles == std::vector<std::string>{"admin", "member"});
+  CHECK(u.custom_attributes == std::map<std::string, std::string>{{"department", "Sales"}});
+  // Defaults: like live, no replay, and HEAD consumes a link.
+  const auto& d = DefaultConfig().environments.at(0);
+  CHECK_FALSE(d.settings.idempotent_replay);
+  CHECK(d.settings.head_consumes_links);
+  // The body of PUT /_mock/settings: keys left out keep the base's value.
+  EnvironmentSettings base;
+  base.head_consumes_links = false;
+  EnvironmentSettings merged = ParseSettings(R"({"idempotent_replay":true})", "body", base);
+  CHECK(merged.idempotent_replay);
+  CHECK_FALSE(merged.head_consumes_links);
+  CHECK_THROWS_WITH(ParseSettings(R"({"replay":true})", "body", base),
+                    Catch::Contains("settings.replay: unknown key"));
 }

@@ -100,19 +100,78 @@ TEST_CASE_METHOD(Fixture, "expires_in must be within 900..86400 seconds",
   }
 }
 
-TEST_CASE_METHOD(Fixture, "a link is single use; HEAD does not consume it",
+TEST_CASE_METHOD(Fixture, "a link is single use: a second visit redirects with access_denied",
                  "[passwordless][single-use]") {
-  PasswordlessSession s = Create();
-  CHECK(env.VisitLink(s.token, "HEAD", "checker")->kind == LinkVisitOutcome::Kind::kValid);
+  auto r = Req("ann@example.com");
+  r.state = "st 1";
+  auto created = env.CreateSession(r);
+  REQUIRE(created.ok());
+  const PasswordlessSession s = created.value();
   auto first = env.VisitLink(s.token, "GET", "browser");
   REQUIRE(first->kind == LinkVisitOutcome::Kind::kRedirect);
   CHECK(first->location.rfind("http://localhost:3000/callback?code=", 0) == 0);
   auto second = env.VisitLink(s.token, "GET", "browser");
   CHECK(second->kind == LinkVisitOutcome::Kind::kUsed);
-  CHECK(second->location.empty());
+  CHECK(second->location ==
+        "http://localhost:3000/callback?error=access_denied&error_description=The%20Magic%20Link"
+        "%20has%20already%20been%20used.%20Request%20a%20new%20one%20to%20sign%20in.&state=st%201");
+  CHECK(second->location.find("code=") == std::string::npos);
   CHECK(env.SessionState(*env.FindSession(s.id)) == "confirmed");
-  CHECK(env.FindSession(s.id)->visits.size() == 3);
+  REQUIRE(env.FindSession(s.id)->visits.size() == 2);
+  CHECK(env.FindSession(s.id)->visits[1].outcome == "used");
   CHECK_FALSE(env.VisitLink("unknown-token", "GET", "x"));
+}
+
+TEST_CASE_METHOD(Fixture,
+                 "an expired link redirects to the session's redirect URI with "
+                 "access_denied, without state when it had none",
+                 "[passwordless][expiry]") {
+  auto r = Req("ann@example.com");
+  r.redirect_uri = "https://app.example.com/cb";
+  auto s = env.CreateSession(r);
+  REQUIRE(s.ok());
+  clock.AdvanceMs(900 * 1000);
+  auto late = env.VisitLink(s.value().token, "GET", "browser");
+  REQUIRE(late->kind == LinkVisitOutcome::Kind::kExpired);
+  CHECK(late->location ==
+        "https://app.example.com/cb?error=access_denied&error_description=The%20Magic%20Link%20"
+        "has%20expired.%20Request%20a%20new%20one%20to%20sign%20in.");
+  CHECK(env.FindSession(s.value().id)->visits.back().outcome == "expired");
+}
+
+TEST_CASE("HEAD consumes a link by default; a HEAD-safe environment leaves it usable",
+          "[passwordless][single-use][settings]") {
+  ManualClock clock;
+  Environment env{Seed(), clock, "http://mock"};
+  CHECK(env.settings().head_consumes_links);
+  auto consumed = env.CreateSession(Req("a@example.com")).value();
+  auto head = env.VisitLink(consumed.token, "HEAD", "checker");
+  REQUIRE(head->kind == LinkVisitOutcome::Kind::kRedirect);
+  CHECK(head->location.rfind("http://localhost:3000/callback?code=", 0) == 0);
+  CHECK(env.VisitLink(consumed.token, "GET", "browser")->kind == LinkVisitOutcome::Kind::kUsed);
+  CHECK(env.FindSession(consumed.id)->visits[0].method == "HEAD");
+  CHECK(env.FindSession(consumed.id)->visits[0].outcome == "redirected");
+
+  EnvironmentSettings safe;
+  safe.head_consumes_links = false;
+  env.SetSettings(safe);
+  auto kept = env.CreateSession(Req("b@example.com")).value();
+  auto checked = env.VisitLink(kept.token, "HEAD", "checker");
+  CHECK(checked->kind == LinkVisitOutcome::Kind::kValid);
+  CHECK(checked->location.empty());
+  CHECK(env.FindSession(kept.id)->visits[0].outcome == "head");
+  CHECK(env.VisitLink(kept.token, "GET", "browser")->kind == LinkVisitOutcome::Kind::kRedirect);
+  // A HEAD on a used link reports it used either way.
+  CHECK(env.VisitLink(kept.token, "HEAD", "checker")->kind == LinkVisitOutcome::Kind::kUsed);
+
+  // Reset restores the seed's settings; a seed may start HEAD-safe.
+  env.Reset();
+  CHECK(env.settings().head_consumes_links);
+  EnvironmentConfig seed = Seed("safe");
+  seed.settings.head_consumes_links = false;
+  Environment from_config{seed, clock, "http://mock"};
+  auto t = from_config.CreateSession(Req("c@example.com")).value();
+  CHECK(from_config.VisitLink(t.token, "HEAD", "x")->kind == LinkVisitOutcome::Kind::kValid);
 }
 
 TEST_CASE_METHOD(Fixture, "state is echoed, percent-encoded, on the redirect", "[passwordless]") {
@@ -187,10 +246,18 @@ TEST_CASE_METHOD(Fixture, "codes: 10-minute TTL, single use, failures do not bur
   TokenRequest grant = r;
   grant.grant_type = "refresh_token";
   CHECK(ErrorOf(env.ExchangeCode(grant)).kind == ErrorKind::kUnsupportedGrant);
+  // No client_id in the body (e.g. sent as HTTP Basic, which is not read): named as missing.
+  TokenRequest no_client = r;
+  no_client.client_id = "";
+  auto missing = env.ExchangeCode(no_client);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(ErrorOf(missing).kind == ErrorKind::kOAuthInvalidRequest);
+  CHECK(ErrorOf(missing).message == "Missing required parameter: client_id");
   auto ok = env.ExchangeCode(r);
   REQUIRE(ok.ok());
   CHECK(ok.value().profile.email == "a@example.com");
   CHECK(ok.value().profile.connection_type == "MagicLink");
+  CHECK_FALSE(ok.value().oauth_tokens);  // only OAuth connections carry the IdP's tokens
   CHECK(env.ProfileForAccessToken(ok.value().access_token)->id == ok.value().profile.id);
   auto again = env.ExchangeCode(r);
   REQUIRE_FALSE(again.ok());

@@ -92,7 +92,10 @@ TEST_CASE("a link first consumed by the scanner is 'scanned'; by a person, 'conf
   Fixture f;
   auto [scanned, mail1] = f.Sent("a@corp.com");
   CHECK(f.env.LinkStatus(scanned.id) == "unused");
-  // HEAD (never consumes) from the scanner changes nothing.
+  // In a HEAD-safe environment a HEAD from the scanner changes nothing...
+  EnvironmentSettings head_safe;
+  head_safe.head_consumes_links = false;
+  f.env.SetSettings(head_safe);
   f.env.VisitLink(scanned.token, "HEAD", kScannerUserAgent);
   CHECK(f.env.SessionState(*f.env.FindSession(scanned.id)) == "sent");
   f.env.VisitLink(scanned.token, "GET", kScannerUserAgent);
@@ -106,6 +109,14 @@ TEST_CASE("a link first consumed by the scanner is 'scanned'; by a person, 'conf
   f.env.VisitLink(clicked.token, "GET", kScannerUserAgent);
   CHECK(f.env.SessionState(*f.env.FindSession(clicked.id)) == "confirmed");
   CHECK(f.env.LinkStatus(clicked.id) == "used");
+
+  // ...by default (like live) it consumes the link as a GET does.
+  f.env.SetSettings(EnvironmentSettings{});
+  auto [headed, mail4] = f.Sent("d@corp.com");
+  CHECK(f.env.VisitLink(headed.token, "HEAD", kScannerUserAgent)->kind ==
+        LinkVisitOutcome::Kind::kRedirect);
+  CHECK(f.env.SessionState(*f.env.FindSession(headed.id)) == "scanned");
+  CHECK(f.env.LinkStatus(headed.id) == "scanned");
 
   auto [late, mail3] = f.Sent("c@corp.com");
   f.clock.AdvanceMs(901 * 1000);

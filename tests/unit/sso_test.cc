@@ -4,6 +4,7 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -119,7 +120,6 @@ TEST_CASE("authorize: selector errors redirect to the app with error, descriptio
     std::string error, description;
   };
   std::vector<Case> cases = {
-      {"no selector", [](AuthorizeRequest&) {}, "invalid_connection_selector", ""},
       {"two selectors",
        [](AuthorizeRequest& r) {
          r.connection = "conn_foo";
@@ -143,7 +143,13 @@ TEST_CASE("authorize: selector errors redirect to the app with error, descriptio
       {"organization whose only connection is a draft",
        [](AuthorizeRequest& r) { r.organization = "org_draft"; }, "connection_unlinked", ""},
       {"unknown provider", [](AuthorizeRequest& r) { r.provider = "MySpaceOAuth"; },
-       "invalid_connection_selector", ""},
+       "connection_strategy_invalid", "The provider 'MySpaceOAuth' is not valid."},
+      {"prompt other than login",
+       [](AuthorizeRequest& r) {
+         r.connection = "conn_foo";
+         r.prompt = "consent";
+       },
+       "invalid_request", "The prompt 'consent' is not supported; use 'login'."},
       {"missing response_type",
        [](AuthorizeRequest& r) {
          r.response_type = "";
@@ -163,10 +169,10 @@ TEST_CASE("authorize: selector errors redirect to the app with error, descriptio
          r.code_challenge_method = "plain";
        },
        "invalid_request", ""},
-      {"PKCE method without challenge",
+      {"PKCE challenge without method",
        [](AuthorizeRequest& r) {
          r.connection = "conn_foo";
-         r.code_challenge_method = "S256";
+         r.code_challenge = std::string(43, 'a');
        },
        "invalid_request", ""},
   };
@@ -182,7 +188,87 @@ TEST_CASE("authorize: selector errors redirect to the app with error, descriptio
     CHECK(Param(o.location, "state") == "s 1");
     CHECK(Param(o.location, "code").empty());
     if (!c.description.empty()) CHECK(Param(o.location, "error_description") == c.description);
+    CHECK(Param(o.location, "error_uri") ==
+          "https://workos.com/docs/reference/sso/get-authorization-url/error-codes");
   }
+}
+
+TEST_CASE("authorize: requests that never reach the app go to the mock's error pages", "[sso]") {
+  Fixture f;
+  AuthorizeRequest none = Req();  // no connection, organization, provider or domain
+  AuthorizeOutcome o = f.env.Authorize(none);
+  CHECK(o.kind == AuthorizeOutcome::Kind::kErrorPage);
+  CHECK(o.location == "http://mock/sso/invalid-connection-selector");
+
+  AuthorizeRequest method_only = Req();
+  method_only.connection = "conn_foo";
+  method_only.code_challenge_method = "S256";
+  o = f.env.Authorize(method_only);
+  CHECK(o.kind == AuthorizeOutcome::Kind::kErrorPage);
+  CHECK(o.location == "http://mock/sso/code_challenge_missing");
+  method_only.connection = "";  // both problems: the PKCE one is named first
+  CHECK(f.env.Authorize(method_only).location == "http://mock/sso/code_challenge_missing");
+
+  // The redirect URI is checked first; the deprecated domain selector still reaches the app.
+  none.redirect_uri = "https://evil.example.com/cb";
+  CHECK(f.env.Authorize(none).kind == AuthorizeOutcome::Kind::kInvalidRedirectUri);
+  AuthorizeRequest domain = Req();
+  domain.domain = "foo.com";
+  CHECK(Param(f.env.Authorize(domain).location, "error") ==
+        "domain_connection_selector_not_allowed");
+}
+
+TEST_CASE("authorize: prompt=login is accepted", "[sso]") {
+  Fixture f;
+  AuthorizeRequest r = Req();
+  r.connection = "conn_foo";
+  r.prompt = "login";
+  AuthorizeOutcome o = f.env.Authorize(r);
+  REQUIRE(o.kind == AuthorizeOutcome::Kind::kRedirect);
+  CHECK(o.error.empty());
+  CHECK_FALSE(Param(o.location, "code").empty());
+}
+
+TEST_CASE("profile: roles and custom attributes from the IdP user; oauth_tokens for OAuth only",
+          "[sso]") {
+  EnvironmentConfig seed = Seed();
+  IdpUser rich = User("ria@foo.com", "Ria");
+  rich.roles = {"admin", "billing"};
+  rich.custom_attributes = {{"department", "Sales"}};
+  seed.connections.push_back(Conn("conn_x", "XOAuth", "", {rich}));
+  seed.connections.push_back(Conn("conn_okta_oidc", "OktaOIDC", "org_foo", {rich}));
+  ManualClock clock;
+  Environment env{seed, clock, "http://mock"};
+  auto sign_in = [&](const std::string& connection, std::vector<std::string> scopes) {
+    AuthorizeRequest r = Req();
+    r.connection = connection;
+    r.provider_scopes = std::move(scopes);
+    auto grant = env.ExchangeCode({"client_sso", "sk_test_sso", "authorization_code",
+                                   Param(env.Authorize(r).location, "code"), ""});
+    REQUIRE(grant.ok());
+    return grant.value();
+  };
+  TokenGrant x = sign_in("conn_x", {"tweet.read", "users.read"});
+  CHECK(x.profile.connection_type == "XOAuth");
+  CHECK(x.profile.roles == std::vector<std::string>{"admin", "billing"});
+  CHECK(x.profile.custom_attributes.at("department") == "Sales");
+  REQUIRE(x.oauth_tokens);
+  CHECK(x.oauth_tokens->provider == "XOAuth");
+  CHECK(x.oauth_tokens->scopes == std::vector<std::string>{"tweet.read", "users.read"});
+  CHECK(x.oauth_tokens->expires_at == clock.NowMs() / 1000 + 3600);
+  CHECK(x.oauth_tokens->access_token != x.oauth_tokens->refresh_token);
+  CHECK_FALSE(x.oauth_tokens->access_token.empty());
+
+  TokenGrant oidc = sign_in("conn_okta_oidc", {});
+  CHECK(oidc.profile.connection_type == "OktaOIDC");
+  CHECK_FALSE(oidc.oauth_tokens);  // an OIDC connection: no IdP tokens, as live
+  CHECK(IsOAuthConnectionType("GrokOAuth"));
+  CHECK_FALSE(IsOAuthConnectionType("CleverOIDC"));
+  CHECK_FALSE(IsOAuthConnectionType("OAuth"));
+  const auto& types = ConnectionTypes();
+  for (const char* t :
+       {"GrokOAuth", "XOAuth", "CleverOIDC", "EntraIdOIDC", "OktaOIDC", "MagicLink"})
+    CHECK(std::count(types.begin(), types.end(), t) == 1);
 }
 
 TEST_CASE("authorize: untrusted redirect URIs never go back to the app", "[sso]") {

@@ -152,6 +152,10 @@ class MockControl {
   // GET / PUT /_mock/scanner.
   nlohmann::json GetScanner();
   nlohmann::json SetScanner(const ScannerSettings& settings);
+  // GET / PUT /_mock/settings (idempotent_replay, head_consumes_links); PUT sends only the keys
+  // of `changes`, e.g. {{"idempotent_replay", true}}, and returns all settings.
+  nlohmann::json GetSettings();
+  nlohmann::json SetSettings(const nlohmann::json& changes);
   // GET /_mock/passwordless/sessions/{id}: the session's lifecycle.
   nlohmann::json GetPasswordlessSession(const std::string& session_id);
 

@@ -28,6 +28,18 @@ if (!/^3\.1\./.test(String(spec.openapi))) {
   throw new Error(`expected an OpenAPI 3.1 document at ${SPEC_PATH}, got openapi: ${spec.openapi}`);
 }
 
+// The npm package is 0.1.0 (2026-07-16), the only version on the registry. The spec repository's
+// v0.61.0 (workos/openapi-spec, 2026-08-07) adds the connection types GrokOAuth and XOAuth to the
+// connection_type enums of Profile and Connection; nothing else in the schemas this suite checks
+// changed except that Connection lost `options` (which the mock never sends). Apply exactly that
+// addition, so the newer types are checked against the spec rather than skipped.
+export const SPEC_0_61_CONNECTION_TYPES = ['GrokOAuth', 'XOAuth'];
+for (const name of ['Profile', 'Connection']) {
+  const values = spec.components.schemas[name]?.properties?.connection_type?.enum;
+  if (!Array.isArray(values)) throw new Error(`spec: ${name}.connection_type has no enum to extend`);
+  for (const t of SPEC_0_61_CONNECTION_TYPES) if (!values.includes(t)) values.push(t);
+}
+
 const SPEC_ID = 'https://workos-mock.invalid/openapi-spec.json';
 
 // strict:false: the document carries OpenAPI annotations (`example`, `x-*`)

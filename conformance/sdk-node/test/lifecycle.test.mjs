@@ -96,9 +96,12 @@ test('the link still works just before 15 min and is expired just after', T, asy
 
   await advance(env, 40);
   const expired = await click(late.link);
-  assert.equal(expired.status, 400, `at 15:20 the link is expired (${expired.status})`);
-  assert.equal(expired.location, null, 'an expired link does not redirect');
-  assert.match(expired.headers.get('content-type') ?? '', /text\/html/i);
+  assert.equal(expired.status, 302, `at 15:20 the link is expired (${expired.status})`);
+  const back = parseRedirect(expired.location, late.link);
+  assert.equal(back.base, DEFAULT_REDIRECT, 'an expired link sends the browser back to the app');
+  assert.equal(back.params.get('error'), 'access_denied');
+  assert.match(back.params.get('error_description') ?? '', /expired/);
+  assert.equal(back.params.get('code'), null);
 
   const err = await rejectsWith(workos.passwordless.sendSession(late.id), UnprocessableEntityException, 'send of an expired session');
   assert.equal(err.message, `The passwordless session '${late.id}' has expired or is invalid.`);

@@ -99,11 +99,15 @@ test('SDK: createSession → sendSession → outbox → click → getProfileAndT
   const again = await workos.sso.getProfile({ accessToken });
   assert.deepEqual(again, profile, 'getProfile returns the same profile as the token exchange');
 
-  // The link is single use.
+  // The link is single use: a second visit sends the browser back with error=access_denied.
   const second = await click(session.link);
-  assert.equal(second.status, 400, `second visit: expected 400, got ${second.status}`);
-  assert.match(second.headers.get('content-type') ?? '', /text\/html/i, 'second visit: an HTML page');
-  assert.equal(second.location, null, 'second visit: no redirect');
+  assert.equal(second.status, 302, `second visit: expected 302, got ${second.status}`);
+  const refused = parseRedirect(second.location, session.link);
+  assert.equal(refused.base, DEFAULT_REDIRECT, 'second visit: back to the redirect URI');
+  assert.equal(refused.params.get('error'), 'access_denied');
+  assert.match(refused.params.get('error_description') ?? '', /already been used/);
+  assert.equal(refused.params.get('state'), state);
+  assert.equal(refused.params.get('code'), null, 'second visit: no code');
   assert.equal(new URL(mail.link).search, '', 'link carries no query');
 
   // The code is single use.
@@ -116,6 +120,48 @@ test('SDK: createSession → sendSession → outbox → click → getProfileAndT
   const used = await rejectsWith(workos.passwordless.sendSession(session.id), UnprocessableEntityException, 'send of a used session');
   assert.equal(used.status, 422);
   assert.equal(used.message, invalidSessionMessage(session.id));
+});
+
+test('SDK app: its callback gets the code on the first click and error=access_denied on the second', T, async () => {
+  const { createServer } = await import('node:http');
+  const seen = [];
+  let workos;
+  let env;
+  // The app's callback, as the Magic Link guide writes it: exchange the code, or show the error.
+  const app = createServer(async (req, res) => {
+    const q = new URL(req.url, 'http://app').searchParams;
+    const hit = { code: q.get('code'), error: q.get('error'), description: q.get('error_description'), state: q.get('state') };
+    seen.push(hit);
+    if (hit.code) {
+      const { profile } = await workos.sso.getProfileAndToken({ code: hit.code, clientId: env.client_id });
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`signed in as ${profile.email}`);
+    } else {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`sign-in failed: ${hit.error}: ${hit.description}`);
+    }
+  });
+  await new Promise((r) => app.listen(0, '127.0.0.1', r));
+  try {
+    const callback = `http://127.0.0.1:${app.address().port}/callback`;
+    env = await createEnvironment(mock, { redirect_uris: [callback] });
+    workos = sdkFor(mock, env);
+    const email = uniqueEmail('app');
+    const state = randomState();
+    const session = await workos.passwordless.createSession({ type: 'MagicLink', email, state });
+    await workos.passwordless.sendSession(session.id);
+    const mail = expectJSON(await latestEmail(mock, env, email), 200, 'outbox');
+    // The browser follows the redirect to the app both times.
+    const first = await fetch(mail.link, { signal: AbortSignal.timeout(15000) });
+    assert.equal(first.status, 200);
+    assert.equal(await first.text(), `signed in as ${email}`);
+    const second = await fetch(mail.link, { signal: AbortSignal.timeout(15000) });
+    assert.equal(second.status, 400);
+    assert.match(await second.text(), /^sign-in failed: access_denied: The Magic Link has already been used/);
+    assert.equal(seen.length, 2);
+    assert.deepEqual(seen[1], { code: null, error: 'access_denied', description: seen[1].description, state });
+  } finally {
+    app.closeAllConnections();
+    await new Promise((r) => app.close(r));
+  }
 });
 
 test('raw: the same flow with plain fetch, bodies validated', T, async () => {
@@ -176,8 +222,8 @@ test('raw: the same flow with plain fetch, bodies validated', T, async () => {
   assert.deepEqual(reuseBody, { error: 'invalid_grant', error_description: `The code '${code}' has expired or is invalid.` });
 
   const second = await click(mail.link);
-  assert.equal(second.status, 400);
-  assert.equal(second.location, null);
+  assert.equal(second.status, 302);
+  assert.equal(parseRedirect(second.location, mail.link).params.get('error'), 'access_denied');
 
   const resend = await http(mock, `/passwordless/sessions/${session.id}/send`, { method: 'POST', headers: bearer(env.api_key), json: {} });
   assert.deepEqual(expectJSON(resend, 422, 'send of a used session'), { message: invalidSessionMessage(session.id) });
@@ -319,23 +365,81 @@ test('expiresIn: honoured inside 900..86400 s, 422 naming the range outside', T,
   }
 });
 
-test('raw: a repeated POST with the same Idempotency-Key returns the first session', T, async () => {
+test('raw: a repeated POST with one Idempotency-Key makes a second session; replayed only with idempotent_replay', T, async () => {
   const env = await createEnvironment(mock);
   const email = uniqueEmail('idem');
   const key = `retry-${crypto.randomUUID()}`;
-  const send = () =>
+  const send = (k = key) =>
     http(mock, '/passwordless/sessions', {
       method: 'POST',
-      headers: { ...bearer(env.api_key), 'Idempotency-Key': key },
+      headers: { ...bearer(env.api_key), 'Idempotency-Key': k },
       json: { type: 'MagicLink', email, redirect_uri: DEFAULT_REDIRECT },
     });
+  // Like live (the 2026 SDK READMEs): the key is accepted and not deduplicated.
   const a = assertPasswordlessSession(expectJSON(await send(), 201, 'first POST'));
   const b = assertPasswordlessSession(expectJSON(await send(), 201, 'repeated POST'));
-  assert.deepEqual(b, a, 'the retry gets the first result back');
-  const c = await http(mock, '/passwordless/sessions', {
+  assert.notEqual(b.id, a.id, 'the repeat is a new session');
+
+  const settings = await http(mock, '/_mock/settings', { method: 'PUT', headers: bearer(env.api_key), json: { idempotent_replay: true } });
+  assert.equal(expectJSON(settings, 200, 'PUT /_mock/settings').idempotent_replay, true);
+  const k2 = `retry-${crypto.randomUUID()}`;
+  const c = assertPasswordlessSession(expectJSON(await send(k2), 201, 'first POST (replay on)'));
+  const d = await send(k2);
+  assert.deepEqual(assertPasswordlessSession(expectJSON(d, 201, 'repeated POST (replay on)')), c, 'the retry gets the first result back');
+  assert.equal(d.headers.get('idempotent-replayed'), 'true');
+  assert.notEqual(expectJSON(await send(`retry-${crypto.randomUUID()}`), 201, 'POST with a new key').id, c.id, 'a new key makes a new session');
+});
+
+/** The sessions of `env` (GET /_mock/state) for `email`. */
+async function sessionsFor(env, email) {
+  const state = expectJSON(await http(mock, '/_mock/state', { headers: bearer(env.api_key) }), 200, 'GET /_mock/state');
+  return state.state.sessions.filter((x) => x.email === email);
+}
+
+/** Waits until the journal holds `n` POST /passwordless/sessions; returns them, newest first. */
+async function createsInJournal(env, n) {
+  for (let i = 0; i < 100; i++) {
+    const journal = expectJSON(await http(mock, '/_mock/requests', { headers: bearer(env.api_key) }), 200, 'GET /_mock/requests').data;
+    const creates = journal.filter((e) => e.method === 'POST' && e.path === '/passwordless/sessions');
+    if (creates.length >= n) return creates;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the journal never showed ${n} POST /passwordless/sessions`);
+}
+
+/**
+ * The SDK's own retry: the first attempt is slow (a delay fault, longer than the client's
+ * timeout), so the SDK gives up, waits and sends the POST again with the same Idempotency-Key,
+ * while the server still runs the first one. Returns what createSession resolved to and the
+ * sessions the environment ends up with for that email.
+ */
+async function createRetriedByTheSdk(env) {
+  const fault = await http(mock, '/_mock/faults', {
     method: 'POST',
-    headers: { ...bearer(env.api_key), 'Idempotency-Key': `retry-${crypto.randomUUID()}` },
-    json: { type: 'MagicLink', email, redirect_uri: DEFAULT_REDIRECT },
+    headers: bearer(env.api_key),
+    json: { method: 'POST', path: '/passwordless/sessions', delay_ms: 3000, times: 1 },
   });
-  assert.notEqual(expectJSON(c, 201, 'POST with a new key').id, a.id, 'a new key makes a new session');
+  expectJSON(fault, 201, 'POST /_mock/faults');
+  const { WorkOS } = await import('@workos-inc/node');
+  const workos = new WorkOS(env.api_key, { apiHostname: '127.0.0.1', port: mock.port, https: false, clientId: env.client_id, timeout: 1000, maxRetries: 1 });
+  const email = uniqueEmail('retry');
+  const session = await workos.passwordless.createSession({ type: 'MagicLink', email, redirectURI: DEFAULT_REDIRECT });
+  const creates = await createsInJournal(env, 2); // the slow first attempt finishes too
+  const keys = new Set(creates.map((e) => e.headers['Idempotency-Key'] ?? e.headers['idempotency-key']));
+  assert.equal(keys.size, 1, `one Idempotency-Key across the SDK's attempts: ${[...keys].join(', ')}`);
+  assert.ok([...keys][0], 'the SDK sent an Idempotency-Key');
+  return { session, sessions: await sessionsFor(env, email) };
+}
+
+test('SDK: createSession retried after a timeout makes two sessions by default, like live', T, async () => {
+  const env = await createEnvironment(mock);
+  const { session, sessions } = await createRetriedByTheSdk(env);
+  assert.equal(sessions.length, 2, `two sessions for one createSession call: ${sessions.map((x) => x.id).join(', ')}`);
+  assert.ok(sessions.some((x) => x.id === session.id), 'the SDK returned one of them');
+});
+
+test('SDK: with idempotent_replay on, the same retried createSession makes one session', T, async () => {
+  const env = await createEnvironment(mock, { redirect_uris: [DEFAULT_REDIRECT], idempotent_replay: true });
+  const { session, sessions } = await createRetriedByTheSdk(env);
+  assert.deepEqual(sessions.map((x) => x.id), [session.id], 'one session, the one the SDK returned');
 });

@@ -105,7 +105,7 @@ test('getAuthorizationUrl(GoogleOAuth) → browser redirects → getProfileAndTo
   assert.equal(err.error, 'invalid_grant');
 });
 
-test('raw: an SSO token reply (with oauth_tokens, if any) matches the spec', T, async () => {
+test('raw: an OAuth connection\'s token reply carries oauth_tokens and matches the spec', T, async () => {
   const env = await createEnvironment(mock);
   const workos = sdkFor(mock, env);
   const url = workos.sso.getAuthorizationUrl({
@@ -124,7 +124,10 @@ test('raw: an SSO token reply (with oauth_tokens, if any) matches the spec', T, 
   const token = expectJSON(r, 200, 'POST /sso/token (SSO)');
   assertSpecResponse('/sso/token', 'post', 200, token);
   assert.equal(token.profile.connection_type, 'GoogleOAuth');
-  if (token.oauth_tokens !== undefined) assert.equal(token.oauth_tokens.provider, 'GoogleOAuth');
+  // An OAuth connection's reply carries the IdP's tokens, with the scopes asked for.
+  assert.ok(token.oauth_tokens, 'oauth_tokens on an OAuth connection');
+  assert.equal(token.oauth_tokens.provider, 'GoogleOAuth');
+  assert.deepEqual(token.oauth_tokens.scopes, ['openid', 'email']);
 });
 
 test('provider_scopes: repeated (Node) and comma-joined (Python) forms are both accepted', T, async () => {
@@ -209,7 +212,8 @@ test('selector problems go back to the app with error, error_description and sta
   const state = randomState();
   const base = { client_id: env.client_id, redirect_uri: DEFAULT_REDIRECT, response_type: 'code', state };
   for (const [extra, error] of [
-    [{}, 'invalid_connection_selector'],
+    [{ connection: 'conn_01AAAAAAAAAAAAAAAAAAAAAAAA', provider: 'GoogleOAuth' }, 'invalid_connection_selector'],
+    [{ provider: 'MySpaceOAuth' }, 'connection_strategy_invalid'],
     [{ connection: 'conn_01AAAAAAAAAAAAAAAAAAAAAAAA' }, 'connection_invalid'],
     [{ organization: 'org_01AAAAAAAAAAAAAAAAAAAAAAAA' }, 'organization_invalid'],
     [{ domain: 'example.com' }, 'domain_connection_selector_not_allowed'],
@@ -218,9 +222,94 @@ test('selector problems go back to the app with error, error_description and sta
     assert.equal(`${loc.origin}${loc.pathname}`, DEFAULT_REDIRECT, `${JSON.stringify(extra)} goes back to the app: ${loc.href}`);
     assert.equal(loc.searchParams.get('error'), error, `${JSON.stringify(extra)}: ${loc.href}`);
     assert.ok(loc.searchParams.get('error_description'), `${JSON.stringify(extra)}: an error_description`);
+    assert.equal(loc.searchParams.get('error_uri'), 'https://workos.com/docs/reference/sso/get-authorization-url/error-codes');
     assert.equal(loc.searchParams.get('state'), state);
     assert.equal(loc.searchParams.get('code'), null);
   }
+  const strategy = await authorizeOnce({ ...base, provider: 'MySpaceOAuth' });
+  assert.equal(strategy.searchParams.get('error_description'), "The provider 'MySpaceOAuth' is not valid.");
+});
+
+test('requests that never reach the app: no selector, code_challenge_method alone → the mock\'s error pages', T, async () => {
+  const env = await createEnvironment(mock);
+  const base = { client_id: env.client_id, redirect_uri: DEFAULT_REDIRECT, response_type: 'code', state: randomState() };
+  for (const [extra, page, title] of [
+    [{}, '/sso/invalid-connection-selector', /Invalid connection selector/],
+    [{ provider: 'GoogleOAuth', code_challenge_method: 'S256' }, '/sso/code_challenge_missing', /Missing code challenge/],
+  ]) {
+    const loc = await authorizeOnce({ ...base, ...extra });
+    assert.equal(`${loc.origin}${loc.pathname}`, `${mock.baseURL}${page}`, `${JSON.stringify(extra)}: ${loc.href}`);
+    const r = await click(loc.href);
+    assert.equal(r.status, 400);
+    assert.equal(r.location, null, 'the error page does not redirect');
+    assert.match(r.text, title);
+  }
+});
+
+test('newer connection types, prompt=login, and the profile fields live added, against the spec', T, async () => {
+  const user = { email: 'ria@types.example', first_name: 'Ria', last_name: 'Ray', roles: ['admin', 'billing'], custom_attributes: { department: 'Sales' } };
+  const types = ['GrokOAuth', 'XOAuth', 'CleverOIDC', 'EntraIdOIDC', 'OktaOIDC'];
+  const env = await createEnvironment(mock, {
+    redirect_uris: [DEFAULT_REDIRECT],
+    connections: types.map((type) => ({ id: `conn_types_${type.toLowerCase()}`, type, users: [user] })),
+  });
+  const workos = sdkFor(mock, env);
+  for (const type of types) {
+    const connection = `conn_types_${type.toLowerCase()}`;
+    // The Node SDK's SSO URL has no prompt option; apps append it as the spec documents it.
+    const url = `${workos.sso.getAuthorizationUrl({ connection, redirectUri: DEFAULT_REDIRECT, clientId: env.client_id, providerScopes: ['users.read'] })}&prompt=login`;
+    const { params } = await followToApp(url, DEFAULT_REDIRECT);
+    assert.ok(params.get('code'), `${type}: a code (error: ${params.get('error')})`);
+    const r = await http(mock, '/sso/token', {
+      method: 'POST',
+      form: { client_id: env.client_id, client_secret: env.api_key, grant_type: 'authorization_code', code: params.get('code') },
+    });
+    const token = expectJSON(r, 200, `POST /sso/token (${type})`);
+    assertSpecResponse('/sso/token', 'post', 200, token);
+    assertSpecSchema('SsoTokenResponse', token);
+    const p = token.profile;
+    assert.equal(p.connection_type, type);
+    assert.equal(p.name, 'Ria Ray');
+    assert.deepEqual(p.role, { slug: 'admin' });
+    assert.deepEqual(p.roles, [{ slug: 'admin' }, { slug: 'billing' }]);
+    assert.deepEqual(p.custom_attributes, { department: 'Sales' });
+    if (type.endsWith('OAuth')) {
+      assert.equal(token.oauth_tokens?.provider, type, `${type}: oauth_tokens`);
+      assert.deepEqual(token.oauth_tokens.scopes, ['users.read']);
+    } else {
+      assert.equal(token.oauth_tokens, undefined, `${type}: no oauth_tokens for a non-OAuth connection`);
+    }
+    const prof = expectJSON(await http(mock, '/sso/profile', { headers: bearer(token.access_token) }), 200, `GET /sso/profile (${type})`);
+    assertSpecResponse('/sso/profile', 'get', 200, prof);
+    assert.deepEqual(prof, p);
+    const conn = expectJSON(await http(mock, `/connections/${connection}`, { headers: bearer(env.api_key) }), 200, `GET /connections/{id} (${type})`);
+    assertSpecSchema('Connection', conn);
+    assert.equal(conn.connection_type, type);
+  }
+  // The SDK reads the new fields.
+  const url = workos.sso.getAuthorizationUrl({ connection: 'conn_types_oktaoidc', redirectUri: DEFAULT_REDIRECT, clientId: env.client_id });
+  const { params } = await followToApp(url, DEFAULT_REDIRECT);
+  const { profile, oauthTokens } = await workos.sso.getProfileAndToken({ code: params.get('code'), clientId: env.client_id });
+  assert.equal(profile.name, 'Ria Ray');
+  assert.deepEqual(profile.roles, [{ slug: 'admin' }, { slug: 'billing' }]);
+  assert.deepEqual(profile.customAttributes, { department: 'Sales' });
+  assert.equal(oauthTokens, undefined);
+  // A type outside the spec's list is refused when the environment is created.
+  const bad = await http(mock, '/_mock/environments', { method: 'POST', json: { connections: [{ type: 'GithubOAuth' }] } });
+  assert.equal(bad.status, 422, bad.text);
+});
+
+test('/sso/token with HTTP Basic: the header is not read; no client_id in the body is invalid_request', T, async () => {
+  const env = await createEnvironment(mock);
+  const workos = sdkFor(mock, env);
+  const url = workos.sso.getAuthorizationUrl({ provider: 'GoogleOAuth', redirectUri: DEFAULT_REDIRECT, clientId: env.client_id });
+  const code = (await followToApp(url, DEFAULT_REDIRECT)).params.get('code');
+  const basic = `Basic ${Buffer.from(`${env.client_id}:${env.api_key}`).toString('base64')}`;
+  const r = await http(mock, '/sso/token', { method: 'POST', headers: { Authorization: basic }, form: { grant_type: 'authorization_code', code } });
+  // Not one of the spec's four 400 examples: a 2026 report against live (CONTRACT.md).
+  assert.deepEqual(expectJSON(r, 400, 'POST /sso/token with Basic'), { error: 'invalid_request', error_description: 'Missing required parameter: client_id' });
+  const ok = await workos.sso.getProfileAndToken({ code, clientId: env.client_id });
+  assert.equal(ok.profile.connectionType, 'GoogleOAuth', 'the failed attempt did not burn the code');
 });
 
 // ---- JWKS ------------------------------------------------------------------

@@ -181,9 +181,18 @@ test('a used link and a replayed callback get clear 400s, never a 500', T, async
   const { link, redirect, landed } = await signIn('grace@example.com');
   assert.equal(landed.status, 302);
 
+  // A second click: WorkOS sends the browser back to the callback with error=access_denied,
+  // and the app shows why.
   const again = await http(link);
-  assert.equal(again.status, 400, 'the mock refuses a second click');
-  assert.match(again.text, /already been used/);
+  assert.equal(again.status, 302, 'the second click goes back to the app');
+  const denied = new URL(again.location);
+  assert.equal(`${denied.origin}${denied.pathname}`, callback);
+  assert.equal(denied.searchParams.get('error'), 'access_denied');
+  assert.equal(denied.searchParams.get('code'), null);
+  const shown = await http(again.location);
+  assert.equal(shown.status, 400);
+  assert.match(shown.text, /Sign-in failed/);
+  assert.match(shown.text, /already been used/);
 
   const replay = await http(redirect);
   assert.equal(replay.status, 400);
