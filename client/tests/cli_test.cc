@@ -177,3 +177,27 @@ TEST_CASE("CLI: exit codes and help", "[cli]") {
   CHECK(down.exit_code == 3);
   CHECK(down.err.find(cli.api_key) == std::string::npos);
 }
+
+TEST_CASE("CLI: the mock verbs default to a local mock and never go to the live API", "[cli]") {
+  // No WORKOS_BASE_URL: http://127.0.0.1:4400 (workos-mock's default), not api.workos.com.
+  Run local =
+      RunCommand({WORKOS_CLIENT_CLI, "mock", "clock", "get"}, {"WORKOS_API_KEY=sk_test_workos_mock"});
+  INFO("stdout: " << local.out << "\nstderr: " << local.err);
+  CHECK(local.err.find("api.workos.com") == std::string::npos);
+  // Either a mock answers there (a developer's scripts/run), or the error names the address.
+  if (local.exit_code != 0) {
+    CHECK(local.exit_code == 3);
+    CHECK(local.err.find("127.0.0.1") != std::string::npos);
+    CHECK(local.err.find("4400") != std::string::npos);
+  }
+  // Pointed at the live API: refused before any request, with what to do instead.
+  Run live =
+      RunCommand({WORKOS_CLIENT_CLI, "mock", "clock", "get"},
+                 {"WORKOS_API_KEY=sk_test_workos_mock", "WORKOS_BASE_URL=https://api.workos.com"});
+  CHECK(live.exit_code == 2);
+  CHECK(live.err.find("control plane") != std::string::npos);
+  CHECK(live.err.find("--base-url") != std::string::npos);
+  // The other verbs keep the live default.
+  Run help = RunCommand({WORKOS_CLIENT_CLI, "--help"}, {});
+  CHECK(help.out.find("default https://api.workos.com") != std::string::npos);
+}
