@@ -32,7 +32,8 @@ start_server "$BIN" --port 0 --log off
 awk '/^```bash$/{on=1; next} /^```$/{on=0} on' "$ROOT/README.md" \
   | sed "s#http://127.0.0.1:4400#http://127.0.0.1:$PORT#g" > "$work/tour.sh"
 [ "$(grep -c . "$work/tour.sh")" -gt 10 ] || { echo "README has no tour blocks"; exit 1; }
-(cd "$work" && bash -euo pipefail tour.sh) > "$work/tour.out" 2>&1 || {
+# From the repository's folder, as the README says (the SSO block reads fixtures/).
+(cd "$ROOT" && bash -euo pipefail "$work/tour.sh") > "$work/tour.out" 2>&1 || {
   echo "README tour failed:"; cat "$work/tour.out"; exit 1; }
 cat "$work/tour.out"
 check() { grep -q -- "$1" "$work/tour.out" || { echo "README tour: expected output '$1' missing"; exit 1; }; }
@@ -47,6 +48,11 @@ check '"api_key": "sk_test_'
 check '"mode":"prefetch"'
 check '"outcome":"consumed"'
 check '^user click: 302 http://localhost:3000/callback?error=access_denied&error_description='
+check '^{"status":"ok"}$'
+check '^{"success":true}$'
+check '{"name":"sso","client_id":"client_workos_mock_sso"}'
+check '^http://localhost:3000/callback?code=[0-9A-Z]*&state=s1$'
+check '{"email":"ann@foo-corp.com","organization_id":"org_foo","connection_type":"OktaSAML"}'
 # The README's C++ snippet is the body of tests/docs/readme_cpp_example.cc (built and run by CTest).
 sed -n '/README:BEGIN/,/README:END/p' "$ROOT/tests/docs/readme_cpp_example.cc" | sed '1d;$d;s/^  //' > "$work/cpp_expected"
 awk '/^```cpp$/{on=1; next} /^```$/{on=0} on' "$ROOT/README.md" > "$work/cpp_readme"
