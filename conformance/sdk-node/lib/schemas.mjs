@@ -10,7 +10,7 @@
 //
 // Passwordless is absent from that spec (deprecated upstream), so its bodies
 // are checked against small local schemas written from CONTRACT.md and
-// reference/live-api-evidence.md (§3.1, §3.2, §4.4).
+// docs/reference/live-api-evidence.md (§3.1, §3.2, §4.4).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Ajv2020Module from 'ajv/dist/2020.js';
