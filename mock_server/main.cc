@@ -112,15 +112,20 @@ int main(int argc, char** argv) {
         std::cerr << "workos-mock: state restored from " << cl.state_file << std::endl;
       persisted->Start();
     }
-    // The RSA-2048 signing key takes 50-500 ms to generate: made in the background now, so the
-    // first token exchange does not stall for it and startup stays a few milliseconds. Joined
-    // before exit: OpenSSL's exit handlers must not run under a key generation.
+    // The RSA-2048 signing key takes 50-500 ms to generate (seconds under a sanitizer): made in
+    // the background now, so the first token exchange does not stall for it and startup stays a
+    // few milliseconds. OpenSSL's exit handlers must not run under a key generation, and a
+    // SIGTERM must not wait for one: see the end of main.
+    std::atomic<bool> keygen_done{false};
     struct Joined : std::thread {
       using std::thread::thread;
       ~Joined() {
         if (joinable()) join();
       }
-    } keygen([] { ProcessTokenSigner().Keys(SystemClock().NowMs()); });
+    } keygen([&keygen_done] {
+      ProcessTokenSigner().Keys(SystemClock().NowMs());
+      keygen_done = true;
+    });
     if (!cl.port_file.empty()) WritePortFile(cl.port_file, port);
     notices << "workos-mock listening on " << server.listen_url() << std::endl;
     if (server.listen_url() != server.base_url() && cl.server.public_url.empty())
@@ -164,6 +169,13 @@ int main(int argc, char** argv) {
     kill(getpid(), SIGTERM);
     waiter.join();
     if (persisted) persisted->Stop();  // the last write, after in-flight requests finished
+    if (!keygen_done) {
+      // Everything is answered and written; a key nobody will use is still being generated.
+      // Leave without exit handlers (OpenSSL's would run under it) instead of waiting for it.
+      std::cout.flush();
+      std::cerr.flush();
+      std::_Exit(status);
+    }
     return status;
   } catch (const ConfigError& e) {
     std::cerr << "workos-mock: bad config: " << e.what() << "\n";

@@ -107,12 +107,16 @@ TEST_CASE("1,000 idle kept-alive connections do not delay a new request", "[load
     REQUIRE_FALSE(r.connection_close);  // kept alive: it now holds its connection idle
     idle.push_back(fd);
   }
+  double worst = 0;
   for (int i = 0; i < 5; ++i) {
     const double ms = TimedHealth(s.port());
+    worst = std::max(worst, ms);
     INFO("a new connection's request took " << ms << " ms with 1,000 idle connections open");
     CHECK(ms >= 0);
     CHECK(ms < 200);
   }
+  WARN("with 1,000 idle kept-alive connections open, a new connection's request took at most "
+       << worst << " ms");
   // A real call too, from a new connection.
   const auto start = Clock::now();
   Reply created =
@@ -166,7 +170,7 @@ TEST_CASE("200 concurrent sends with the scanner on prefetch: 200 consumed links
     CHECK(status[i] == 201);
     slowest = std::max(slowest, ms[i]);
   }
-  INFO("slowest of " << kSends << " concurrent sends: " << slowest << " ms");
+  WARN("slowest of " << kSends << " concurrent sends: " << slowest << " ms");
   CHECK(slowest < 1000);
   Reply outbox = Get(s, "/_mock/outbox", env.api_key);
   REQUIRE(outbox.json["data"].size() == static_cast<size_t>(kSends));
@@ -237,6 +241,14 @@ TEST_CASE("trickling clients are closed at the request deadline and delay nobody
   trickler.join();
   for (int fd : fds) close(fd);
   REQUIRE(normal.size() >= 10);
+  {
+    double worst = 0, first = 1e9, last = 0;
+    for (double ms : normal) worst = std::max(worst, ms);
+    for (double t : closed_after) first = std::min(first, t), last = std::max(last, t);
+    WARN("50 trickling clients (request deadline 2 s): "
+         << normal.size() << " normal requests meanwhile, slowest " << worst
+         << " ms; tricklers closed " << first << " to " << last << " s in");
+  }
   for (double ms : normal) {
     CHECK(ms >= 0);
     CHECK(ms < 200);
@@ -309,6 +321,14 @@ TEST_CASE("TLS: trickled handshakes and requests are closed at their deadlines",
   for (int fd : hs) close(fd);
   rq.clear();
   REQUIRE(normal.size() >= 10);
+  {
+    double worst = 0, first = 1e9, last = 0;
+    for (double ms : normal) worst = std::max(worst, ms);
+    for (double t : closed_rq) first = std::min(first, t), last = std::max(last, t);
+    WARN("TLS: 25 trickled handshakes + 25 trickled requests (deadlines 2 s): "
+         << normal.size() << " normal requests meanwhile, slowest " << worst
+         << " ms; tricklers closed " << first << " to " << last << " s in");
+  }
   for (double ms : normal) {
     CHECK(ms >= 0);
     CHECK(ms < 200);
@@ -352,7 +372,8 @@ TEST_CASE("SIGTERM with 100 open long-polls and 50 stalled clients exits 0 withi
   const auto start = Clock::now();
   const int code = mock.Stop(SIGTERM);
   const double ms = MsSince(start);
-  INFO("exit " << code << " after " << ms << " ms");
+  WARN("SIGTERM with 100 long-polls and 50 stalled clients: exit " << code << " after " << ms
+                                                                   << " ms");
   CHECK(code == 0);
   CHECK(ms < 2000);
   // Each long-poll was answered as a timed-out one is (404: nothing arrived).
@@ -395,7 +416,8 @@ TEST_CASE("2,000 simultaneous connections: the cap is served, the rest refused w
       ++other;
     }
   }
-  INFO(ok << " answered, " << busy << " refused, " << other << " failed");
+  WARN("2,000 connections, cap 1,500: " << ok << " answered, " << busy << " refused, " << other
+                                        << " failed");
   CHECK(ok == 1500);
   CHECK(busy == 500);
   CHECK(other == 0);
