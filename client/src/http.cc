@@ -407,6 +407,12 @@ HttpResponse Transport::Send(const HttpRequest& req, bool throw_on_status) {
       if (again) continue;
     }
 
+    if (config_.observer) {
+      HttpRequest sent = req;
+      if (req.auth == Auth::kApiKey) sent.bearer_token = config_.api_key;
+      if (req.auth == Auth::kNone) sent.bearer_token.clear();
+      config_.observer(sent, url, resp);
+    }
     if (throw_on_status && (resp.status < 200 || resp.status >= 300)) {
       ApiError::Details d;
       d.status = resp.status;

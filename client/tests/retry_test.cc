@@ -1,6 +1,8 @@
 // Retries, backoff, Retry-After, timeouts and the deadline, driven by the mock's fault injection
 // and checked against its request journal.
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -286,4 +288,39 @@ TEST_CASE("4xx other than 408/429 are not retried", "[retry]") {
   CHECK_THROWS_AS(t.client.passwordless().CreateSession(o), workos::BadRequestError);
   CHECK(Requests(t.mock(), "POST", "/passwordless/sessions").size() == 1);
   t.mock().ClearFaults();
+}
+
+TEST_CASE("the observer sees each call's final exchange once, with the token sent", "[retry]") {
+  TestEnv t;
+  std::string token = AccessToken(t);
+  struct Seen {
+    std::string method, url, bearer;
+    long status;
+    std::string body;
+  };
+  std::vector<Seen> seen;
+  workos::Config observed = t.config;
+  observed.observer = [&seen](const workos::HttpRequest& req, const std::string& url,
+                              const workos::HttpResponse& resp) {
+    seen.push_back({req.method, url, req.bearer_token, resp.status, resp.body});
+  };
+  workos::Client client(observed);
+  t.mock().AddFault(Fault("GET", "/sso/profile", 503, 2));
+
+  // Two 503s retried, then 200: one observation, the final one.
+  CHECK(client.sso().GetProfile(token).email == "retry@example.com");
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].method == "GET");
+  CHECK(seen[0].url == t.config.base_url + "/sso/profile");
+  CHECK(seen[0].bearer == token);
+  CHECK(seen[0].status == 200);
+  CHECK(seen[0].body.find("retry@example.com") != std::string::npos);
+
+  // An API-key call that fails: observed before the error is thrown, with the key it sent.
+  seen.clear();
+  CHECK_THROWS_AS(client.connections().Get("conn_unknown"), workos::NotFoundError);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].url == t.config.base_url + "/connections/conn_unknown");
+  CHECK(seen[0].bearer == t.config.api_key);
+  CHECK(seen[0].status == 404);
 }

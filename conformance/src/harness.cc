@@ -89,6 +89,10 @@ HttpResult Http(const std::string& method, const std::string& url, const Headers
   if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
+  if (rc == CURLE_OK) {
+    drift::Recorder::Get().Observe(method, url, headers, body, result.status, result.headers,
+                                   result.body);
+  }
   if (rc != CURLE_OK) {
     // The URL may carry a link token; say where, not what.
     throw std::runtime_error(method + " " + url.substr(0, url.find('?')) +
@@ -126,6 +130,16 @@ workos::Config BaseConfig() {
   c.request_timeout = std::chrono::seconds(30);
   c.total_deadline = std::chrono::seconds(60);
   c.user_agent_suffix = "workos-conformance";
+  // Every call the client library makes is observed too (a no-op unless recording/comparing).
+  c.observer = [](const workos::HttpRequest& req, const std::string& url,
+                  const workos::HttpResponse& resp) {
+    drift::Recorder& r = drift::Recorder::Get();
+    if (!r.active()) return;
+    Headers sent = req.headers;
+    if (!req.bearer_token.empty()) sent.emplace_back("Authorization", "Bearer " + req.bearer_token);
+    if (!req.content_type.empty()) sent.emplace_back("Content-Type", req.content_type);
+    r.Observe(req.method, url, sent, req.body, resp.status, resp.headers, resp.body);
+  };
   return c;
 }
 
@@ -151,6 +165,10 @@ Scenario::Scenario(const json& environment) {
     }
   }
   client_ = std::make_unique<workos::Client>(config_);
+  // What varies between targets is recorded as its kind; the key never reaches a recording.
+  drift::Recorder::Get().Secret("api_key", config_.api_key);
+  drift::Recorder::Get().Known("client_id", config_.client_id);
+  drift::Recorder::Get().Known("redirect_uri", redirect_uri_);
 }
 
 Scenario::~Scenario() {

@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "drift.h"
 #include "workos/workos.h"
 
 namespace conformance {
@@ -101,6 +102,10 @@ class Scenario {
   nlohmann::json environment_;
   std::unique_ptr<workos::Client> client_;
 };
+
+// Requests a scenario makes only on the mock (inside `if (IsMock())`) are left out of drift
+// recordings and comparisons with `drift::NotRecorded guard;` (conformance/src/drift.h); the
+// requests of a loop whose length depends on the target's data with `drift::Repeated r("label");`.
 
 // A client configuration without credentials for the current target (base URL, CA file, short
 // timeouts).

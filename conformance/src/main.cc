@@ -1,11 +1,14 @@
 // workos-conformance: one scenario suite for workos-mock and the live WorkOS API.
 //
-//   workos-conformance [--target mock|live] [--mock-bin PATH] [--mock-tls] [Catch2 options...]
+//   workos-conformance [--target mock|live] [--mock-bin PATH] [--mock-tls]
+//                      [--record FILE | --compare FILE [--drift-junit FILE]] [Catch2 options...]
 //
 // --target mock (default) starts workos-mock on an ephemeral port; every scenario creates its own
 // environment through the control plane. --target live reads WORKOS_BASE_URL (default
 // https://api.workos.com), WORKOS_API_KEY, WORKOS_CLIENT_ID, WORKOS_REDIRECT_URI and optionally
 // WORKOS_CA_FILE, runs the [live-safe] scenarios only and never touches the control plane.
+// --record saves what every request of the [live-safe] scenarios looked like (normalised, no
+// secrets); --compare runs them again and reports where this target differs (drift.h).
 #define CATCH_CONFIG_RUNNER
 #include <curl/curl.h>
 #include <signal.h>
@@ -17,9 +20,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -36,6 +41,7 @@ using conformance::Target;
 
 constexpr const char* kUsage =
     R"(usage: workos-conformance [--target mock|live] [--mock-bin PATH] [--mock-tls]
+                          [--record FILE | --compare FILE [--drift-junit FILE]]
                           [Catch2 options and test specs...]
 
   --target mock   (default) start workos-mock on an ephemeral port and give every scenario
@@ -49,6 +55,11 @@ constexpr const char* kUsage =
   --mock-bin PATH the workos-mock binary (default: the one beside this program when
                   installed, else the one this build made)
   --mock-tls      start the mock with --tls and trust its generated certificate
+  --record FILE   run the [live-safe] scenarios and save every request's normalised
+                  observation (status, JSON shape, headers that matter; no secrets) to FILE
+  --compare FILE  run the scenarios recorded in FILE and report every difference from it
+                  (a table; exit status 1 on drift)
+  --drift-junit FILE   with --compare: also write the drift report as JUnit XML to FILE
   --version       print the version and exit
 
 Everything else goes to Catch2 (e.g. "[live-safe]", -s, -r junit -o report.xml, --list-tests).
@@ -65,11 +76,17 @@ std::map<std::string, Outcome>& Outcomes() {
 // assertion at all (an early return, a branch that never ran) proved nothing and counts as failed.
 struct OutcomeListener : Catch::TestEventListenerBase {
   using TestEventListenerBase::TestEventListenerBase;
+  void testCaseStarting(Catch::TestCaseInfo const& info) override {
+    conformance::drift::Recorder::Get().BeginScenario(info.name);
+  }
   void testCaseEnded(Catch::TestCaseStats const& stats) override {
     const auto& a = stats.totals.assertions;
-    Outcomes()[stats.testInfo.name] = a.failed > 0     ? Outcome::kFailed
-                                      : a.total() == 0 ? Outcome::kNoAssertions
-                                                       : Outcome::kPassed;
+    const Outcome outcome = a.failed > 0     ? Outcome::kFailed
+                            : a.total() == 0 ? Outcome::kNoAssertions
+                                             : Outcome::kPassed;
+    Outcomes()[stats.testInfo.name] = outcome;
+    conformance::drift::Recorder::Get().EndScenario(stats.testInfo.name,
+                                                    outcome == Outcome::kPassed);
   }
 };
 
@@ -181,6 +198,7 @@ int main(int argc, char** argv) {
   std::string target = "mock";
   std::string mock_bin = DefaultMockBin();
   bool mock_tls = false;
+  std::string record_path, compare_path, junit_path;
   std::vector<std::string> rest = {argv[0]};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -201,6 +219,12 @@ int main(int argc, char** argv) {
       mock_bin = arg.substr(11);
     } else if (arg == "--mock-tls") {
       mock_tls = true;
+    } else if (arg == "--record") {
+      record_path = value();
+    } else if (arg == "--compare") {
+      compare_path = value();
+    } else if (arg == "--drift-junit") {
+      junit_path = value();
     } else if (arg == "--version") {
       std::cout << "workos-conformance " << WORKOS_MOCK_VERSION << "\n";
       return 0;
@@ -212,6 +236,33 @@ int main(int argc, char** argv) {
   if (target != "mock" && target != "live") {
     std::cerr << "workos-conformance: --target must be mock or live, not '" << target << "'\n";
     return 2;
+  }
+  if (!record_path.empty() && !compare_path.empty()) {
+    std::cerr << "workos-conformance: --record and --compare do not go together: record against "
+                 "one target, compare on another run\n";
+    return 2;
+  }
+  if (!junit_path.empty() && compare_path.empty()) {
+    std::cerr << "workos-conformance: --drift-junit needs --compare FILE\n";
+    return 2;
+  }
+  const bool drift_mode = !record_path.empty() || !compare_path.empty();
+  conformance::drift::Recording recorded;
+  if (!compare_path.empty()) {
+    std::ifstream in(compare_path, std::ios::binary);
+    std::stringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) {
+      std::cerr << "workos-conformance: cannot read the recording " << compare_path << "\n";
+      return 2;
+    }
+    try {
+      recorded = conformance::drift::Parse(text.str());
+    } catch (const std::exception& e) {
+      std::cerr << "workos-conformance: " << compare_path
+                << " is not a usable recording: " << e.what() << "\n";
+      return 2;
+    }
   }
 
   Catch::Session session;
@@ -253,21 +304,26 @@ int main(int argc, char** argv) {
   }
   while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
 
-  // What the test spec selects, and what of that a live run skips.
-  std::vector<std::string> skipped_mock_only, skipped_opt_in, to_run;
+  // What the test spec selects, and what of that a live run (or a recording, or a comparison)
+  // skips.
+  std::vector<std::string> skipped_mock_only, skipped_opt_in, skipped_unrecorded, to_run;
+  std::set<std::string> suite;  // every scenario, for a recording's stale names
+  for (const auto& tc : Catch::getAllTestCasesSorted(session.config())) suite.insert(tc.name);
   for (const auto& tc : Catch::filterTests(Catch::getAllTestCasesSorted(session.config()),
                                            session.config().testSpec(), session.config())) {
-    if (s.target == Target::kLive && HasTag(tc, "mock-only")) {
+    if ((s.target == Target::kLive || drift_mode) && HasTag(tc, "mock-only")) {
       skipped_mock_only.push_back(tc.name);
     } else if (s.target == Target::kLive && !send_email && HasTag(tc, "sends-email")) {
       skipped_opt_in.push_back(tc.name);
+    } else if (!compare_path.empty() && !recorded.scenarios.count(tc.name)) {
+      skipped_unrecorded.push_back(tc.name);
     } else {
       to_run.push_back(tc.name);
     }
   }
-  if (s.target == Target::kLive) {
+  if (s.target == Target::kLive || drift_mode) {
     Catch::ConfigData narrowed = session.configData();
-    if (narrowed.testsOrTags.empty()) {
+    if (narrowed.testsOrTags.empty() && compare_path.empty()) {
       // No spec given: exclude by tag (separate arguments are AND-ed by Catch2).
       narrowed.testsOrTags = {"~[mock-only]"};
       if (!send_email) narrowed.testsOrTags.push_back("~[sends-email]");
@@ -281,6 +337,7 @@ int main(int argc, char** argv) {
   }
   if (listing) return session.run();
 
+  if (drift_mode) conformance::drift::Recorder::Get().Activate();
   curl_global_init(CURL_GLOBAL_DEFAULT);
   MockProcess mock;
   if (s.target == Target::kMock) {
@@ -300,7 +357,8 @@ int main(int argc, char** argv) {
 
   std::cout << "workos-conformance: target=" << target << " base=" << s.base_url << ": running "
             << to_run.size() << " scenario(s), skipping "
-            << skipped_mock_only.size() + skipped_opt_in.size() << std::endl;
+            << skipped_mock_only.size() + skipped_opt_in.size() + skipped_unrecorded.size()
+            << std::endl;
 
   const int catch_rc = to_run.empty() ? 0 : session.run();
   mock.Stop();
@@ -318,19 +376,91 @@ int main(int argc, char** argv) {
   }
   for (const auto& n : skipped_mock_only)
     std::cout << "workos-conformance: skipped on " << target
-              << " (mock-only: needs the control plane): " << n << "\n";
+              << (s.target == Target::kLive
+                      ? " (mock-only: needs the control plane): "
+                      : " (mock-only: drift recordings hold the [live-safe] scenarios): ")
+              << n << "\n";
   for (const auto& n : skipped_opt_in)
     std::cout << "workos-conformance: skipped on " << target
               << " (opt-in: sends a real email; set WORKOS_CONFORMANCE_SEND_EMAIL=1): " << n
               << "\n";
+  for (const auto& n : skipped_unrecorded)
+    std::cout << "workos-conformance: skipped (not in the recording, nothing to compare with): "
+              << n << "\n";
+
+  // Drift: save the observations, or compare them with the recording.
+  std::string drift_summary;
+  bool drift_failed = false;
+  auto& recorder = conformance::drift::Recorder::Get();
+  if (!record_path.empty()) {
+    conformance::drift::Recording r;
+    r.target = target;
+    if (s.target == Target::kLive) r.base_url = s.base_url;
+    r.scenarios = recorder.Scenarios();
+    r.observations = recorder.Observations();
+    const std::string text = conformance::drift::Serialise(r);
+    // The normalisation replaced every secret the run saw; check it did before writing.
+    const std::set<std::string> leaked = recorder.SecretsIn(text);
+    if (!leaked.empty()) {
+      std::string kinds;
+      for (const auto& k : leaked) kinds += (kinds.empty() ? "" : ", ") + k;
+      std::cout << "workos-conformance: NOT written: the recording would hold secrets (" << kinds
+                << "); this is a bug in the suite's normalisation" << std::endl;
+      return 2;
+    }
+    std::ofstream out(record_path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      std::cout << "workos-conformance: cannot write the recording " << record_path << std::endl;
+      return 2;
+    }
+    drift_summary = "; recorded " + std::to_string(r.observations.size()) + " requests of " +
+                    std::to_string(r.scenarios.size()) + " scenarios to " + record_path;
+  } else if (!compare_path.empty()) {
+    std::set<std::string> ran;
+    for (const auto& [name, outcome] : Outcomes()) ran.insert(name);
+    const auto run = recorder.Observations();
+    const conformance::drift::Comparison c = conformance::drift::Compare(recorded, run, ran, suite);
+    size_t differing = 0;
+    for (const auto& [request, diffs] : c.requests) differing += diffs.empty() ? 0 : 1;
+    std::cout << "\nworkos-conformance: drift against " << compare_path << " (recorded from "
+              << (recorded.target.empty() ? "?" : recorded.target)
+              << (recorded.base_url.empty() ? "" : " " + recorded.base_url) << "): ";
+    if (c.differences.empty()) {
+      std::cout << "none (" << c.requests.size() << " requests of " << c.scenarios_compared
+                << " scenarios match)\n";
+    } else {
+      std::cout << c.differences.size() << " difference(s) in " << differing << " of "
+                << c.requests.size() << " requests\n"
+                << conformance::drift::Table(c);
+    }
+    if (!junit_path.empty()) {
+      std::ofstream out(junit_path, std::ios::binary | std::ios::trunc);
+      out << conformance::drift::JUnit(c, compare_path);
+      out.close();
+      if (!out) {
+        std::cout << "workos-conformance: cannot write " << junit_path << std::endl;
+        return 2;
+      }
+    }
+    drift_failed = !c.differences.empty();
+    drift_summary = c.differences.empty()
+                        ? "; no drift against " + compare_path
+                        : "; DRIFT against " + compare_path + ": " +
+                              std::to_string(c.differences.size()) + " difference(s) in " +
+                              std::to_string(differing) + " request(s)";
+  }
   std::cout << "workos-conformance: target=" << target << " base=" << s.base_url << ": " << passed
             << " passed, " << failed << " failed, " << skipped_mock_only.size()
             << " skipped (mock-only)";
   if (!skipped_opt_in.empty())
     std::cout << ", " << skipped_opt_in.size()
               << " skipped (opt-in: WORKOS_CONFORMANCE_SEND_EMAIL=1)";
-  std::cout << std::endl;
-  if (failed > 0 || catch_rc != 0) return 1;
+  if (!skipped_unrecorded.empty())
+    std::cout << ", " << skipped_unrecorded.size() << " skipped (not in the recording)";
+  std::cout << drift_summary << std::endl;
+  if (failed > 0 || catch_rc != 0 || drift_failed) return 1;
   if (passed == 0) {
     std::cout << "workos-conformance: no scenario ran (check the test spec)" << std::endl;
     return 1;

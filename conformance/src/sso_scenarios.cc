@@ -198,6 +198,7 @@ TEST_CASE("redirect URI: one not on the allow-list is refused", "[live-safe][red
   CHECK(r.location().find("/sso/redirect-uri-invalid") != std::string::npos);
   CHECK(r.location().rfind(kUnregisteredRedirect, 0) != 0);
   if (IsMock()) {
+    drift::NotRecorded mock_only;
     HttpResult page = Visit(r.location());
     CHECK(page.status == 400);
     CHECK(page.body.find("Invalid Redirect URI") != std::string::npos);
@@ -256,6 +257,7 @@ TEST_CASE("authorize URL: an unknown client id lands on client-id-invalid",
   CHECK(r.location().find("/sso/client-id-invalid") != std::string::npos);
   CHECK(r.location().rfind(s.redirect_uri(), 0) != 0);  // never back to the app
   if (IsMock()) {
+    drift::NotRecorded mock_only;
     HttpResult page = Visit(r.location());
     CHECK(page.status == 400);
     CHECK(page.body.find("Invalid client ID") != std::string::npos);
@@ -274,6 +276,7 @@ TEST_CASE("authorize URL: no connection selector lands on invalid-connection-sel
   CHECK(r.location().find("/sso/invalid-connection-selector") != std::string::npos);
   CHECK(r.location().rfind(s.redirect_uri(), 0) != 0);  // never back to the app
   if (IsMock()) {
+    drift::NotRecorded mock_only;
     HttpResult page = Visit(r.location());
     CHECK(page.status == 400);
     CHECK(page.body.find("Invalid connection selector") != std::string::npos);

@@ -8,6 +8,9 @@
 
 namespace workos {
 
+struct HttpRequest;
+struct HttpResponse;
+
 inline constexpr const char* kDefaultBaseUrl = "https://api.workos.com";
 
 struct RetryPolicy {
@@ -51,6 +54,15 @@ struct Config {
   // Optional diagnostics: one line per attempt (method, path, status, request id, timing).
   // Never contains the API key, request bodies or Authorization headers.
   std::function<void(const std::string&)> logger;
+
+  // Optional: sees each call's final exchange, once per call (after its retries, before an
+  // ApiError is thrown for it; not called when no response came): the request as sent, with
+  // `bearer_token` set to the token actually sent in Authorization (the API key for API-key
+  // calls), the full URL and the response. For tools that observe the traffic (workos-conformance
+  // --record). It sees secrets (the key, tokens in URLs and bodies): treat what it gets as such.
+  std::function<void(const HttpRequest& request, const std::string& url,
+                     const HttpResponse& response)>
+      observer;
 
   // Defaults overlaid with WORKOS_API_KEY, WORKOS_CLIENT_ID and WORKOS_BASE_URL when set.
   static Config FromEnv();
