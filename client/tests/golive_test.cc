@@ -325,6 +325,81 @@ TEST_CASE("golive: key-shaped strings, placeholders and dotenv files", "[golive]
   CHECK_FALSE(g::IsEnvFile("src/dotenv.js"));
 }
 
+TEST_CASE("golive: placeholders are not keys; real-shaped keys are, in any file", "[golive]") {
+  // Each row: the text after "sk_test_" (or a whole line), and whether it is a key.
+  struct Row {
+    std::string line;
+    bool key;
+  };
+  const std::vector<Row> rows = {
+      // Placeholders from READMEs and .env.example files.
+      {"WORKOS_API_KEY=" + Key("test", "your_api_key_here"), false},
+      {"WORKOS_API_KEY=" + Key("test", "YOUR_API_KEY"), false},
+      {"WORKOS_API_KEY=" + Key("test", "1234567890"), false},
+      {"WORKOS_API_KEY=" + Key("live", "YourApiKeyHere"), false},
+      {"WORKOS_API_KEY=" + Key("test", "example-key-0001"), false},
+      {"WORKOS_API_KEY=" + Key("test", "xxxxxxxxxxxxxxxxxxxx"), false},
+      {"WORKOS_API_KEY=" + Key("test", "XXXX-XXXX-XXXX"), false},
+      {"WORKOS_API_KEY=" + Key("test", "xxxx1234xxxx"), false},
+      {"WORKOS_API_KEY=" + Key("live", "abcdefghijklmnop"), false},
+      {"WORKOS_API_KEY=" + Key("live", "abcdabcdabcd"), false},
+      {"WORKOS_API_KEY=" + Key("live", "0000000000000000"), false},
+      {"WORKOS_API_KEY=" + Key("test", "ab12ab12ab12ab12"), false},
+      {"WORKOS_API_KEY=" + Key("test", "replace_me_with_a_key"), false},
+      {"WORKOS_API_KEY=" + Key("test", "placeholder"), false},
+      {"WORKOS_API_KEY=" + Key("test", "dummy_value_for_ci"), false},
+      {"WORKOS_API_KEY=" + Key("test", "4fQ9zLm2<rest of the key>"), false},
+      {"WORKOS_API_KEY=" + Key("test", "<your key>"), false},
+      {"key: \"" + Key("test", "9876543210") + "\"", false},  // sequential, downwards
+      // Real-shaped keys: random tails, also next to placeholder-looking text.
+      {"WORKOS_API_KEY=" + Key("live", "Zm9vYmFyYmF6cXV4"), true},
+      {"WORKOS_API_KEY=" + Key("test", "a2V5XzAxSjhRN0YzWlBNV1ZLM1I4REhF"), true},
+      {"# your key here: " + Key("live", "T3kq9PzR8vX2mLw5"), true},
+      {"<code>" + Key("live", "T3kq9PzR8vX2mLw5") + "</code><br>", true},
+      {Key("live", "T3kq9PzR8vX2mLw5") + "<br>", true},
+      {Key("live", "T3kq9yOuR8vX2mLw"), true},  // mixed case: random, not the word "your"
+      {Key("live", "xXx1j0uwMcmoMi1c"), true},
+      {Key("live", "pW576k6RWfQRmcfElj8xxx3A"), true},  // three x between digits: random
+      {Key("test", "workos_mock"), true},  // the mock's key: listed in .golive-allow instead
+      {Key("test", "not_a_real_key"), true},
+  };
+  for (const Row& row : rows) {
+    INFO(row.line);
+    CHECK(g::FindKeys(row.line).size() == (row.key ? 1u : 0u));
+    CHECK(g::FindKeyShapes(row.line).size() ==
+          (row.line.find("<your") == std::string::npos ? 1u : 0u));
+  }
+  CHECK(g::PlaceholderReason(Key("test", "your_api_key_here")) == "a placeholder word ('your')");
+  CHECK(g::PlaceholderReason(Key("test", "1234567890")) == "sequential characters");
+  CHECK(g::PlaceholderReason(Key("test", "abcdabcdab")) == "low-entropy ('abcd' repeated)");
+  CHECK(g::PlaceholderReason(Key("test", "abababab")) == "low-entropy (2 distinct characters)");
+  CHECK(g::PlaceholderReason(Key("test", "4fQ9zLm2"), "<rest>") == "");
+  CHECK(g::PlaceholderReason(Key("test", "4fQ9zLm2"), "<REST>") ==
+        "a template in angle brackets follows it");
+  CHECK(g::PlaceholderReason(Key("test", "4fQ9zLm2"), "</code>") == "");
+}
+
+TEST_CASE("golive: an .env.example with placeholders passes; a real key in it fails", "[golive]") {
+  TempRepo repo;
+  repo.Write(".env.example", "WORKOS_API_KEY=" + Key("test", "your_api_key_here") +
+                                 "\nWORKOS_CLIENT_ID=client_your_client_id\n");
+  repo.Write("README.md", "Set `WORKOS_API_KEY=" + Key("test", "YOUR_API_KEY") + "` or " +
+                              Key("test", "1234567890") + " for a dry run.\n");
+  repo.Commit();
+  auto clean = repo.Scan();
+  INFO(AllDetails(clean));
+  CHECK(clean.status == g::Status::kPass);
+
+  const std::string real = Key("test", "a2V5XzAxSjhRN0YzWlBNV1ZLM1I4REhF");
+  repo.Write(".env.example", "WORKOS_API_KEY=" + real + "\n");
+  repo.Commit("a real key in the template");
+  auto leaked = repo.Scan();
+  INFO(AllDetails(leaked));
+  CHECK(leaked.status == g::Status::kFail);
+  CHECK_THAT(AllDetails(leaked), Catch::Contains(".env.example:1"));
+  CHECK(AllDetails(leaked).find(real) == std::string::npos);
+}
+
 TEST_CASE("golive: the allow file takes whole keys, optionally scoped to paths", "[golive]") {
   const std::string mock = Key("test", "workos_mock");
   const std::string scoped = Key("test", "not_a_real_key");
@@ -352,7 +427,7 @@ TEST_CASE("golive: the allow file takes whole keys, optionally scoped to paths",
 
 TEST_CASE("golive: text and history scanning honour the allow marker and the allow list",
           "[golive]") {
-  const std::string leak = Key("live", "bGVha2VkbGVha2Vk");
+  const std::string leak = Key("live", "bGVha2VkIGtleQ1x");
   const std::string fine = Key("test", "workos_mock");
   g::AllowList allow;
   allow.keys.push_back({fine, {}});

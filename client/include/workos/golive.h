@@ -70,10 +70,22 @@ std::string RedactKey(const std::string& key);
 
 // ------------------------------------------------------------------ committed secrets
 
-// Keys shaped like WorkOS secret keys in a line: `sk_live_`/`sk_test_` at a word boundary
-// followed by at least kMinKeyBody characters of [A-Za-z0-9_-]. Shorter tails (`sk_test_x`) and
-// one-character repetitions (`sk_live_xxxxxxxx`) are placeholders, not keys.
+// Strings shaped like WorkOS secret keys in a line: `sk_live_`/`sk_test_` at a word boundary
+// followed by at least kMinKeyBody characters of [A-Za-z0-9_-]. Shape only: placeholders too.
 inline constexpr std::size_t kMinKeyBody = 8;
+std::vector<std::string> FindKeyShapes(const std::string& line);
+
+// Whether a key-shaped string is a placeholder rather than a key, and why ("" when it is not):
+// its tail has a placeholder word as a word of its own, in one case or capitalised (your, example,
+// sample, here, placeholder, dummy, fake, replace, changeme, insert, redacted, todo, or a run of
+// four or more x, three between separators), or is
+// low-entropy (one repeated character, a repeated short unit such as `abcabcabc`, at most three
+// distinct characters) or sequential (`1234567890`, `abcdefgh`). `next` is the text right after
+// the key: a template in angle brackets glued to it (`sk_test_4fQ9zLm2<rest of key>`) also marks
+// a placeholder, a closing HTML tag (`</code>`) does not. Real keys are random: none of these.
+std::string PlaceholderReason(const std::string& key, const std::string& next = "");
+
+// The keys in a line: FindKeyShapes without the placeholders.
 std::vector<std::string> FindKeys(const std::string& line);
 
 // A committed dotenv file: `.env`, `.env.<anything>` or `<name>.env`, except the templates
