@@ -1021,6 +1021,8 @@ CheckResult CheckRepository(const RepoScanOptions& o) {
       tally.allowed += past.allowed;
       tally.allowed_items.insert(past.allowed_items.begin(), past.allowed_items.end());
       for (const Finding& f : past.findings) {
+        // The allow file is not scanned, in its history either: it lists the allowed keys.
+        if (f.path == ".golive-allow" || (!allow_rel.empty() && f.path == allow_rel)) continue;
         if (!current.count(f.what == Finding::What::kKey ? f.key : f.path))
           tally.findings.push_back(f);
       }

@@ -546,6 +546,30 @@ TEST_CASE("golive: a committed key fails with its place; the allow file and mark
   CHECK(repo.Scan("/nonexistent/allow").status == g::Status::kFail);
 }
 
+TEST_CASE("golive: the committed allow file is not scanned, in its history either", "[golive]") {
+  const std::string key = Key("test", "c2NvcGVkX3Rlc3Rfa2V5");
+  TempRepo repo;
+  repo.Write("tests/fake.js", "const key = '" + key + "';\n");
+  repo.Write(".golive-allow", "# the fake backend's key, only in tests\n" + key + " tests/*\n");
+  repo.Commit("tests with an allowed key");
+  repo.Write(".golive-allow", "# the fake backend's key, only in tests\n" + key + "   tests/*\n");
+  repo.Commit("reformat the allow file");
+  auto r = repo.Scan();
+  INFO(AllDetails(r));
+  CHECK(r.status == g::Status::kPass);
+  CHECK(AllDetails(r).find(".golive-allow:") == std::string::npos);
+  // The same key anywhere else still fails, also in history.
+  repo.Write("src/app.js", "const key = '" + key + "';\n");
+  repo.Commit("leak");
+  repo.Write("src/app.js", "const key = process.env.WORKOS_API_KEY;\n");
+  repo.Commit("unleak");
+  auto leaked = repo.Scan();
+  INFO(AllDetails(leaked));
+  CHECK(leaked.status == g::Status::kFail);
+  CHECK_THAT(AllDetails(leaked), Catch::Contains("src/app.js:1"));
+  CHECK(AllDetails(leaked).find(".golive-allow:") == std::string::npos);
+}
+
 TEST_CASE("golive: the inline golive:allow marker allows one line", "[golive]") {
   const std::string key = Key("test", "ZG9jdW1lbnRlZGV4YW1wbGU");
   TempRepo repo;
