@@ -1065,6 +1065,151 @@ CheckResult CheckRepository(const RepoScanOptions& o) {
   return r;
 }
 
+// ================================================================== the app's SDK
+
+const char* SdkName(Sdk sdk) {
+  switch (sdk) {
+    case Sdk::kNode:
+      return "Node (@workos-inc/node)";
+    case Sdk::kPython:
+      return "Python (workos)";
+    case Sdk::kRuby:
+      return "Ruby (workos gem)";
+    case Sdk::kGo:
+      return "Go (workos-go)";
+    case Sdk::kPhp:
+      return "PHP (workos/workos-php)";
+  }
+  return "?";
+}
+
+namespace {
+
+// `name` as a whole package name in `text`: not part of a longer name (workos-sso, myworkos).
+bool NamesPackage(const std::string& text, const std::string& name) {
+  auto part = [](char c) { return IsAlnum(c) || c == '-' || c == '_' || c == '.' || c == '/'; };
+  const std::string lower = ToLower(text);
+  for (size_t p = lower.find(name); p != std::string::npos; p = lower.find(name, p + 1)) {
+    const bool start_ok = p == 0 || !part(lower[p - 1]);
+    const size_t e = p + name.size();
+    const bool end_ok = e >= lower.size() || !part(lower[e]) || lower[e] == '.';
+    if (start_ok && end_ok &&
+        !(e < lower.size() && lower[e] == '.' && e + 1 < lower.size() && IsAlnum(lower[e + 1]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Sdk> SdkFromManifest(const std::string& path, const std::string& text) {
+  const size_t slash = path.rfind('/');
+  const std::string base = ToLower(slash == std::string::npos ? path : path.substr(slash + 1));
+  if (base == "package.json") {
+    if (text.find("\"@workos-inc/node\"") != std::string::npos) return Sdk::kNode;
+    return std::nullopt;
+  }
+  if (base == "go.mod") {
+    if (text.find("github.com/workos/workos-go") != std::string::npos) return Sdk::kGo;
+    return std::nullopt;
+  }
+  if (base == "composer.json") {
+    if (text.find("\"workos/workos-php\"") != std::string::npos) return Sdk::kPhp;
+    return std::nullopt;
+  }
+  if (base == "gemfile" || EndsWith(base, ".gemspec")) {
+    if (text.find("'workos'") != std::string::npos || text.find("\"workos\"") != std::string::npos)
+      return Sdk::kRuby;
+    return std::nullopt;
+  }
+  const bool python = (StartsWith(base, "requirements") && EndsWith(base, ".txt")) ||
+                      base == "pyproject.toml" || base == "pipfile" || base == "setup.py" ||
+                      base == "setup.cfg";
+  if (python && NamesPackage(text, "workos")) return Sdk::kPython;
+  return std::nullopt;
+}
+
+std::vector<Sdk> DetectSdks(const std::string& repo) {
+  ProcessResult ls = RunProcess(
+      {"git", "-C", repo.empty() ? "." : repo, "-c", "core.quotepath=off", "ls-files", "-z"},
+      64u << 20);
+  std::set<Sdk> found;
+  if (ls.exit_code != 0) return {};
+  ProcessResult top =
+      RunProcess({"git", "-C", repo.empty() ? "." : repo, "rev-parse", "--show-toplevel"}, 1 << 16);
+  const std::string root = Trim(top.out);
+  for (size_t b = 0; b < ls.out.size();) {
+    size_t e = ls.out.find('\0', b);
+    if (e == std::string::npos) e = ls.out.size();
+    const std::string rel = ls.out.substr(b, e - b);
+    b = e + 1;
+    if (rel.find("node_modules/") != std::string::npos || StartsWith(rel, "vendor/") ||
+        rel.find("/vendor/") != std::string::npos) {
+      continue;
+    }
+    // Only manifests: SdkFromManifest of an empty text is cheap and says whether the name fits.
+    const size_t slash = rel.rfind('/');
+    const std::string base = ToLower(slash == std::string::npos ? rel : rel.substr(slash + 1));
+    const bool manifest = base == "package.json" || base == "go.mod" || base == "composer.json" ||
+                          base == "gemfile" || EndsWith(base, ".gemspec") ||
+                          (StartsWith(base, "requirements") && EndsWith(base, ".txt")) ||
+                          base == "pyproject.toml" || base == "pipfile" || base == "setup.py" ||
+                          base == "setup.cfg";
+    if (!manifest) continue;
+    struct stat st;
+    const std::string full = root + "/" + rel;
+    if (stat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) continue;
+    std::string text;
+    if (!ReadFile(full, &text)) continue;
+    if (auto sdk = SdkFromManifest(rel, text)) found.insert(*sdk);
+  }
+  return std::vector<Sdk>(found.begin(), found.end());
+}
+
+std::string SdkBaseUrlHint(Sdk sdk, const std::string& mock_url) {
+  // scheme://host[:port]
+  std::string scheme = "http", host = "127.0.0.1", port;
+  const size_t colon = mock_url.find("://");
+  if (colon != std::string::npos) {
+    scheme = ToLower(mock_url.substr(0, colon));
+    std::string authority = mock_url.substr(colon + 3);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    const size_t pc = authority.rfind(':');
+    if (pc != std::string::npos && authority.find(']', pc) == std::string::npos) {
+      port = authority.substr(pc + 1);
+      host = authority.substr(0, pc);
+    } else {
+      host = authority;
+    }
+  }
+  const std::string url = mock_url.empty() ? "http://127.0.0.1:4400" : mock_url;
+  switch (sdk) {
+    case Sdk::kNode:
+      return std::string(SdkName(sdk)) +
+             ": reads WORKOS_API_KEY and WORKOS_CLIENT_ID but no base-URL variable; construct it "
+             "with new WorkOS(apiKey, { apiHostname: '" +
+             host + "'" + (port.empty() ? "" : ", port: " + port) +
+             ", https: " + (scheme == "https" ? "true" : "false") + " })";
+    case Sdk::kPython:
+      return std::string(SdkName(sdk)) + ": reads WORKOS_BASE_URL: set WORKOS_BASE_URL=" + url +
+             " for the app (or WorkOSClient(base_url='" + url + "'))";
+    case Sdk::kRuby:
+      return std::string(SdkName(sdk)) +
+             ": reads no base-URL variable; WorkOS.configure { |c| c.base_url = '" + url +
+             "' } (or WorkOS::Client.new(base_url: '" + url + "'))";
+    case Sdk::kGo:
+      return std::string(SdkName(sdk)) +
+             ": reads no variables; workos.NewClient(apiKey, workos.WithBaseURL(\"" + url + "\"))";
+    case Sdk::kPhp:
+      return std::string(SdkName(sdk)) +
+             ": reads WORKOS_API_KEY and WORKOS_CLIENT_ID but no base-URL variable; new "
+             "\\WorkOS\\WorkOS(baseUrl: '" +
+             url + "')";
+  }
+  return "";
+}
+
 // ================================================================== the app receives redirects
 
 namespace {
@@ -1084,6 +1229,24 @@ std::string Seconds(std::chrono::steady_clock::duration d) {
 const char* kBrowserAgent =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "workos-client-golive/1.0";
+
+// "call getProfileAndToken ... with the SDK pointed at the mock" for the app's SDK(s).
+std::string ExchangeHint(const AppFlowOptions& o) {
+  if (o.sdks.size() == 1) {
+    return "exchange the code in the callback (getProfileAndToken / get_profile_and_token) with "
+           "the " +
+           SdkBaseUrlHint(o.sdks[0], o.mock_url);
+  }
+  return "exchange the code in the callback (getProfileAndToken / get_profile_and_token) with the "
+         "SDK pointed at the mock (the details say how for each official SDK)";
+}
+
+void AddSdkHints(const AppFlowOptions& o, CheckResult* r) {
+  std::vector<Sdk> sdks = o.sdks;
+  if (sdks.empty()) sdks = {Sdk::kNode, Sdk::kPython, Sdk::kRuby, Sdk::kGo, Sdk::kPhp};
+  for (Sdk s : sdks)
+    r->details.push_back("point the SDK at the mock: " + SdkBaseUrlHint(s, o.mock_url));
+}
 
 }  // namespace
 
@@ -1248,9 +1411,8 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
     } else {
       r = Fail(id, subject,
                "the app " + answered + " but never exchanged the code at /sso/token within " +
-                   Seconds(waited) +
-                   ": call workos.sso.getProfileAndToken({ code, clientId }) in the callback, "
-                   "with WORKOS_BASE_URL pointing at the mock");
+                   Seconds(waited) + ": " + ExchangeHint(o));
+      AddSdkHints(o, &r);
     }
     r.details.push_back("mock environment '" + env.name + "', session " + session.id + ", " +
                         std::to_string(token_calls.size()) + " POST /sso/token from the app");
@@ -1318,7 +1480,13 @@ Report RunChecklist(const ChecklistOptions& o) {
   timed([&] { return CheckApiKey(o.api_key_variable, o.api_key, o.kind); });
   timed([&] { return std::vector<CheckResult>{CheckClientId(o.client_id_variable, o.client_id)}; });
   timed([&] { return std::vector<CheckResult>{CheckRepository(o.repo)}; });
-  timed([&] { return std::vector<CheckResult>{CheckAppReceivesRedirects(o.app)}; });
+  timed([&] {
+    AppFlowOptions app = o.app;
+    if (app.sdks.empty() && !app.callback_url.empty() && !app.mock_url.empty()) {
+      app.sdks = DetectSdks(o.repo.repo);
+    }
+    return std::vector<CheckResult>{CheckAppReceivesRedirects(app)};
+  });
   timed([&] {
     return std::vector<CheckResult>{CheckLiveKey(o.live, o.api_key, o.app.base, o.live_base_url)};
   });

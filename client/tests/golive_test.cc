@@ -728,6 +728,72 @@ TEST_CASE("golive: the redirect check fails when the app is not running", "[goli
   CHECK_THAT(r.reason, Catch::Contains("did not answer its callback URL"));
 }
 
+TEST_CASE("golive: the app's SDK from its manifests, and how to point each at the mock",
+          "[golive]") {
+  using g::Sdk;
+  CHECK(g::SdkFromManifest("package.json", R"({"dependencies":{"@workos-inc/node":"^8"}})") ==
+        Sdk::kNode);
+  CHECK_FALSE(g::SdkFromManifest("package.json", R"({"dependencies":{"express":"^5"}})"));
+  CHECK(g::SdkFromManifest("app/requirements.txt", "flask==3.0\nworkos>=5.0\n") == Sdk::kPython);
+  CHECK(g::SdkFromManifest("requirements-dev.txt", "workos\n") == Sdk::kPython);
+  CHECK_FALSE(g::SdkFromManifest("requirements.txt", "workos-helpers==1.0\nmyworkos\n"));
+  CHECK(g::SdkFromManifest("pyproject.toml", "dependencies = [\"workos~=10.0\"]\n") ==
+        Sdk::kPython);
+  CHECK(g::SdkFromManifest("Gemfile", "gem 'workos', '~> 10'\n") == Sdk::kRuby);
+  CHECK(g::SdkFromManifest("go.mod", "require github.com/workos/workos-go/v10 v10.1.1\n") ==
+        Sdk::kGo);
+  CHECK(g::SdkFromManifest("composer.json", R"({"require":{"workos/workos-php":"^9"}})") ==
+        Sdk::kPhp);
+  CHECK_FALSE(g::SdkFromManifest("README.md", "@workos-inc/node"));
+
+  const std::string mock = "http://127.0.0.1:4400";
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kNode, mock),
+             Catch::Contains("no base-URL variable") &&
+                 Catch::Contains("apiHostname: '127.0.0.1', port: 4400, https: false"));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kNode, "https://mock.internal"),
+             Catch::Contains("apiHostname: 'mock.internal', https: true"));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kPython, mock),
+             Catch::Contains("WORKOS_BASE_URL=http://127.0.0.1:4400"));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kRuby, mock), Catch::Contains("c.base_url = '" + mock));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kGo, mock), Catch::Contains("workos.WithBaseURL(\"" + mock));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kPhp, mock), Catch::Contains("baseUrl: '" + mock));
+  for (Sdk s : {Sdk::kNode, Sdk::kRuby, Sdk::kGo, Sdk::kPhp}) {
+    CHECK(g::SdkBaseUrlHint(s, mock).find("WORKOS_BASE_URL") == std::string::npos);
+  }
+
+  TempRepo repo;
+  repo.Write("web/package.json", R"({"dependencies":{"@workos-inc/node":"11.0.0"}})");
+  repo.Write("web/node_modules/x/package.json", R"({"dependencies":{"@workos-inc/node":"1"}})");
+  repo.Write("vendor/go.mod", "require github.com/workos/workos-go/v10 v10.1.1\n");
+  repo.Write("api/requirements.txt", "workos==10.2.0\n");
+  repo.Commit();
+  CHECK(g::DetectSdks(repo.dir) == std::vector<Sdk>{Sdk::kNode, Sdk::kPython});
+  CHECK(g::DetectSdks("/nonexistent-golive-dir").empty());
+}
+
+TEST_CASE("golive: an app that never exchanges gets the hint for its SDK", "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kNeverExchange);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto o = FlowFor(t, app.callback(), 500);
+  o.sdks = {g::Sdk::kNode};
+  auto r = g::CheckAppReceivesRedirects(o);
+  INFO(AllDetails(r));
+  CHECK(r.status == g::Status::kFail);
+  CHECK_THAT(r.reason, Catch::Contains("Node (@workos-inc/node): reads WORKOS_API_KEY and "
+                                       "WORKOS_CLIENT_ID but no base-URL variable") &&
+                           Catch::Contains("apiHostname: '127.0.0.1'"));
+  CHECK(r.reason.find("WORKOS_BASE_URL") == std::string::npos);
+
+  o.sdks.clear();  // unknown SDK: the reason stays short, the details name all five
+  r = g::CheckAppReceivesRedirects(o);
+  CHECK_THAT(r.reason, Catch::Contains("the details say how for each official SDK"));
+  CHECK_THAT(AllDetails(r), Catch::Contains("Python (workos): reads WORKOS_BASE_URL") &&
+                                Catch::Contains("Go (workos-go)") &&
+                                Catch::Contains("Ruby (workos gem)") &&
+                                Catch::Contains("PHP (workos/workos-php)"));
+}
+
 // ================================================================== the live check (mock only)
 
 TEST_CASE("golive: the key check against an API (the mock stands in for the live one)",

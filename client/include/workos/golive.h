@@ -157,13 +157,31 @@ CheckResult CheckRepository(const RepoScanOptions& options);
 
 // ------------------------------------------------------------------ the app receives redirects
 
+// The official SDKs, for hints that fit the app ("point the SDK at the mock" differs per SDK).
+enum class Sdk { kNode, kPython, kRuby, kGo, kPhp };
+const char* SdkName(Sdk sdk);  // "Node (@workos-inc/node)", ...
+
+// The SDK a dependency manifest names, if any: package.json (@workos-inc/node), requirements*.txt,
+// pyproject.toml, Pipfile, setup.py (workos), Gemfile, *.gemspec (workos), go.mod
+// (github.com/workos/workos-go), composer.json (workos/workos-php).
+std::optional<Sdk> SdkFromManifest(const std::string& path, const std::string& text);
+
+// The SDKs named by the tracked manifests of a git checkout (outside node_modules/ and vendor/);
+// empty when none is found or `repo` is not a checkout.
+std::vector<Sdk> DetectSdks(const std::string& repo);
+
+// How to point one SDK at `mock_url` (e.g. http://127.0.0.1:4400), checked against the SDKs'
+// sources: which variables it reads, or which constructor option it needs.
+std::string SdkBaseUrlHint(Sdk sdk, const std::string& mock_url);
+
 struct AppFlowOptions {
   std::string mock_url;      // workos-mock's base URL
   std::string mock_api_key;  // the key of the mock environment the app uses
   std::string callback_url;  // the app's callback, e.g. http://127.0.0.1:3000/callback
   std::string email = "golive-check@example.com";
   std::chrono::milliseconds exchange_timeout{10000};
-  Config base;  // timeouts, CA file; base_url and api_key are replaced
+  Config base;            // timeouts, CA file; base_url and api_key are replaced
+  std::vector<Sdk> sdks;  // the app's SDKs (DetectSdks), for hints; empty: hints for all
 };
 
 // app.receives_redirects: creates and sends a magic-link session for the callback URL on the
@@ -189,7 +207,7 @@ struct ChecklistOptions {
   std::string client_id_variable = "WORKOS_CLIENT_ID";
   std::optional<std::string> client_id;
   RepoScanOptions repo;
-  AppFlowOptions app;  // skipped when callback_url or mock_url is empty
+  AppFlowOptions app;  // skipped when callback_url or mock_url is empty; app.sdks from the repo
   bool live = false;
   std::string live_base_url = kLiveBaseUrl;
 };
