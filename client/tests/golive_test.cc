@@ -22,6 +22,9 @@
 #ifndef WORKOS_CLIENT_CLI
 #error "WORKOS_CLIENT_CLI must name the workos-client binary"
 #endif
+#ifndef WORKOS_MOCK_SOURCE_DIR
+#error "WORKOS_MOCK_SOURCE_DIR must name the source tree (docs/ci.md)"
+#endif
 
 namespace g = workos::golive;
 using testsupport::RunCommand;
@@ -568,6 +571,51 @@ TEST_CASE("golive: the committed allow file is not scanned, in its history eithe
   CHECK(leaked.status == g::Status::kFail);
   CHECK_THAT(AllDetails(leaked), Catch::Contains("src/app.js:1"));
   CHECK(AllDetails(leaked).find(".golive-allow:") == std::string::npos);
+}
+
+TEST_CASE("golive: a key in a pull request is scanned once docs/ci.md's fetch step ran",
+          "[golive]") {
+  // docs/ci.md's job fetches the pull-request heads before golive: that command, verbatim.
+  std::ifstream doc(std::string(WORKOS_MOCK_SOURCE_DIR) + "/docs/ci.md");
+  REQUIRE(doc);
+  std::string fetch, line;
+  bool in_step = false;
+  while (std::getline(doc, line)) {
+    if (line.find("- name: Fetch pull-request heads") != std::string::npos) in_step = true;
+    const size_t run = line.find("run: git fetch");
+    if (in_step && run != std::string::npos) {
+      fetch = line.substr(run + 5);
+      break;
+    }
+  }
+  INFO("docs/ci.md's fetch step: " << fetch);
+  REQUIRE_THAT(fetch, Catch::StartsWith("git fetch") && Catch::Contains("refs/pull/"));
+
+  // GitHub's side: main, and a pull request whose branch is gone; only refs/pull/7/head keeps
+  // the commit with the key.
+  const std::string key = Key("live", "cHVsbHJlcXVlc3RrZXk9");
+  TempRepo origin;
+  origin.Write("README.md", "# app\n");
+  origin.Commit("init");
+  origin.Sh("git checkout -q -b feature");
+  origin.Write("src/config.js", "module.exports = { apiKey: '" + key + "' };\n");
+  origin.Commit("wip");
+  origin.Sh(
+      "git update-ref refs/pull/7/head HEAD && git checkout -q - && git branch -q -D feature");
+  CHECK(origin.Scan().status == g::Status::kFail);  // it is in the repository
+
+  // A CI checkout: every branch, no pull request.
+  TempRepo ci;
+  ci.Sh("rm -rf .git && git clone -q '" + origin.dir + "' . 2>&1");
+  auto before = ci.Scan();
+  INFO(AllDetails(before));
+  CHECK(before.status == g::Status::kPass);  // the scan cannot see what was not fetched
+
+  ci.Sh(fetch + " 2>&1");
+  auto after = ci.Scan();
+  INFO(AllDetails(after));
+  CHECK(after.status == g::Status::kFail);
+  CHECK_THAT(AllDetails(after), Catch::Contains("src/config.js:1") && Catch::Contains("commit "));
 }
 
 TEST_CASE("golive: the inline golive:allow marker allows one line", "[golive]") {
