@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -1219,6 +1220,14 @@ std::string WithoutQuery(const std::string& url) {
   return q == std::string::npos ? url : url.substr(0, q);
 }
 
+// scheme://authority of a URL ("" when it has none).
+std::string Origin(const std::string& url) {
+  const size_t colon = url.find("://");
+  if (colon == std::string::npos) return "";
+  const size_t end = url.find_first_of("/?#", colon + 3);
+  return end == std::string::npos ? url : url.substr(0, end);
+}
+
 std::string Seconds(std::chrono::steady_clock::duration d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s",
@@ -1226,9 +1235,69 @@ std::string Seconds(std::chrono::steady_clock::duration d) {
   return buf;
 }
 
+// A transport error without its "GET http://…: " prefix: "connection closed: Empty reply…".
+std::string TransportText(const TransportError& e) {
+  std::string w = e.what();
+  const std::string prefix = e.method() + " " + e.path() + ": ";
+  if (StartsWith(w, prefix)) w = w.substr(prefix.size());
+  return w;
+}
+
+std::string OneLine(std::string text, size_t max) {
+  if (text.size() > max) text = text.substr(0, max) + "…";
+  for (char& ch : text) {
+    if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+  }
+  return text;
+}
+
+// "2026-11-29T22:07:18.123Z" → milliseconds since the epoch.
+std::optional<std::int64_t> ParseIsoMs(const std::string& s) {
+  struct tm tm {};
+  int ms = 0;
+  char frac[16] = {0};
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return std::nullopt;
+  }
+  if (s.size() > 20 && s[19] == '.' && std::sscanf(s.c_str() + 20, "%3[0-9]", frac) == 1) {
+    std::string f = frac;
+    while (f.size() < 3) f += '0';
+    ms = std::atoi(f.c_str());
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const time_t t = timegm(&tm);
+  return static_cast<std::int64_t>(t) * 1000 + ms;
+}
+
 const char* kBrowserAgent =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "workos-client-golive/1.0";
+
+// What the happy flow leaves for the error cases.
+struct FlowContext {
+  bool reached_app = false;  // the app answered its callback (any status)
+  std::string link;          // the magic link that was clicked (now used)
+};
+
+Config MockConfig(const AppFlowOptions& o) {
+  Config c = o.base;
+  c.base_url = o.mock_url;
+  c.api_key = o.mock_api_key;
+  c.retry.max_retries = 1;
+  c.retry.base_delay = std::chrono::milliseconds(100);
+  return c;
+}
+
+std::string ScrubKey(const AppFlowOptions& o, std::string text) {
+  if (o.mock_api_key.empty()) return text;
+  for (size_t p = text.find(o.mock_api_key); p != std::string::npos;
+       p = text.find(o.mock_api_key, p)) {
+    text.replace(p, o.mock_api_key.size(), "[REDACTED]");
+  }
+  return text;
+}
 
 // "call getProfileAndToken ... with the SDK pointed at the mock" for the app's SDK(s).
 std::string ExchangeHint(const AppFlowOptions& o) {
@@ -1248,9 +1317,7 @@ void AddSdkHints(const AppFlowOptions& o, CheckResult* r) {
     r->details.push_back("point the SDK at the mock: " + SdkBaseUrlHint(s, o.mock_url));
 }
 
-}  // namespace
-
-CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
+CheckResult ReceivesRedirects(const AppFlowOptions& o, FlowContext* ctx) {
   const std::string id = "app.receives_redirects";
   const std::string subject = o.callback_url;
   if (o.callback_url.empty()) {
@@ -1267,21 +1334,10 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
                 "no key for the mock: set WORKOS_MOCK_API_KEY (or WORKOS_API_KEY) to the key of "
                 "the workos-mock environment the app uses");
   }
-  Config c = o.base;
-  c.base_url = o.mock_url;
-  c.api_key = o.mock_api_key;
-  c.retry.max_retries = 1;
-  c.retry.base_delay = std::chrono::milliseconds(100);
-  auto scrub = [&](std::string text) {
-    for (size_t p = text.find(o.mock_api_key); p != std::string::npos;
-         p = text.find(o.mock_api_key, p)) {
-      text.replace(p, o.mock_api_key.size(), "[REDACTED]");
-    }
-    return text;
-  };
+  auto scrub = [&](std::string text) { return ScrubKey(o, std::move(text)); };
 
   try {
-    Client client(c);
+    Client client(MockConfig(o));
     MockControl& mock = client.mock();
 
     // 1. The mock, and the environment of the app's key.
@@ -1350,6 +1406,7 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
           id, subject,
           "the link redirected to " + WithoutQuery(click.location) + ", not the callback URL");
     }
+    ctx->link = mail->link;
 
     // 5. The browser follows the redirect to the app.
     const auto t0 = std::chrono::steady_clock::now();
@@ -1361,6 +1418,7 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
                   "the app did not answer its callback URL (" + scrub(e.what()) +
                       "): start the app before golive and check --callback-url");
     }
+    ctx->reached_app = true;
 
     // 6. The journal must show the app's code exchange.
     const auto deadline = t0 + o.exchange_timeout;
@@ -1391,11 +1449,7 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
       r = Fail(id, subject,
                "the app " + answered +
                    ": its callback failed (see the app's log; the body is in the details)");
-      std::string body = scrub(callback.body.substr(0, 300));
-      for (char& ch : body) {
-        if (ch == '\n' || ch == '\r') ch = ' ';
-      }
-      r.details.push_back("callback body: " + body);
+      r.details.push_back("callback body: " + OneLine(scrub(callback.body), 300));
     } else if (exchanged && token_status >= 200 && token_status < 300) {
       r = Pass(id, subject,
                "the app exchanged the code at /sso/token (" + std::to_string(token_status) +
@@ -1426,6 +1480,203 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
   } catch (const std::exception& e) {
     return Fail(id, subject, "unexpected answer from the mock: " + scrub(e.what()));
   }
+}
+
+// One error case of app.handles_error_redirects: what was sent and what the app did.
+struct ErrorCase {
+  std::string name;
+  std::string url;           // the callback URL with the error, as the browser opened it
+  std::string not_run;       // why the case did not run ("" when it ran)
+  std::string mock_problem;  // the mock did not produce the error redirect
+  long status = 0;           // the app's answer (0: none)
+  std::string no_answer;     // the transport error instead of an answer
+  std::string body;          // the start of the answer's body
+  int token_calls = 0;       // POST /sso/token from the app meanwhile
+  int token_status = 0;      // the last one's status
+  std::string down;          // the liveness probe's transport error afterwards
+
+  bool ok() const {
+    return not_run.empty() && mock_problem.empty() && no_answer.empty() && status < 500 &&
+           token_calls == 0 && down.empty();
+  }
+  std::string Summary() const {
+    if (!not_run.empty()) return "not run (" + not_run + ")";
+    if (!mock_problem.empty()) return mock_problem;
+    std::string s =
+        no_answer.empty() ? "answered " + std::to_string(status) : "no answer (" + no_answer + ")";
+    if (token_calls > 0) {
+      s += ", exchanged a code it never got (POST /sso/token → " + std::to_string(token_status) +
+           ")";
+    }
+    if (!down.empty()) s += ", then stopped answering (GET /: " + down + ")";
+    return s;
+  }
+};
+
+// The redirect the mock answered a link with: must be to the callback with error=.
+std::string ExpectErrorRedirect(const LinkVisit& v, const AppFlowOptions& o,
+                                const std::string& what) {
+  if (v.status >= 300 && v.status < 400 && !v.error.empty() &&
+      WithoutQuery(v.location) == o.callback_url) {
+    return "";
+  }
+  return "the mock answered the " + what + " with " + std::to_string(v.status) +
+         (v.location.empty() ? "" : " to " + WithoutQuery(v.location)) +
+         ", not a redirect to the callback with error=access_denied (update workos-mock)";
+}
+
+CheckResult HandlesErrorRedirects(const AppFlowOptions& o, const FlowContext& ctx) {
+  const std::string id = "app.handles_error_redirects";
+  const std::string subject = o.callback_url;
+  auto scrub = [&](std::string text) { return ScrubKey(o, std::move(text)); };
+  std::vector<ErrorCase> cases;
+  for (const char* name : kErrorCases)
+    cases.push_back(ErrorCase{name, "", "", "", 0, "", "", 0, 0, ""});
+  std::vector<std::string> notes;
+  try {
+    Client client(MockConfig(o));
+    MockControl& mock = client.mock();
+    std::set<std::string> seen;
+    for (const JournalEntry& e : mock.ListRequests()) seen.insert(e.id);
+    const std::string origin = Origin(o.callback_url);
+    bool app_up = true;
+
+    // Follows `url` to the app like a browser; then lets the app settle and reads the journal
+    // and the liveness probe.
+    auto follow = [&](ErrorCase& c, const std::string& url) {
+      c.url = url;
+      for (const JournalEntry& e : mock.ListRequests()) seen.insert(e.id);
+      try {
+        LinkVisit v = mock.OpenLink(url, "GET", kBrowserAgent);
+        c.status = v.status;
+        c.body = OneLine(scrub(v.body), 200);
+      } catch (const TransportError& e) {
+        c.no_answer = scrub(TransportText(e));
+      }
+      std::this_thread::sleep_for(o.settle);
+      for (const JournalEntry& e : mock.ListRequests()) {
+        if (!seen.insert(e.id).second) continue;
+        if (e.method == "POST" && e.path == "/sso/token") {
+          ++c.token_calls;
+          c.token_status = e.status;
+        }
+      }
+      try {
+        mock.OpenLink(origin + "/", "GET", kBrowserAgent);
+      } catch (const TransportError& e) {
+        c.down = TransportError::KindName(e.kind());
+        app_up = false;
+      }
+    };
+
+    for (ErrorCase& c : cases) {
+      if (!app_up) {
+        c.not_run = "the app stopped answering";
+        continue;
+      }
+      if (c.name == kErrorCases[0]) {
+        // The same link again: it was used by the happy flow's click.
+        LinkVisit again = mock.OpenLink(ctx.link, "GET", kBrowserAgent);
+        c.mock_problem = ExpectErrorRedirect(again, o, "used link");
+        if (c.mock_problem.empty()) follow(c, again.location);
+      } else if (c.name == kErrorCases[1]) {
+        // A new link, clicked after it expired: the environment's clock moves past its expiry.
+        CreatePasswordlessSessionOptions so;
+        so.email = o.email;
+        so.redirect_uri = o.callback_url;
+        so.state = "golive-expired-" + NewUuid().substr(0, 8);
+        PasswordlessSession session = client.passwordless().CreateSession(so);
+        client.passwordless().SendSession(session.id);
+        std::string link;
+        for (const Email& m : mock.ListOutbox(o.email)) {
+          if (m.session_id == session.id) link = m.link;
+        }
+        const auto expires = ParseIsoMs(session.expires_at);
+        const auto now = ParseIsoMs(mock.GetClock().now);
+        if (link.empty() || !expires || !now) {
+          c.mock_problem = "the mock sent no link or no expiry for session " + session.id;
+          continue;
+        }
+        const std::int64_t advance = std::max<std::int64_t>(1, (*expires - *now + 999) / 1000 + 1);
+        mock.AdvanceClock(advance);
+        notes.push_back("moved the clock of the app's mock environment forward by " +
+                        std::to_string(advance) + " s to expire session " + session.id);
+        LinkVisit click = mock.OpenLink(link, "GET", kBrowserAgent);
+        c.mock_problem = ExpectErrorRedirect(click, o, "expired link");
+        if (c.mock_problem.empty()) follow(c, click.location);
+      } else {
+        // What /sso/authorize sends when the IdP refuses the user.
+        const std::string url =
+            o.callback_url + (o.callback_url.find('?') == std::string::npos ? "?" : "&") +
+            "error=access_denied&error_description=" +
+            UrlEncode("The user denied the authorization request.") + "&error_uri=" +
+            UrlEncode("https://workos.com/docs/reference/sso/get-authorization-url/error-codes") +
+            "&state=" + UrlEncode("golive-sso-" + NewUuid().substr(0, 8));
+        follow(c, url);
+      }
+    }
+  } catch (const TransportError& e) {
+    return Fail(id, subject,
+                "cannot reach workos-mock at " + o.mock_url + " (" + scrub(e.what()) + ")");
+  } catch (const Error& e) {
+    return Fail(id, subject, "the error-redirect cases failed on the mock: " + scrub(e.what()));
+  } catch (const std::exception& e) {
+    return Fail(id, subject, "unexpected answer from the mock: " + scrub(e.what()));
+  }
+
+  CheckResult r;
+  std::string failed;
+  size_t n_failed = 0;
+  for (const ErrorCase& c : cases) {
+    if (c.ok()) continue;
+    ++n_failed;
+    failed += (failed.empty() ? "" : "; ") + c.name + ": " + c.Summary();
+  }
+  if (n_failed == 0) {
+    r = Pass(id, subject,
+             "the app answered a used link (" + std::to_string(cases[0].status) +
+                 "), an expired link (" + std::to_string(cases[1].status) + ") and an SSO error (" +
+                 std::to_string(cases[2].status) +
+                 ") without exchanging a code, and kept answering");
+  } else {
+    r = Fail(id, subject,
+             failed +
+                 " — read ?error= before ?code= in the callback, show the person a page, and "
+                 "never exchange a code you did not get");
+  }
+  for (const ErrorCase& c : cases) {
+    std::string where = c.url.empty() ? "" : ": GET " + c.url.substr(Origin(c.url).size());
+    r.details.push_back(c.name + where + " → " + c.Summary());
+    if (!c.body.empty() && (c.status >= 500 || !c.ok())) r.details.push_back("  body: " + c.body);
+  }
+  for (const std::string& n : notes) r.details.push_back(n);
+  return r;
+}
+
+}  // namespace
+
+CheckResult CheckAppReceivesRedirects(const AppFlowOptions& options) {
+  FlowContext ctx;
+  return ReceivesRedirects(options, &ctx);
+}
+
+std::vector<CheckResult> CheckAppRedirects(const AppFlowOptions& o) {
+  const std::string id = "app.handles_error_redirects";
+  FlowContext ctx;
+  CheckResult first = ReceivesRedirects(o, &ctx);
+  if (first.status == Status::kSkip) {
+    return {first,
+            Skip(id, o.callback_url, "needs what app.receives_redirects needs: " + first.reason)};
+  }
+  if (!o.error_redirects) {
+    return {first, Skip(id, o.callback_url, "turned off (--no-error-redirects)")};
+  }
+  if (!ctx.reached_app) {
+    return {first, Skip(id, o.callback_url,
+                        "app.receives_redirects did not get as far as the app's callback: fix "
+                        "that first")};
+  }
+  return {first, HandlesErrorRedirects(o, ctx)};
 }
 
 // ================================================================== the live API
@@ -1485,7 +1736,7 @@ Report RunChecklist(const ChecklistOptions& o) {
     if (app.sdks.empty() && !app.callback_url.empty() && !app.mock_url.empty()) {
       app.sdks = DetectSdks(o.repo.repo);
     }
-    return std::vector<CheckResult>{CheckAppReceivesRedirects(app)};
+    return CheckAppRedirects(app);
   });
   timed([&] {
     return std::vector<CheckResult>{CheckLiveKey(o.live, o.api_key, o.app.base, o.live_base_url)};

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -93,19 +94,51 @@ std::string AllDetails(const g::CheckResult& r) {
 
 // ------------------------------------------------------------------ fake apps for the redirect
 
-// An app on an ephemeral port whose /callback does what `behaviour` says.
+// An app on an ephemeral port whose /callback does what `behaviour` says. Every behaviour but
+// the last two reads ?error= first and answers 400 without an exchange, as a careful app does.
 struct FakeApp {
-  enum class Behaviour { kExchange, kNeverExchange, kExchangeThen500, kWrongClientId };
+  enum class Behaviour {
+    kExchange,
+    kNeverExchange,
+    kExchangeThen500,
+    kWrongClientId,
+    kFailsOnError,          // ?error=: 500 from a missing code, before any exchange
+    kExchangesWithoutCode,  // ?error=: exchanges the missing code anyway, then a 400 page
+    kCrashesOnError,        // ?error=: the same exchange, then the process "dies": no answer
+  };
   httplib::Server server;
   std::thread thread;
+  std::thread stopper;
   int port = 0;
   workos::Config config;  // the app's configuration (its environment on the mock)
   std::atomic<int> callbacks{0};
+  std::atomic<int> error_callbacks{0};
+  std::mutex mu;
+  std::vector<httplib::Params> error_params;  // the query of each ?error= callback
 
   explicit FakeApp(Behaviour b) {
+    server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("<h1>Home</h1>", "text/html");
+    });
     server.Get("/callback", [this, b](const httplib::Request& req, httplib::Response& res) {
       ++callbacks;
       const std::string code = req.get_param_value("code");
+      if (req.has_param("error")) {
+        ++error_callbacks;
+        std::lock_guard<std::mutex> lock(mu);
+        error_params.push_back(req.params);
+      }
+      const bool careful = b != Behaviour::kExchangesWithoutCode && b != Behaviour::kCrashesOnError;
+      if (b == Behaviour::kFailsOnError && !req.has_param("code")) {
+        res.status = 500;
+        res.set_content("Internal Server Error: TypeError: code is undefined", "text/plain");
+        return;
+      }
+      if (careful && req.has_param("error")) {
+        res.status = 400;
+        res.set_content("<p>Sign-in failed: " + req.get_param_value("error") + "</p>", "text/html");
+        return;
+      }
       if (b == Behaviour::kNeverExchange) {
         res.set_content("<h1>Welcome!</h1>", "text/html");
         return;
@@ -122,7 +155,15 @@ struct FakeApp {
         }
         res.status = 302;
         res.set_header("Location", "/");
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        if (b == Behaviour::kCrashesOnError) {
+          // An unhandled rejection ends a Node process: the connection drops without an
+          // answer and nothing listens on the port any more.
+          if (!stopper.joinable()) stopper = std::thread([this] { server.stop(); });
+          res.set_chunked_content_provider("text/html",
+                                           [](size_t, httplib::DataSink&) { return false; });
+          return;
+        }
         res.status = 400;
         res.set_content("sign-in failed", "text/plain");
       }
@@ -137,6 +178,7 @@ struct FakeApp {
     REQUIRE(server.is_running());
   }
   ~FakeApp() {
+    if (stopper.joinable()) stopper.join();
     server.stop();
     if (thread.joinable()) thread.join();
   }
@@ -157,6 +199,7 @@ g::AppFlowOptions FlowFor(const testsupport::TestEnv& t, const std::string& call
   o.callback_url = callback;
   o.exchange_timeout = std::chrono::milliseconds(timeout_ms);
   o.base = testsupport::BaseConfig();
+  o.settle = std::chrono::milliseconds(100);
   return o;
 }
 
@@ -819,6 +862,146 @@ TEST_CASE("golive: the app's SDK from its manifests, and how to point each at th
   CHECK(g::DetectSdks("/nonexistent-golive-dir").empty());
 }
 
+// ================================================================== error redirects
+
+namespace {
+const g::CheckResult& ErrorCheck(const std::vector<g::CheckResult>& rs) {
+  REQUIRE(rs.size() == 2);
+  REQUIRE(rs[0].id == "app.receives_redirects");
+  REQUIRE(rs[1].id == "app.handles_error_redirects");
+  return rs[1];
+}
+}  // namespace
+
+TEST_CASE("golive: an app that handles ?error= passes the error-redirect check", "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kExchange);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto rs = g::CheckAppRedirects(FlowFor(t, app.callback()));
+  const auto& r = ErrorCheck(rs);
+  INFO(AllDetails(rs[0]) << "\n" << AllDetails(r));
+  CHECK(rs[0].status == g::Status::kPass);
+  CHECK(r.status == g::Status::kPass);
+  CHECK_THAT(r.reason, Catch::Contains("a used link (400), an expired link (400) and an SSO error "
+                                       "(400) without exchanging a code, and kept answering"));
+  // The app saw what production sends: access_denied with a description and the state.
+  REQUIRE(app.error_callbacks == 3);
+  std::lock_guard<std::mutex> lock(app.mu);
+  for (const auto& params : app.error_params) {
+    auto get = [&](const std::string& k) {
+      auto it = params.find(k);
+      return it == params.end() ? std::string("<none>") : it->second;
+    };
+    CHECK(get("error") == "access_denied");
+    CHECK(get("error_description") != "<none>");
+    CHECK_THAT(get("state"), Catch::StartsWith("golive-"));
+    CHECK(params.count("code") == 0);
+  }
+  CHECK(app.error_params[2].count("error_uri") == 1);  // the SSO error
+  // Only the happy flow's code was exchanged.
+  CHECK(testsupport::Requests(t.mock(), "POST", "/sso/token").size() == 1);
+  // The expired link: the environment's clock moved past the link's 15 minutes, and says so.
+  CHECK(t.mock().GetClock().offset_seconds >= 900);
+  CHECK_THAT(AllDetails(r),
+             Catch::Contains("moved the clock of the app's mock environment forward"));
+  CHECK_THAT(AllDetails(r), Catch::Contains("used link: GET /callback?error=access_denied&"));
+  CHECK_THAT(AllDetails(r), Catch::Contains("SSO error: GET /callback?error=access_denied&"));
+}
+
+TEST_CASE("golive: an app whose callback answers ?error= with a 500 fails, per case", "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kFailsOnError);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto rs = g::CheckAppRedirects(FlowFor(t, app.callback()));
+  const auto& r = ErrorCheck(rs);
+  INFO(AllDetails(r));
+  CHECK(rs[0].status == g::Status::kPass);  // the happy path works
+  CHECK(r.status == g::Status::kFail);
+  CHECK_THAT(r.reason, Catch::StartsWith("used link: answered 500; expired link: answered 500; "
+                                         "SSO error: answered 500 — read ?error= before ?code="));
+  CHECK_THAT(AllDetails(r), Catch::Contains("body: Internal Server Error: TypeError"));
+  CHECK(app.error_callbacks == 3);
+}
+
+TEST_CASE("golive: an app that exchanges a code it never got fails, even with a 400 page",
+          "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kExchangesWithoutCode);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto rs = g::CheckAppRedirects(FlowFor(t, app.callback()));
+  const auto& r = ErrorCheck(rs);
+  INFO(AllDetails(r));
+  CHECK(rs[0].status == g::Status::kPass);
+  CHECK(r.status == g::Status::kFail);
+  for (const char* name : {"used link", "expired link", "SSO error"}) {
+    CHECK_THAT(r.reason,
+               Catch::Contains(std::string(name) + ": answered 400, exchanged a code it never got "
+                                                   "(POST /sso/token → 400)"));
+  }
+  CHECK(r.reason.find("stopped answering") == std::string::npos);
+  CHECK(testsupport::Requests(t.mock(), "POST", "/sso/token").size() == 4);
+}
+
+TEST_CASE("golive: an app that crashes on ?error= fails: no answer, and it stopped answering",
+          "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kCrashesOnError);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto o = FlowFor(t, app.callback());
+  o.base.retry.max_retries = 0;
+  auto rs = g::CheckAppRedirects(o);
+  const auto& r = ErrorCheck(rs);
+  INFO(AllDetails(r));
+  CHECK(rs[0].status == g::Status::kPass);
+  CHECK(r.status == g::Status::kFail);
+  CHECK_THAT(r.reason, Catch::StartsWith("used link: no answer (") &&
+                           Catch::Contains("exchanged a code it never got") &&
+                           Catch::Contains("then stopped answering (GET /: connection failed)") &&
+                           Catch::Contains("expired link: not run (the app stopped answering); "
+                                           "SSO error: not run (the app stopped answering)"));
+  CHECK(app.error_callbacks == 1);
+  CHECK_THAT(AllDetails(r),
+             Catch::Contains("\nexpired link → not run (the app stopped answering)"));
+}
+
+TEST_CASE("golive: the error-redirect check is skipped when off or when the app was not reached",
+          "[golive]") {
+  SECTION("turned off") {
+    FakeApp app(FakeApp::Behaviour::kExchange);
+    testsupport::TestEnv t(WithRedirect(app.callback()));
+    app.config = t.config;
+    auto o = FlowFor(t, app.callback());
+    o.error_redirects = false;
+    auto rs = g::CheckAppRedirects(o);
+    CHECK(rs[0].status == g::Status::kPass);
+    CHECK(ErrorCheck(rs).status == g::Status::kSkip);
+    CHECK_THAT(rs[1].reason, Catch::Contains("--no-error-redirects"));
+    CHECK(app.error_callbacks == 0);
+    CHECK(t.mock().GetClock().offset_seconds == 0);
+  }
+  SECTION("no callback URL") {
+    testsupport::TestEnv t;
+    auto rs = g::CheckAppRedirects(FlowFor(t, ""));
+    CHECK(rs[0].status == g::Status::kSkip);
+    CHECK(ErrorCheck(rs).status == g::Status::kSkip);
+  }
+  SECTION("the app is not running") {
+    int port = 0;
+    {
+      FakeApp gone(FakeApp::Behaviour::kExchange);
+      port = gone.port;
+    }
+    const std::string callback = "http://127.0.0.1:" + std::to_string(port) + "/callback";
+    testsupport::TestEnv t(WithRedirect(callback));
+    auto o = FlowFor(t, callback, 500);
+    o.base.retry.max_retries = 0;
+    auto rs = g::CheckAppRedirects(o);
+    CHECK(rs[0].status == g::Status::kFail);
+    CHECK(ErrorCheck(rs).status == g::Status::kSkip);
+    CHECK_THAT(rs[1].reason, Catch::Contains("did not get as far as the app's callback"));
+  }
+}
+
 TEST_CASE("golive: an app that never exchanges gets the hint for its SDK", "[golive]") {
   FakeApp app(FakeApp::Behaviour::kNeverExchange);
   testsupport::TestEnv t(WithRedirect(app.callback()));
@@ -918,6 +1101,7 @@ TEST_CASE("golive CLI: exit codes, table, JUnit file, no key printed", "[golive]
                               Catch::Contains("PASS   client_id.present") &&
                               Catch::Contains("PASS   repo.no_committed_secrets") &&
                               Catch::Contains("SKIP   app.receives_redirects") &&
+                              Catch::Contains("SKIP   app.handles_error_redirects") &&
                               Catch::Contains("SKIP   api_key.live"));
   CHECK(failing.out.find(test_key) == std::string::npos);
   CHECK(failing.err.find(test_key) == std::string::npos);

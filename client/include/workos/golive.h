@@ -180,7 +180,12 @@ struct AppFlowOptions {
   std::string callback_url;  // the app's callback, e.g. http://127.0.0.1:3000/callback
   std::string email = "golive-check@example.com";
   std::chrono::milliseconds exchange_timeout{10000};
-  Config base;            // timeouts, CA file; base_url and api_key are replaced
+  Config base;  // timeouts, CA file; base_url and api_key are replaced
+  // app.handles_error_redirects after the happy flow (CheckAppRedirects); off: skipped.
+  bool error_redirects = true;
+  // After each error case: how long to let the app finish (an exchange it should not make, a
+  // crash after answering) before the journal and the liveness probe are read.
+  std::chrono::milliseconds settle{500};
   std::vector<Sdk> sdks;  // the app's SDKs (DetectSdks), for hints; empty: hints for all
 };
 
@@ -188,6 +193,19 @@ struct AppFlowOptions {
 // mock, opens the emailed link, follows its redirect to the app's callback like a browser, and
 // then waits for the request journal to show the app's POST /sso/token for that code.
 CheckResult CheckAppReceivesRedirects(const AppFlowOptions& options);
+
+// The error redirects production sends to the callback, in order: the same link clicked again
+// (`error=access_denied`, used), a new link clicked after it expired (the environment's clock is
+// moved past its expiry), and an SSO error (`error=access_denied` with `error_description`,
+// `error_uri` and `state`, as /sso/authorize sends when the IdP refuses).
+inline constexpr const char* kErrorCases[] = {"used link", "expired link", "SSO error"};
+
+// app.receives_redirects, then app.handles_error_redirects: each error case must get an answer
+// below 500, no POST /sso/token from the app (it has no code to exchange), and the app must still
+// answer GET / afterwards (the process stayed up). The reason names each case that failed and what
+// the app answered; the details have one line per case. Skipped when options.error_redirects is
+// off or the happy flow did not get as far as the app's callback.
+std::vector<CheckResult> CheckAppRedirects(const AppFlowOptions& options);
 
 // ------------------------------------------------------------------ the live API (opt-in)
 
@@ -213,7 +231,7 @@ struct ChecklistOptions {
 };
 
 // Every check, in checklist order: redirect_uri.*, api_key.*, client_id.present,
-// repo.no_committed_secrets, app.receives_redirects, api_key.live.
+// repo.no_committed_secrets, app.receives_redirects, app.handles_error_redirects, api_key.live.
 Report RunChecklist(const ChecklistOptions& options);
 
 // ------------------------------------------------------------------ output
