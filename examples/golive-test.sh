@@ -3,9 +3,12 @@
 #   workos-mock in the background, an environment whose redirect URI is the app's callback, the
 #   app started with only WORKOS_API_KEY / WORKOS_CLIENT_ID / WORKOS_BASE_URL / PORT, the app's
 #   sources in their own git repository, then
-#   1. a production run with good settings: exit 0, an all-pass table, a valid JUnit file;
+#   1. a production run with good settings: exit 0, an all-pass table (the app also handles the
+#      error redirects), a valid JUnit file;
 #   2. a run with an http:// redirect URI, a sk_test_ key and a committed .env: exit 1 and the
-#      failing check ids in the table and the JUnit file.
+#      failing check ids in the table and the JUnit file;
+#   3. the README's go-live command against naive-callback-app.js, whose callback crashes on
+#      ?error=: exit 1, the lines the README shows, and the app process gone.
 #
 #   examples/golive-test.sh path/to/workos-mock path/to/workos-client
 set -euo pipefail
@@ -136,12 +139,15 @@ grep -q "0 failed" "$work/pass.out" || fail "the all-pass table reports failures
 if grep -q '^FAIL' "$work/pass.out"; then fail "a check failed on the all-pass run"; fi
 for id in redirect_uri.absolute redirect_uri.https redirect_uri.no_wildcard redirect_uri.no_query \
           redirect_uri.no_fragment redirect_uri.public api_key.present api_key.production \
-          client_id.present repo.no_committed_secrets app.receives_redirects; do
+          client_id.present repo.no_committed_secrets app.receives_redirects \
+          app.handles_error_redirects; do
   grep -Eq "^PASS +$id " "$work/pass.out" || fail "$id did not pass"
 done
 grep -Eq "^SKIP +api_key.live " "$work/pass.out" || fail "api_key.live must be skipped without --live"
 grep -q "exchanged the code at /sso/token (200)" "$work/pass.out" || fail "no code exchange seen"
-validate_junit "$work/pass.xml" 13 0
+grep -q "a used link (400), an expired link (400) and an SSO error (400) without exchanging a code" \
+  "$work/pass.out" || fail "the example app did not answer the error redirects with its 400 page"
+validate_junit "$work/pass.xml" 14 0
 no_key_printed "$work/pass.out" "$work/pass.err" "$work/pass.xml"
 
 # ---------------------------------------------------------------- 2. deliberately failing
@@ -163,9 +169,10 @@ for id in redirect_uri.https api_key.production repo.no_committed_secrets; do
   grep -Eq "^FAIL +$id " "$work/fail.out" || fail "$id should have failed"
 done
 grep -Eq "^PASS +app.receives_redirects " "$work/fail.out" || fail "the app still receives redirects"
+grep -Eq "^PASS +app.handles_error_redirects " "$work/fail.out" || fail "the app still handles errors"
 grep -q "3 failed" "$work/fail.out" || fail "exactly three checks should fail"
 grep -q "\.env: dotenv file is tracked" "$work/fail.out" || fail "the committed .env is not named"
-validate_junit "$work/fail.xml" 13 3
+validate_junit "$work/fail.xml" 14 3
 python3 - "$work/fail.xml" <<'PY' || fail "the JUnit failures do not name the failed checks"
 import sys, xml.etree.ElementTree as ET
 failed = sorted(c.find("failure").get("type") for c in ET.parse(sys.argv[1]).iter("testcase")
@@ -174,4 +181,60 @@ assert failed == ["api_key.production", "redirect_uri.https", "repo.no_committed
 PY
 no_key_printed "$work/fail.out" "$work/fail.err" "$work/fail.xml"
 
-echo "golive-test: all-pass run and failing run behave"
+# ---------------------------------------------------------------- 3. the README's crashing app
+# naive-callback-app.js in the mock's default environment (the README's sk_test_workos_mock),
+# on a free port standing in for the README's 3000.
+NAIVE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+curl -sS -f -X PUT "$MOCK_URL/_mock/redirect_uris" -H 'Authorization: Bearer sk_test_workos_mock' \
+  -H 'Content-Type: application/json' \
+  -d "{\"redirect_uris\": [\"http://localhost:$NAIVE_PORT/callback\"]}" >/dev/null \
+  || fail "cannot register the naive app's callback"
+env -i PATH="$PATH" WORKOS_API_KEY=sk_test_workos_mock WORKOS_CLIENT_ID=client_workos_mock \
+  WORKOS_BASE_URL="$MOCK_URL" PORT="$NAIVE_PORT" node "$app_dir/naive-callback-app.js" \
+  >"$work/naive.out" 2>"$work/naive.log" &
+naive_pid=$!
+pids+=($naive_pid)
+wait_for_file "$work/naive.out" "naive-callback-app.js"
+
+# The README's block, with its ports replaced, run from the repository root like the README does.
+python3 - "$here/../README.md" "$work" <<'PY' || fail "README has no go-live command and output"
+import pathlib, re, sys
+text = pathlib.Path(sys.argv[1]).read_text()
+section = text[text.index("## Go-live checklist"):]
+cmd = re.search(r"^```sh\n(.*?)^```$", section, re.S | re.M).group(1)
+out = re.search(r"^```text\n(.*?)^```$", section, re.S | re.M).group(1)
+assert "workos-client golive" in cmd, cmd
+pathlib.Path(sys.argv[2], "readme-golive.sh").write_text(cmd)
+pathlib.Path(sys.argv[2], "readme-golive.expected").write_text(out)
+PY
+sed -i -e "s#localhost:3000#localhost:$NAIVE_PORT#g" -e "s#127.0.0.1:4400#${MOCK_URL#http://}#g" \
+  "$work/readme-golive.sh" "$work/readme-golive.expected"
+rc=0
+(cd "$here/.." && PATH="$(cd "$(dirname "$cli")" && pwd):$PATH" \
+  env -u WORKOS_BASE_URL -u WORKOS_MOCK_API_KEY -u WORKOS_REDIRECT_URI \
+  bash -euo pipefail "$work/readme-golive.sh") >"$work/readme.out" 2>"$work/readme.err" || rc=$?
+echo "==> README go-live command (exit $rc)"
+cat "$work/readme.out"
+[ "$rc" -eq 1 ] || fail "golive should exit 1 for the crashing app (got $rc): $(cat "$work/readme.err")"
+python3 - "$work/readme-golive.expected" "$work/readme.out" <<'PY' || fail "golive's output lacks a line the README shows"
+import re, sys
+expected = [l for l in open(sys.argv[1]).read().splitlines() if l.strip() not in ("", "…")]
+actual = open(sys.argv[2]).read().splitlines()
+i = 0
+for line in expected:
+    pattern = re.escape(line).replace("…", ".*")
+    pattern = re.sub(r"(\\ )+", " +", pattern)  # table padding differs with the port
+    while i < len(actual) and not re.fullmatch(pattern, actual[i]):
+        i += 1
+    if i == len(actual):
+        sys.exit(f"README line not in golive's output (in order): {line!r}")
+    i += 1
+print(f"README go-live output: {len(expected)} lines found in order")
+PY
+# The crash was real: the app's process is gone, ended by the unhandled rejection.
+for _ in $(seq 1 50); do kill -0 "$naive_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$naive_pid" 2>/dev/null; then fail "naive-callback-app.js is still running"; fi
+grep -q "OauthException" "$work/naive.log" || fail "the naive app did not die of the failed exchange"
+no_key_printed "$work/readme.out" "$work/readme.err"
+
+echo "golive-test: all-pass run, failing run and the README's crashing app behave"

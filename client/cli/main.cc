@@ -584,8 +584,9 @@ Options:
 
 const char* kGoliveUsage = R"(Usage: workos-client golive [options]
   The go-live checklist for CI: redirect URIs, the API key, the client id, no committed secrets,
-  the app receiving redirects (a real magic-link flow through workos-mock) and, with --live, the
-  key against the live API. Prints a table; exit 0 only when no check failed (1 otherwise).
+  the app receiving redirects (a real magic-link flow through workos-mock) and surviving the error
+  redirects (a used link, an expired link, an SSO error) and, with --live, the key against the
+  live API. Prints a table; exit 0 only when no check failed (1 otherwise).
 Options:
   --redirect-uri URI      a redirect URI for the target environment (repeatable; env
                           WORKOS_REDIRECT_URI, several separated by commas or spaces)
@@ -602,6 +603,9 @@ Options:
                           (default WORKOS_MOCK_API_KEY, falling back to WORKOS_API_KEY)
   --email EMAIL           recipient of the test magic link (default golive-check@example.com)
   --exchange-timeout S    how long to wait for the app's POST /sso/token (default 10)
+  --no-error-redirects    skip app.handles_error_redirects (after the sign-in, the callback gets
+                          a used link, an expired link and an SSO error; this moves the mock
+                          environment's clock forward)
   --junit FILE            also write a JUnit XML report
   --live                  also GET https://api.workos.com/connections?limit=1 with the key
 )";
@@ -614,7 +618,7 @@ Command GoliveCommand() {
           {{"--redirect-uri", "--kind", "--api-key-env", "--client-id-env", "--repo",
             "--allow-file", "--history-commits", "--callback-url", "--mock-url",
             "--mock-api-key-env", "--email", "--exchange-timeout", "--junit"},
-           {"--live"},
+           {"--live", "--no-error-redirects"},
            0,
            0},
           nullptr,
@@ -662,6 +666,7 @@ int RunGolive(const Parsed& p, const workos::Config& config) {
     if (s <= 0) throw UsageError{"--exchange-timeout must be a positive number of seconds"};
     o.app.exchange_timeout = std::chrono::seconds(s);
   }
+  o.app.error_redirects = !p.has("--no-error-redirects");
   o.app.base = config;
   o.app.base.logger = nullptr;
   o.live = p.has("--live");

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -439,8 +440,11 @@ namespace {
 bool IsKeyChar(char c) { return IsAlnum(c) || c == '_' || c == '-'; }
 }  // namespace
 
-std::vector<std::string> FindKeys(const std::string& line) {
-  std::vector<std::string> out;
+namespace {
+
+// Calls fn(key, text after it) for each key-shaped string of the line.
+template <typename Fn>
+void ForEachKeyShape(const std::string& line, Fn fn) {
   size_t pos = 0;
   while ((pos = line.find("sk_", pos)) != std::string::npos) {
     const size_t start = pos;
@@ -451,12 +455,145 @@ std::vector<std::string> FindKeys(const std::string& line) {
     }
     size_t end = start + 8;
     while (end < line.size() && IsKeyChar(line[end])) ++end;
-    const std::string body = line.substr(start + 8, end - start - 8);
     pos = end;
-    if (body.size() < kMinKeyBody) continue;
-    if (std::all_of(body.begin(), body.end(), [&](char c) { return c == body[0]; })) continue;
-    out.push_back(line.substr(start, end - start));
+    if (end - start - 8 < kMinKeyBody) continue;
+    fn(line.substr(start, end - start), line.substr(end, 96));
   }
+}
+
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+
+// The words of a key's tail: split at '_' and '-', where letters and digits meet, and (in tails
+// without digits, such as YourApiKey) where a lower-case letter meets an upper-case one. Each word
+// remembers whether a separator or an end of the tail bounds it on both sides.
+struct TailWord {
+  std::string text;
+  bool separated = false;
+};
+std::vector<TailWord> TailWords(const std::string& tail) {
+  const bool has_digit = std::any_of(tail.begin(), tail.end(), IsDigit);
+  std::vector<TailWord> words;
+  std::string cur;
+  bool open_sep = true;  // what bounds the current word on the left
+  auto flush = [&](bool close_sep) {
+    if (!cur.empty()) words.push_back({cur, open_sep && close_sep});
+    cur.clear();
+    open_sep = close_sep;
+  };
+  for (char c : tail) {
+    if (c == '_' || c == '-') {
+      flush(true);
+      continue;
+    }
+    if (!cur.empty()) {
+      const char p = cur.back();
+      if (IsDigit(p) != IsDigit(c) || (!has_digit && IsLower(p) && IsUpper(c))) flush(false);
+    }
+    cur += c;
+  }
+  flush(true);
+  return words;
+}
+
+// "your", "YOUR" or "Your" — how people write words; random tails mix cases ("yOuR").
+bool UniformCase(const std::string& w) {
+  const bool lower = std::none_of(w.begin(), w.end(), IsUpper);
+  const bool upper = std::none_of(w.begin(), w.end(), IsLower);
+  const bool capital =
+      !w.empty() && !IsLower(w[0]) && std::none_of(w.begin() + 1, w.end(), IsUpper);
+  return lower || upper || capital;
+}
+
+// A template glued to the key, e.g. "<rest of key>" or "<REDACTED>"; not an HTML tag ("</code>",
+// "<br>", "<span class=x>").
+bool StartsWithTemplate(const std::string& next) {
+  if (next.size() < 3 || next[0] != '<' || next[1] == '/') return false;
+  const size_t close = next.find('>');
+  if (close == std::string::npos || close > 80) return false;
+  const std::string inner = next.substr(1, close - 1);
+  if (inner.find_first_of("<=\"'") != std::string::npos) return false;
+  return std::any_of(inner.begin(), inner.end(), [](char c) {
+    return c == ' ' || c == '_' || c == '-' || c == '.' || IsUpper(c) ||
+           static_cast<unsigned char>(c) >= 0x80;  // "…"
+  });
+}
+
+}  // namespace
+
+std::string PlaceholderReason(const std::string& key, const std::string& next) {
+  const std::string tail = key.size() > 8 ? key.substr(8) : "";
+  if (StartsWithTemplate(next)) return "a template in angle brackets follows it";
+
+  // Placeholder words, written as words (one case, or capitalised).
+  static const std::set<std::string> kWords = {
+      "your",  "yours", "here",    "example",   "examples", "sample", "samples",  "placeholder",
+      "dummy", "fake",  "replace", "replaceme", "changeme", "insert", "redacted", "todo"};
+  for (const TailWord& tw : TailWords(tail)) {
+    const std::string& w = tw.text;
+    const bool xs = std::all_of(w.begin(), w.end(), [&](char c) { return c == w[0]; }) &&
+                    (w[0] == 'x' || w[0] == 'X');
+    if (xs && (w.size() >= 4 || (w.size() == 3 && tw.separated))) {
+      return "a placeholder word ('" + w + "')";
+    }
+    if (!UniformCase(w)) continue;
+    const std::string lw = ToLower(w);
+    if (kWords.count(lw)) return "a placeholder word ('" + w + "')";
+    for (const char* long_word : {"placeholder", "example", "changeme", "redacted", "replace"}) {
+      if (lw.find(long_word) != std::string::npos) {
+        return "a placeholder word ('" + std::string(long_word) + "')";
+      }
+    }
+  }
+  std::string joined;  // the tail without separators
+  for (char c : tail) {
+    if (c != '_' && c != '-') joined += c;
+  }
+  for (const char* w : {"your", "YOUR", "Your"}) {
+    if (StartsWith(joined, w)) return "a placeholder word ('" + std::string(w) + "')";
+  }
+  for (const char* w : {"here", "HERE", "Here"}) {
+    if (EndsWith(joined, w)) return "a placeholder word ('" + std::string(w) + "')";
+  }
+  const std::string flat = ToLower(joined);
+  if (flat.empty()) return "no characters but separators";
+
+  // Low entropy: few distinct characters, or a short unit repeated.
+  std::set<char> distinct(flat.begin(), flat.end());
+  if (distinct.size() <= 3) {
+    return "low-entropy (" + std::to_string(distinct.size()) + " distinct characters)";
+  }
+  for (size_t period = 1; period * 2 <= flat.size(); ++period) {
+    bool repeats = true;
+    for (size_t i = period; i < flat.size() && repeats; ++i) repeats = flat[i] == flat[i - period];
+    if (repeats) return "low-entropy ('" + flat.substr(0, period) + "' repeated)";
+  }
+
+  // Sequential: nearly every step is +1 or -1 (9 -> 0 and z -> a wrap).
+  size_t steps = 0;
+  for (size_t i = 1; i < flat.size(); ++i) {
+    const char a = flat[i - 1], b = flat[i];
+    const bool same_class = IsDigit(a) == IsDigit(b);
+    const int d = b - a;
+    if (same_class && (d == 1 || d == -1 || (a == '9' && b == '0') || (a == 'z' && b == 'a'))) {
+      ++steps;
+    }
+  }
+  if (flat.size() >= 2 && steps * 4 >= (flat.size() - 1) * 3) return "sequential characters";
+  return "";
+}
+
+std::vector<std::string> FindKeyShapes(const std::string& line) {
+  std::vector<std::string> out;
+  ForEachKeyShape(line, [&](const std::string& key, const std::string&) { out.push_back(key); });
+  return out;
+}
+
+std::vector<std::string> FindKeys(const std::string& line) {
+  std::vector<std::string> out;
+  ForEachKeyShape(line, [&](const std::string& key, const std::string& next) {
+    if (PlaceholderReason(key, next).empty()) out.push_back(key);
+  });
   return out;
 }
 
@@ -514,7 +651,7 @@ AllowList AllowList::Parse(const std::string& text, std::vector<std::string>* er
       a.env_files.insert(a.env_files.end(), w.begin() + 1, w.end());
       continue;
     }
-    std::vector<std::string> keys = FindKeys(w[0]);
+    std::vector<std::string> keys = FindKeyShapes(w[0]);
     if (keys.size() != 1 || keys[0] != w[0]) {
       error("'" + (StartsWith(w[0], "sk_") ? RedactKey(w[0]) : w[0]) +
             "' is not a whole key (sk_live_…/sk_test_… of at least " + std::to_string(kMinKeyBody) +
@@ -885,6 +1022,8 @@ CheckResult CheckRepository(const RepoScanOptions& o) {
       tally.allowed += past.allowed;
       tally.allowed_items.insert(past.allowed_items.begin(), past.allowed_items.end());
       for (const Finding& f : past.findings) {
+        // The allow file is not scanned, in its history either: it lists the allowed keys.
+        if (f.path == ".golive-allow" || (!allow_rel.empty() && f.path == allow_rel)) continue;
         if (!current.count(f.what == Finding::What::kKey ? f.key : f.path))
           tally.findings.push_back(f);
       }
@@ -927,6 +1066,151 @@ CheckResult CheckRepository(const RepoScanOptions& o) {
   return r;
 }
 
+// ================================================================== the app's SDK
+
+const char* SdkName(Sdk sdk) {
+  switch (sdk) {
+    case Sdk::kNode:
+      return "Node (@workos-inc/node)";
+    case Sdk::kPython:
+      return "Python (workos)";
+    case Sdk::kRuby:
+      return "Ruby (workos gem)";
+    case Sdk::kGo:
+      return "Go (workos-go)";
+    case Sdk::kPhp:
+      return "PHP (workos/workos-php)";
+  }
+  return "?";
+}
+
+namespace {
+
+// `name` as a whole package name in `text`: not part of a longer name (workos-sso, myworkos).
+bool NamesPackage(const std::string& text, const std::string& name) {
+  auto part = [](char c) { return IsAlnum(c) || c == '-' || c == '_' || c == '.' || c == '/'; };
+  const std::string lower = ToLower(text);
+  for (size_t p = lower.find(name); p != std::string::npos; p = lower.find(name, p + 1)) {
+    const bool start_ok = p == 0 || !part(lower[p - 1]);
+    const size_t e = p + name.size();
+    const bool end_ok = e >= lower.size() || !part(lower[e]) || lower[e] == '.';
+    if (start_ok && end_ok &&
+        !(e < lower.size() && lower[e] == '.' && e + 1 < lower.size() && IsAlnum(lower[e + 1]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Sdk> SdkFromManifest(const std::string& path, const std::string& text) {
+  const size_t slash = path.rfind('/');
+  const std::string base = ToLower(slash == std::string::npos ? path : path.substr(slash + 1));
+  if (base == "package.json") {
+    if (text.find("\"@workos-inc/node\"") != std::string::npos) return Sdk::kNode;
+    return std::nullopt;
+  }
+  if (base == "go.mod") {
+    if (text.find("github.com/workos/workos-go") != std::string::npos) return Sdk::kGo;
+    return std::nullopt;
+  }
+  if (base == "composer.json") {
+    if (text.find("\"workos/workos-php\"") != std::string::npos) return Sdk::kPhp;
+    return std::nullopt;
+  }
+  if (base == "gemfile" || EndsWith(base, ".gemspec")) {
+    if (text.find("'workos'") != std::string::npos || text.find("\"workos\"") != std::string::npos)
+      return Sdk::kRuby;
+    return std::nullopt;
+  }
+  const bool python = (StartsWith(base, "requirements") && EndsWith(base, ".txt")) ||
+                      base == "pyproject.toml" || base == "pipfile" || base == "setup.py" ||
+                      base == "setup.cfg";
+  if (python && NamesPackage(text, "workos")) return Sdk::kPython;
+  return std::nullopt;
+}
+
+std::vector<Sdk> DetectSdks(const std::string& repo) {
+  ProcessResult ls = RunProcess(
+      {"git", "-C", repo.empty() ? "." : repo, "-c", "core.quotepath=off", "ls-files", "-z"},
+      64u << 20);
+  std::set<Sdk> found;
+  if (ls.exit_code != 0) return {};
+  ProcessResult top =
+      RunProcess({"git", "-C", repo.empty() ? "." : repo, "rev-parse", "--show-toplevel"}, 1 << 16);
+  const std::string root = Trim(top.out);
+  for (size_t b = 0; b < ls.out.size();) {
+    size_t e = ls.out.find('\0', b);
+    if (e == std::string::npos) e = ls.out.size();
+    const std::string rel = ls.out.substr(b, e - b);
+    b = e + 1;
+    if (rel.find("node_modules/") != std::string::npos || StartsWith(rel, "vendor/") ||
+        rel.find("/vendor/") != std::string::npos) {
+      continue;
+    }
+    // Only manifests: SdkFromManifest of an empty text is cheap and says whether the name fits.
+    const size_t slash = rel.rfind('/');
+    const std::string base = ToLower(slash == std::string::npos ? rel : rel.substr(slash + 1));
+    const bool manifest = base == "package.json" || base == "go.mod" || base == "composer.json" ||
+                          base == "gemfile" || EndsWith(base, ".gemspec") ||
+                          (StartsWith(base, "requirements") && EndsWith(base, ".txt")) ||
+                          base == "pyproject.toml" || base == "pipfile" || base == "setup.py" ||
+                          base == "setup.cfg";
+    if (!manifest) continue;
+    struct stat st;
+    const std::string full = root + "/" + rel;
+    if (stat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) continue;
+    std::string text;
+    if (!ReadFile(full, &text)) continue;
+    if (auto sdk = SdkFromManifest(rel, text)) found.insert(*sdk);
+  }
+  return std::vector<Sdk>(found.begin(), found.end());
+}
+
+std::string SdkBaseUrlHint(Sdk sdk, const std::string& mock_url) {
+  // scheme://host[:port]
+  std::string scheme = "http", host = "127.0.0.1", port;
+  const size_t colon = mock_url.find("://");
+  if (colon != std::string::npos) {
+    scheme = ToLower(mock_url.substr(0, colon));
+    std::string authority = mock_url.substr(colon + 3);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    const size_t pc = authority.rfind(':');
+    if (pc != std::string::npos && authority.find(']', pc) == std::string::npos) {
+      port = authority.substr(pc + 1);
+      host = authority.substr(0, pc);
+    } else {
+      host = authority;
+    }
+  }
+  const std::string url = mock_url.empty() ? "http://127.0.0.1:4400" : mock_url;
+  switch (sdk) {
+    case Sdk::kNode:
+      return std::string(SdkName(sdk)) +
+             ": reads WORKOS_API_KEY and WORKOS_CLIENT_ID but no base-URL variable; construct it "
+             "with new WorkOS(apiKey, { apiHostname: '" +
+             host + "'" + (port.empty() ? "" : ", port: " + port) +
+             ", https: " + (scheme == "https" ? "true" : "false") + " })";
+    case Sdk::kPython:
+      return std::string(SdkName(sdk)) + ": reads WORKOS_BASE_URL: set WORKOS_BASE_URL=" + url +
+             " for the app (or WorkOSClient(base_url='" + url + "'))";
+    case Sdk::kRuby:
+      return std::string(SdkName(sdk)) +
+             ": reads no base-URL variable; WorkOS.configure { |c| c.base_url = '" + url +
+             "' } (or WorkOS::Client.new(base_url: '" + url + "'))";
+    case Sdk::kGo:
+      return std::string(SdkName(sdk)) +
+             ": reads no variables; workos.NewClient(apiKey, workos.WithBaseURL(\"" + url + "\"))";
+    case Sdk::kPhp:
+      return std::string(SdkName(sdk)) +
+             ": reads WORKOS_API_KEY and WORKOS_CLIENT_ID but no base-URL variable; new "
+             "\\WorkOS\\WorkOS(baseUrl: '" +
+             url + "')";
+  }
+  return "";
+}
+
 // ================================================================== the app receives redirects
 
 namespace {
@@ -936,6 +1220,14 @@ std::string WithoutQuery(const std::string& url) {
   return q == std::string::npos ? url : url.substr(0, q);
 }
 
+// scheme://authority of a URL ("" when it has none).
+std::string Origin(const std::string& url) {
+  const size_t colon = url.find("://");
+  if (colon == std::string::npos) return "";
+  const size_t end = url.find_first_of("/?#", colon + 3);
+  return end == std::string::npos ? url : url.substr(0, end);
+}
+
 std::string Seconds(std::chrono::steady_clock::duration d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s",
@@ -943,13 +1235,89 @@ std::string Seconds(std::chrono::steady_clock::duration d) {
   return buf;
 }
 
+// A transport error without its "GET http://…: " prefix: "connection closed: Empty reply…".
+std::string TransportText(const TransportError& e) {
+  std::string w = e.what();
+  const std::string prefix = e.method() + " " + e.path() + ": ";
+  if (StartsWith(w, prefix)) w = w.substr(prefix.size());
+  return w;
+}
+
+std::string OneLine(std::string text, size_t max) {
+  if (text.size() > max) text = text.substr(0, max) + "…";
+  for (char& ch : text) {
+    if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+  }
+  return text;
+}
+
+// "2026-11-29T22:07:18.123Z" → milliseconds since the epoch.
+std::optional<std::int64_t> ParseIsoMs(const std::string& s) {
+  struct tm tm {};
+  int ms = 0;
+  char frac[16] = {0};
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return std::nullopt;
+  }
+  if (s.size() > 20 && s[19] == '.' && std::sscanf(s.c_str() + 20, "%3[0-9]", frac) == 1) {
+    std::string f = frac;
+    while (f.size() < 3) f += '0';
+    ms = std::atoi(f.c_str());
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const time_t t = timegm(&tm);
+  return static_cast<std::int64_t>(t) * 1000 + ms;
+}
+
 const char* kBrowserAgent =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "workos-client-golive/1.0";
 
-}  // namespace
+// What the happy flow leaves for the error cases.
+struct FlowContext {
+  bool reached_app = false;  // the app answered its callback (any status)
+  std::string link;          // the magic link that was clicked (now used)
+};
 
-CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
+Config MockConfig(const AppFlowOptions& o) {
+  Config c = o.base;
+  c.base_url = o.mock_url;
+  c.api_key = o.mock_api_key;
+  c.retry.max_retries = 1;
+  c.retry.base_delay = std::chrono::milliseconds(100);
+  return c;
+}
+
+std::string ScrubKey(const AppFlowOptions& o, std::string text) {
+  if (o.mock_api_key.empty()) return text;
+  for (size_t p = text.find(o.mock_api_key); p != std::string::npos;
+       p = text.find(o.mock_api_key, p)) {
+    text.replace(p, o.mock_api_key.size(), "[REDACTED]");
+  }
+  return text;
+}
+
+// "call getProfileAndToken ... with the SDK pointed at the mock" for the app's SDK(s).
+std::string ExchangeHint(const AppFlowOptions& o) {
+  if (o.sdks.size() == 1) {
+    return "exchange the code in the callback (getProfileAndToken / get_profile_and_token) with "
+           "the " +
+           SdkBaseUrlHint(o.sdks[0], o.mock_url);
+  }
+  return "exchange the code in the callback (getProfileAndToken / get_profile_and_token) with the "
+         "SDK pointed at the mock (the details say how for each official SDK)";
+}
+
+void AddSdkHints(const AppFlowOptions& o, CheckResult* r) {
+  std::vector<Sdk> sdks = o.sdks;
+  if (sdks.empty()) sdks = {Sdk::kNode, Sdk::kPython, Sdk::kRuby, Sdk::kGo, Sdk::kPhp};
+  for (Sdk s : sdks)
+    r->details.push_back("point the SDK at the mock: " + SdkBaseUrlHint(s, o.mock_url));
+}
+
+CheckResult ReceivesRedirects(const AppFlowOptions& o, FlowContext* ctx) {
   const std::string id = "app.receives_redirects";
   const std::string subject = o.callback_url;
   if (o.callback_url.empty()) {
@@ -966,21 +1334,10 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
                 "no key for the mock: set WORKOS_MOCK_API_KEY (or WORKOS_API_KEY) to the key of "
                 "the workos-mock environment the app uses");
   }
-  Config c = o.base;
-  c.base_url = o.mock_url;
-  c.api_key = o.mock_api_key;
-  c.retry.max_retries = 1;
-  c.retry.base_delay = std::chrono::milliseconds(100);
-  auto scrub = [&](std::string text) {
-    for (size_t p = text.find(o.mock_api_key); p != std::string::npos;
-         p = text.find(o.mock_api_key, p)) {
-      text.replace(p, o.mock_api_key.size(), "[REDACTED]");
-    }
-    return text;
-  };
+  auto scrub = [&](std::string text) { return ScrubKey(o, std::move(text)); };
 
   try {
-    Client client(c);
+    Client client(MockConfig(o));
     MockControl& mock = client.mock();
 
     // 1. The mock, and the environment of the app's key.
@@ -1049,6 +1406,7 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
           id, subject,
           "the link redirected to " + WithoutQuery(click.location) + ", not the callback URL");
     }
+    ctx->link = mail->link;
 
     // 5. The browser follows the redirect to the app.
     const auto t0 = std::chrono::steady_clock::now();
@@ -1060,6 +1418,7 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
                   "the app did not answer its callback URL (" + scrub(e.what()) +
                       "): start the app before golive and check --callback-url");
     }
+    ctx->reached_app = true;
 
     // 6. The journal must show the app's code exchange.
     const auto deadline = t0 + o.exchange_timeout;
@@ -1090,11 +1449,7 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
       r = Fail(id, subject,
                "the app " + answered +
                    ": its callback failed (see the app's log; the body is in the details)");
-      std::string body = scrub(callback.body.substr(0, 300));
-      for (char& ch : body) {
-        if (ch == '\n' || ch == '\r') ch = ' ';
-      }
-      r.details.push_back("callback body: " + body);
+      r.details.push_back("callback body: " + OneLine(scrub(callback.body), 300));
     } else if (exchanged && token_status >= 200 && token_status < 300) {
       r = Pass(id, subject,
                "the app exchanged the code at /sso/token (" + std::to_string(token_status) +
@@ -1110,9 +1465,8 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
     } else {
       r = Fail(id, subject,
                "the app " + answered + " but never exchanged the code at /sso/token within " +
-                   Seconds(waited) +
-                   ": call workos.sso.getProfileAndToken({ code, clientId }) in the callback, "
-                   "with WORKOS_BASE_URL pointing at the mock");
+                   Seconds(waited) + ": " + ExchangeHint(o));
+      AddSdkHints(o, &r);
     }
     r.details.push_back("mock environment '" + env.name + "', session " + session.id + ", " +
                         std::to_string(token_calls.size()) + " POST /sso/token from the app");
@@ -1126,6 +1480,203 @@ CheckResult CheckAppReceivesRedirects(const AppFlowOptions& o) {
   } catch (const std::exception& e) {
     return Fail(id, subject, "unexpected answer from the mock: " + scrub(e.what()));
   }
+}
+
+// One error case of app.handles_error_redirects: what was sent and what the app did.
+struct ErrorCase {
+  std::string name;
+  std::string url;           // the callback URL with the error, as the browser opened it
+  std::string not_run;       // why the case did not run ("" when it ran)
+  std::string mock_problem;  // the mock did not produce the error redirect
+  long status = 0;           // the app's answer (0: none)
+  std::string no_answer;     // the transport error instead of an answer
+  std::string body;          // the start of the answer's body
+  int token_calls = 0;       // POST /sso/token from the app meanwhile
+  int token_status = 0;      // the last one's status
+  std::string down;          // the liveness probe's transport error afterwards
+
+  bool ok() const {
+    return not_run.empty() && mock_problem.empty() && no_answer.empty() && status < 500 &&
+           token_calls == 0 && down.empty();
+  }
+  std::string Summary() const {
+    if (!not_run.empty()) return "not run (" + not_run + ")";
+    if (!mock_problem.empty()) return mock_problem;
+    std::string s =
+        no_answer.empty() ? "answered " + std::to_string(status) : "no answer (" + no_answer + ")";
+    if (token_calls > 0) {
+      s += ", exchanged a code it never got (POST /sso/token → " + std::to_string(token_status) +
+           ")";
+    }
+    if (!down.empty()) s += ", then stopped answering (GET /: " + down + ")";
+    return s;
+  }
+};
+
+// The redirect the mock answered a link with: must be to the callback with error=.
+std::string ExpectErrorRedirect(const LinkVisit& v, const AppFlowOptions& o,
+                                const std::string& what) {
+  if (v.status >= 300 && v.status < 400 && !v.error.empty() &&
+      WithoutQuery(v.location) == o.callback_url) {
+    return "";
+  }
+  return "the mock answered the " + what + " with " + std::to_string(v.status) +
+         (v.location.empty() ? "" : " to " + WithoutQuery(v.location)) +
+         ", not a redirect to the callback with error=access_denied (update workos-mock)";
+}
+
+CheckResult HandlesErrorRedirects(const AppFlowOptions& o, const FlowContext& ctx) {
+  const std::string id = "app.handles_error_redirects";
+  const std::string subject = o.callback_url;
+  auto scrub = [&](std::string text) { return ScrubKey(o, std::move(text)); };
+  std::vector<ErrorCase> cases;
+  for (const char* name : kErrorCases)
+    cases.push_back(ErrorCase{name, "", "", "", 0, "", "", 0, 0, ""});
+  std::vector<std::string> notes;
+  try {
+    Client client(MockConfig(o));
+    MockControl& mock = client.mock();
+    std::set<std::string> seen;
+    for (const JournalEntry& e : mock.ListRequests()) seen.insert(e.id);
+    const std::string origin = Origin(o.callback_url);
+    bool app_up = true;
+
+    // Follows `url` to the app like a browser; then lets the app settle and reads the journal
+    // and the liveness probe.
+    auto follow = [&](ErrorCase& c, const std::string& url) {
+      c.url = url;
+      for (const JournalEntry& e : mock.ListRequests()) seen.insert(e.id);
+      try {
+        LinkVisit v = mock.OpenLink(url, "GET", kBrowserAgent);
+        c.status = v.status;
+        c.body = OneLine(scrub(v.body), 200);
+      } catch (const TransportError& e) {
+        c.no_answer = scrub(TransportText(e));
+      }
+      std::this_thread::sleep_for(o.settle);
+      for (const JournalEntry& e : mock.ListRequests()) {
+        if (!seen.insert(e.id).second) continue;
+        if (e.method == "POST" && e.path == "/sso/token") {
+          ++c.token_calls;
+          c.token_status = e.status;
+        }
+      }
+      try {
+        mock.OpenLink(origin + "/", "GET", kBrowserAgent);
+      } catch (const TransportError& e) {
+        c.down = TransportError::KindName(e.kind());
+        app_up = false;
+      }
+    };
+
+    for (ErrorCase& c : cases) {
+      if (!app_up) {
+        c.not_run = "the app stopped answering";
+        continue;
+      }
+      if (c.name == kErrorCases[0]) {
+        // The same link again: it was used by the happy flow's click.
+        LinkVisit again = mock.OpenLink(ctx.link, "GET", kBrowserAgent);
+        c.mock_problem = ExpectErrorRedirect(again, o, "used link");
+        if (c.mock_problem.empty()) follow(c, again.location);
+      } else if (c.name == kErrorCases[1]) {
+        // A new link, clicked after it expired: the environment's clock moves past its expiry.
+        CreatePasswordlessSessionOptions so;
+        so.email = o.email;
+        so.redirect_uri = o.callback_url;
+        so.state = "golive-expired-" + NewUuid().substr(0, 8);
+        PasswordlessSession session = client.passwordless().CreateSession(so);
+        client.passwordless().SendSession(session.id);
+        std::string link;
+        for (const Email& m : mock.ListOutbox(o.email)) {
+          if (m.session_id == session.id) link = m.link;
+        }
+        const auto expires = ParseIsoMs(session.expires_at);
+        const auto now = ParseIsoMs(mock.GetClock().now);
+        if (link.empty() || !expires || !now) {
+          c.mock_problem = "the mock sent no link or no expiry for session " + session.id;
+          continue;
+        }
+        const std::int64_t advance = std::max<std::int64_t>(1, (*expires - *now + 999) / 1000 + 1);
+        mock.AdvanceClock(advance);
+        notes.push_back("moved the clock of the app's mock environment forward by " +
+                        std::to_string(advance) + " s to expire session " + session.id);
+        LinkVisit click = mock.OpenLink(link, "GET", kBrowserAgent);
+        c.mock_problem = ExpectErrorRedirect(click, o, "expired link");
+        if (c.mock_problem.empty()) follow(c, click.location);
+      } else {
+        // What /sso/authorize sends when the IdP refuses the user.
+        const std::string url =
+            o.callback_url + (o.callback_url.find('?') == std::string::npos ? "?" : "&") +
+            "error=access_denied&error_description=" +
+            UrlEncode("The user denied the authorization request.") + "&error_uri=" +
+            UrlEncode("https://workos.com/docs/reference/sso/get-authorization-url/error-codes") +
+            "&state=" + UrlEncode("golive-sso-" + NewUuid().substr(0, 8));
+        follow(c, url);
+      }
+    }
+  } catch (const TransportError& e) {
+    return Fail(id, subject,
+                "cannot reach workos-mock at " + o.mock_url + " (" + scrub(e.what()) + ")");
+  } catch (const Error& e) {
+    return Fail(id, subject, "the error-redirect cases failed on the mock: " + scrub(e.what()));
+  } catch (const std::exception& e) {
+    return Fail(id, subject, "unexpected answer from the mock: " + scrub(e.what()));
+  }
+
+  CheckResult r;
+  std::string failed;
+  size_t n_failed = 0;
+  for (const ErrorCase& c : cases) {
+    if (c.ok()) continue;
+    ++n_failed;
+    failed += (failed.empty() ? "" : "; ") + c.name + ": " + c.Summary();
+  }
+  if (n_failed == 0) {
+    r = Pass(id, subject,
+             "the app answered a used link (" + std::to_string(cases[0].status) +
+                 "), an expired link (" + std::to_string(cases[1].status) + ") and an SSO error (" +
+                 std::to_string(cases[2].status) +
+                 ") without exchanging a code, and kept answering");
+  } else {
+    r = Fail(id, subject,
+             failed +
+                 " — read ?error= before ?code= in the callback, show the person a page, and "
+                 "never exchange a code you did not get");
+  }
+  for (const ErrorCase& c : cases) {
+    std::string where = c.url.empty() ? "" : ": GET " + c.url.substr(Origin(c.url).size());
+    r.details.push_back(c.name + where + " → " + c.Summary());
+    if (!c.body.empty() && (c.status >= 500 || !c.ok())) r.details.push_back("  body: " + c.body);
+  }
+  for (const std::string& n : notes) r.details.push_back(n);
+  return r;
+}
+
+}  // namespace
+
+CheckResult CheckAppReceivesRedirects(const AppFlowOptions& options) {
+  FlowContext ctx;
+  return ReceivesRedirects(options, &ctx);
+}
+
+std::vector<CheckResult> CheckAppRedirects(const AppFlowOptions& o) {
+  const std::string id = "app.handles_error_redirects";
+  FlowContext ctx;
+  CheckResult first = ReceivesRedirects(o, &ctx);
+  if (first.status == Status::kSkip) {
+    return {first,
+            Skip(id, o.callback_url, "needs what app.receives_redirects needs: " + first.reason)};
+  }
+  if (!o.error_redirects) {
+    return {first, Skip(id, o.callback_url, "turned off (--no-error-redirects)")};
+  }
+  if (!ctx.reached_app) {
+    return {first, Skip(id, o.callback_url,
+                        "app.receives_redirects did not get as far as the app's callback: fix "
+                        "that first")};
+  }
+  return {first, HandlesErrorRedirects(o, ctx)};
 }
 
 // ================================================================== the live API
@@ -1180,7 +1731,13 @@ Report RunChecklist(const ChecklistOptions& o) {
   timed([&] { return CheckApiKey(o.api_key_variable, o.api_key, o.kind); });
   timed([&] { return std::vector<CheckResult>{CheckClientId(o.client_id_variable, o.client_id)}; });
   timed([&] { return std::vector<CheckResult>{CheckRepository(o.repo)}; });
-  timed([&] { return std::vector<CheckResult>{CheckAppReceivesRedirects(o.app)}; });
+  timed([&] {
+    AppFlowOptions app = o.app;
+    if (app.sdks.empty() && !app.callback_url.empty() && !app.mock_url.empty()) {
+      app.sdks = DetectSdks(o.repo.repo);
+    }
+    return CheckAppRedirects(app);
+  });
   timed([&] {
     return std::vector<CheckResult>{CheckLiveKey(o.live, o.api_key, o.app.base, o.live_base_url)};
   });

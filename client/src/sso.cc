@@ -23,6 +23,7 @@ void from_json(const json& j, Profile& p) {
   p.last_name = detail::OptStr(j, "last_name");
   p.name = detail::OptStr(j, "name");
   p.raw_attributes = j.is_object() ? j.value("raw_attributes", json()) : json();
+  p.custom_attributes = j.is_object() ? j.value("custom_attributes", json()) : json();
   p.raw = j;
 }
 

@@ -53,6 +53,16 @@ TEST_CASE("magic link: create, send, click, exchange, profile", "[flow]") {
   CHECK(pt.profile.email == email);
   CHECK(pt.profile.connection_type == "MagicLink");
   CHECK(pt.profile.connection_id.rfind("conn_", 0) == 0);
+  CHECK(pt.profile.raw_attributes == nlohmann::json::object());  // {} on live since 2026-04-15
+  CHECK(pt.profile.custom_attributes.is_null());                 // omitted: no mapped claims
+  // Where an IdP's claims are (an SSO connection with mapped attributes):
+  const auto sso =
+      nlohmann::json::parse(R"({"object":"profile","id":"prof_1","email":"lu@x.example",
+    "connection_id":"conn_1","connection_type":"GoogleOAuth","idp_id":"1","raw_attributes":{},
+    "custom_attributes":{"picture":"https://pics.example/lu.png","locale":"pt-BR"}})")
+          .get<workos::Profile>();
+  CHECK(sso.custom_attributes.value("picture", "") == "https://pics.example/lu.png");
+  CHECK(sso.custom_attributes.value("locale", "") == "pt-BR");
 
   workos::Profile profile = t.client.sso().GetProfile(pt.access_token);
   CHECK(profile.id == pt.profile.id);

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -21,6 +22,9 @@
 
 #ifndef WORKOS_CLIENT_CLI
 #error "WORKOS_CLIENT_CLI must name the workos-client binary"
+#endif
+#ifndef WORKOS_MOCK_SOURCE_DIR
+#error "WORKOS_MOCK_SOURCE_DIR must name the source tree (docs/ci.md)"
 #endif
 
 namespace g = workos::golive;
@@ -90,19 +94,51 @@ std::string AllDetails(const g::CheckResult& r) {
 
 // ------------------------------------------------------------------ fake apps for the redirect
 
-// An app on an ephemeral port whose /callback does what `behaviour` says.
+// An app on an ephemeral port whose /callback does what `behaviour` says. Every behaviour but
+// the last two reads ?error= first and answers 400 without an exchange, as a careful app does.
 struct FakeApp {
-  enum class Behaviour { kExchange, kNeverExchange, kExchangeThen500, kWrongClientId };
+  enum class Behaviour {
+    kExchange,
+    kNeverExchange,
+    kExchangeThen500,
+    kWrongClientId,
+    kFailsOnError,          // ?error=: 500 from a missing code, before any exchange
+    kExchangesWithoutCode,  // ?error=: exchanges the missing code anyway, then a 400 page
+    kCrashesOnError,        // ?error=: the same exchange, then the process "dies": no answer
+  };
   httplib::Server server;
   std::thread thread;
+  std::thread stopper;
   int port = 0;
   workos::Config config;  // the app's configuration (its environment on the mock)
   std::atomic<int> callbacks{0};
+  std::atomic<int> error_callbacks{0};
+  std::mutex mu;
+  std::vector<httplib::Params> error_params;  // the query of each ?error= callback
 
   explicit FakeApp(Behaviour b) {
+    server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("<h1>Home</h1>", "text/html");
+    });
     server.Get("/callback", [this, b](const httplib::Request& req, httplib::Response& res) {
       ++callbacks;
       const std::string code = req.get_param_value("code");
+      if (req.has_param("error")) {
+        ++error_callbacks;
+        std::lock_guard<std::mutex> lock(mu);
+        error_params.push_back(req.params);
+      }
+      const bool careful = b != Behaviour::kExchangesWithoutCode && b != Behaviour::kCrashesOnError;
+      if (b == Behaviour::kFailsOnError && !req.has_param("code")) {
+        res.status = 500;
+        res.set_content("Internal Server Error: TypeError: code is undefined", "text/plain");
+        return;
+      }
+      if (careful && req.has_param("error")) {
+        res.status = 400;
+        res.set_content("<p>Sign-in failed: " + req.get_param_value("error") + "</p>", "text/html");
+        return;
+      }
       if (b == Behaviour::kNeverExchange) {
         res.set_content("<h1>Welcome!</h1>", "text/html");
         return;
@@ -119,7 +155,15 @@ struct FakeApp {
         }
         res.status = 302;
         res.set_header("Location", "/");
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        if (b == Behaviour::kCrashesOnError) {
+          // An unhandled rejection ends a Node process: the connection drops without an
+          // answer and nothing listens on the port any more.
+          if (!stopper.joinable()) stopper = std::thread([this] { server.stop(); });
+          res.set_chunked_content_provider("text/html",
+                                           [](size_t, httplib::DataSink&) { return false; });
+          return;
+        }
         res.status = 400;
         res.set_content("sign-in failed", "text/plain");
       }
@@ -134,6 +178,7 @@ struct FakeApp {
     REQUIRE(server.is_running());
   }
   ~FakeApp() {
+    if (stopper.joinable()) stopper.join();
     server.stop();
     if (thread.joinable()) thread.join();
   }
@@ -154,6 +199,7 @@ g::AppFlowOptions FlowFor(const testsupport::TestEnv& t, const std::string& call
   o.callback_url = callback;
   o.exchange_timeout = std::chrono::milliseconds(timeout_ms);
   o.base = testsupport::BaseConfig();
+  o.settle = std::chrono::milliseconds(100);
   return o;
 }
 
@@ -325,6 +371,81 @@ TEST_CASE("golive: key-shaped strings, placeholders and dotenv files", "[golive]
   CHECK_FALSE(g::IsEnvFile("src/dotenv.js"));
 }
 
+TEST_CASE("golive: placeholders are not keys; real-shaped keys are, in any file", "[golive]") {
+  // Each row: the text after "sk_test_" (or a whole line), and whether it is a key.
+  struct Row {
+    std::string line;
+    bool key;
+  };
+  const std::vector<Row> rows = {
+      // Placeholders from READMEs and .env.example files.
+      {"WORKOS_API_KEY=" + Key("test", "your_api_key_here"), false},
+      {"WORKOS_API_KEY=" + Key("test", "YOUR_API_KEY"), false},
+      {"WORKOS_API_KEY=" + Key("test", "1234567890"), false},
+      {"WORKOS_API_KEY=" + Key("live", "YourApiKeyHere"), false},
+      {"WORKOS_API_KEY=" + Key("test", "example-key-0001"), false},
+      {"WORKOS_API_KEY=" + Key("test", "xxxxxxxxxxxxxxxxxxxx"), false},
+      {"WORKOS_API_KEY=" + Key("test", "XXXX-XXXX-XXXX"), false},
+      {"WORKOS_API_KEY=" + Key("test", "xxxx1234xxxx"), false},
+      {"WORKOS_API_KEY=" + Key("live", "abcdefghijklmnop"), false},
+      {"WORKOS_API_KEY=" + Key("live", "abcdabcdabcd"), false},
+      {"WORKOS_API_KEY=" + Key("live", "0000000000000000"), false},
+      {"WORKOS_API_KEY=" + Key("test", "ab12ab12ab12ab12"), false},
+      {"WORKOS_API_KEY=" + Key("test", "replace_me_with_a_key"), false},
+      {"WORKOS_API_KEY=" + Key("test", "placeholder"), false},
+      {"WORKOS_API_KEY=" + Key("test", "dummy_value_for_ci"), false},
+      {"WORKOS_API_KEY=" + Key("test", "4fQ9zLm2<rest of the key>"), false},
+      {"WORKOS_API_KEY=" + Key("test", "<your key>"), false},
+      {"key: \"" + Key("test", "9876543210") + "\"", false},  // sequential, downwards
+      // Real-shaped keys: random tails, also next to placeholder-looking text.
+      {"WORKOS_API_KEY=" + Key("live", "Zm9vYmFyYmF6cXV4"), true},
+      {"WORKOS_API_KEY=" + Key("test", "a2V5XzAxSjhRN0YzWlBNV1ZLM1I4REhF"), true},
+      {"# your key here: " + Key("live", "T3kq9PzR8vX2mLw5"), true},
+      {"<code>" + Key("live", "T3kq9PzR8vX2mLw5") + "</code><br>", true},
+      {Key("live", "T3kq9PzR8vX2mLw5") + "<br>", true},
+      {Key("live", "T3kq9yOuR8vX2mLw"), true},  // mixed case: random, not the word "your"
+      {Key("live", "xXx1j0uwMcmoMi1c"), true},
+      {Key("live", "pW576k6RWfQRmcfElj8xxx3A"), true},  // three x between digits: random
+      {Key("test", "workos_mock"), true},  // the mock's key: listed in .golive-allow instead
+      {Key("test", "not_a_real_key"), true},
+  };
+  for (const Row& row : rows) {
+    INFO(row.line);
+    CHECK(g::FindKeys(row.line).size() == (row.key ? 1u : 0u));
+    CHECK(g::FindKeyShapes(row.line).size() ==
+          (row.line.find("<your") == std::string::npos ? 1u : 0u));
+  }
+  CHECK(g::PlaceholderReason(Key("test", "your_api_key_here")) == "a placeholder word ('your')");
+  CHECK(g::PlaceholderReason(Key("test", "1234567890")) == "sequential characters");
+  CHECK(g::PlaceholderReason(Key("test", "abcdabcdab")) == "low-entropy ('abcd' repeated)");
+  CHECK(g::PlaceholderReason(Key("test", "abababab")) == "low-entropy (2 distinct characters)");
+  CHECK(g::PlaceholderReason(Key("test", "4fQ9zLm2"), "<rest>") == "");
+  CHECK(g::PlaceholderReason(Key("test", "4fQ9zLm2"), "<REST>") ==
+        "a template in angle brackets follows it");
+  CHECK(g::PlaceholderReason(Key("test", "4fQ9zLm2"), "</code>") == "");
+}
+
+TEST_CASE("golive: an .env.example with placeholders passes; a real key in it fails", "[golive]") {
+  TempRepo repo;
+  repo.Write(".env.example", "WORKOS_API_KEY=" + Key("test", "your_api_key_here") +
+                                 "\nWORKOS_CLIENT_ID=client_your_client_id\n");
+  repo.Write("README.md", "Set `WORKOS_API_KEY=" + Key("test", "YOUR_API_KEY") + "` or " +
+                              Key("test", "1234567890") + " for a dry run.\n");
+  repo.Commit();
+  auto clean = repo.Scan();
+  INFO(AllDetails(clean));
+  CHECK(clean.status == g::Status::kPass);
+
+  const std::string real = Key("test", "a2V5XzAxSjhRN0YzWlBNV1ZLM1I4REhF");
+  repo.Write(".env.example", "WORKOS_API_KEY=" + real + "\n");
+  repo.Commit("a real key in the template");
+  auto leaked = repo.Scan();
+  INFO(AllDetails(leaked));
+  CHECK(leaked.status == g::Status::kFail);
+  CHECK_THAT(AllDetails(leaked), Catch::Contains(".env.example:1"));
+  CHECK(AllDetails(leaked).find(real) == std::string::npos);
+}
+
 TEST_CASE("golive: the allow file takes whole keys, optionally scoped to paths", "[golive]") {
   const std::string mock = Key("test", "workos_mock");
   const std::string scoped = Key("test", "not_a_real_key");
@@ -352,7 +473,7 @@ TEST_CASE("golive: the allow file takes whole keys, optionally scoped to paths",
 
 TEST_CASE("golive: text and history scanning honour the allow marker and the allow list",
           "[golive]") {
-  const std::string leak = Key("live", "bGVha2VkbGVha2Vk");
+  const std::string leak = Key("live", "bGVha2VkIGtleQ1x");
   const std::string fine = Key("test", "workos_mock");
   g::AllowList allow;
   allow.keys.push_back({fine, {}});
@@ -469,6 +590,75 @@ TEST_CASE("golive: a committed key fails with its place; the allow file and mark
   CHECK(repo.Scan(allow_path).status == g::Status::kPass);
   std::remove(allow_path.c_str());
   CHECK(repo.Scan("/nonexistent/allow").status == g::Status::kFail);
+}
+
+TEST_CASE("golive: the committed allow file is not scanned, in its history either", "[golive]") {
+  const std::string key = Key("test", "c2NvcGVkX3Rlc3Rfa2V5");
+  TempRepo repo;
+  repo.Write("tests/fake.js", "const key = '" + key + "';\n");
+  repo.Write(".golive-allow", "# the fake backend's key, only in tests\n" + key + " tests/*\n");
+  repo.Commit("tests with an allowed key");
+  repo.Write(".golive-allow", "# the fake backend's key, only in tests\n" + key + "   tests/*\n");
+  repo.Commit("reformat the allow file");
+  auto r = repo.Scan();
+  INFO(AllDetails(r));
+  CHECK(r.status == g::Status::kPass);
+  CHECK(AllDetails(r).find(".golive-allow:") == std::string::npos);
+  // The same key anywhere else still fails, also in history.
+  repo.Write("src/app.js", "const key = '" + key + "';\n");
+  repo.Commit("leak");
+  repo.Write("src/app.js", "const key = process.env.WORKOS_API_KEY;\n");
+  repo.Commit("unleak");
+  auto leaked = repo.Scan();
+  INFO(AllDetails(leaked));
+  CHECK(leaked.status == g::Status::kFail);
+  CHECK_THAT(AllDetails(leaked), Catch::Contains("src/app.js:1"));
+  CHECK(AllDetails(leaked).find(".golive-allow:") == std::string::npos);
+}
+
+TEST_CASE("golive: a key in a pull request is scanned once docs/ci.md's fetch step ran",
+          "[golive]") {
+  // docs/ci.md's job fetches the pull-request heads before golive: that command, verbatim.
+  std::ifstream doc(std::string(WORKOS_MOCK_SOURCE_DIR) + "/docs/ci.md");
+  REQUIRE(doc);
+  std::string fetch, line;
+  bool in_step = false;
+  while (std::getline(doc, line)) {
+    if (line.find("- name: Fetch pull-request heads") != std::string::npos) in_step = true;
+    const size_t run = line.find("run: git fetch");
+    if (in_step && run != std::string::npos) {
+      fetch = line.substr(run + 5);
+      break;
+    }
+  }
+  INFO("docs/ci.md's fetch step: " << fetch);
+  REQUIRE_THAT(fetch, Catch::StartsWith("git fetch") && Catch::Contains("refs/pull/"));
+
+  // GitHub's side: main, and a pull request whose branch is gone; only refs/pull/7/head keeps
+  // the commit with the key.
+  const std::string key = Key("live", "cHVsbHJlcXVlc3RrZXk9");
+  TempRepo origin;
+  origin.Write("README.md", "# app\n");
+  origin.Commit("init");
+  origin.Sh("git checkout -q -b feature");
+  origin.Write("src/config.js", "module.exports = { apiKey: '" + key + "' };\n");
+  origin.Commit("wip");
+  origin.Sh(
+      "git update-ref refs/pull/7/head HEAD && git checkout -q - && git branch -q -D feature");
+  CHECK(origin.Scan().status == g::Status::kFail);  // it is in the repository
+
+  // A CI checkout: every branch, no pull request.
+  TempRepo ci;
+  ci.Sh("rm -rf .git && git clone -q '" + origin.dir + "' . 2>&1");
+  auto before = ci.Scan();
+  INFO(AllDetails(before));
+  CHECK(before.status == g::Status::kPass);  // the scan cannot see what was not fetched
+
+  ci.Sh(fetch + " 2>&1");
+  auto after = ci.Scan();
+  INFO(AllDetails(after));
+  CHECK(after.status == g::Status::kFail);
+  CHECK_THAT(AllDetails(after), Catch::Contains("src/config.js:1") && Catch::Contains("commit "));
 }
 
 TEST_CASE("golive: the inline golive:allow marker allows one line", "[golive]") {
@@ -629,6 +819,212 @@ TEST_CASE("golive: the redirect check fails when the app is not running", "[goli
   CHECK_THAT(r.reason, Catch::Contains("did not answer its callback URL"));
 }
 
+TEST_CASE("golive: the app's SDK from its manifests, and how to point each at the mock",
+          "[golive]") {
+  using g::Sdk;
+  CHECK(g::SdkFromManifest("package.json", R"({"dependencies":{"@workos-inc/node":"^8"}})") ==
+        Sdk::kNode);
+  CHECK_FALSE(g::SdkFromManifest("package.json", R"({"dependencies":{"express":"^5"}})"));
+  CHECK(g::SdkFromManifest("app/requirements.txt", "flask==3.0\nworkos>=5.0\n") == Sdk::kPython);
+  CHECK(g::SdkFromManifest("requirements-dev.txt", "workos\n") == Sdk::kPython);
+  CHECK_FALSE(g::SdkFromManifest("requirements.txt", "workos-helpers==1.0\nmyworkos\n"));
+  CHECK(g::SdkFromManifest("pyproject.toml", "dependencies = [\"workos~=10.0\"]\n") ==
+        Sdk::kPython);
+  CHECK(g::SdkFromManifest("Gemfile", "gem 'workos', '~> 10'\n") == Sdk::kRuby);
+  CHECK(g::SdkFromManifest("go.mod", "require github.com/workos/workos-go/v10 v10.1.1\n") ==
+        Sdk::kGo);
+  CHECK(g::SdkFromManifest("composer.json", R"({"require":{"workos/workos-php":"^9"}})") ==
+        Sdk::kPhp);
+  CHECK_FALSE(g::SdkFromManifest("README.md", "@workos-inc/node"));
+
+  const std::string mock = "http://127.0.0.1:4400";
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kNode, mock),
+             Catch::Contains("no base-URL variable") &&
+                 Catch::Contains("apiHostname: '127.0.0.1', port: 4400, https: false"));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kNode, "https://mock.internal"),
+             Catch::Contains("apiHostname: 'mock.internal', https: true"));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kPython, mock),
+             Catch::Contains("WORKOS_BASE_URL=http://127.0.0.1:4400"));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kRuby, mock), Catch::Contains("c.base_url = '" + mock));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kGo, mock), Catch::Contains("workos.WithBaseURL(\"" + mock));
+  CHECK_THAT(g::SdkBaseUrlHint(Sdk::kPhp, mock), Catch::Contains("baseUrl: '" + mock));
+  for (Sdk s : {Sdk::kNode, Sdk::kRuby, Sdk::kGo, Sdk::kPhp}) {
+    CHECK(g::SdkBaseUrlHint(s, mock).find("WORKOS_BASE_URL") == std::string::npos);
+  }
+
+  TempRepo repo;
+  repo.Write("web/package.json", R"({"dependencies":{"@workos-inc/node":"11.0.0"}})");
+  repo.Write("web/node_modules/x/package.json", R"({"dependencies":{"@workos-inc/node":"1"}})");
+  repo.Write("vendor/go.mod", "require github.com/workos/workos-go/v10 v10.1.1\n");
+  repo.Write("api/requirements.txt", "workos==10.2.0\n");
+  repo.Commit();
+  CHECK(g::DetectSdks(repo.dir) == std::vector<Sdk>{Sdk::kNode, Sdk::kPython});
+  CHECK(g::DetectSdks("/nonexistent-golive-dir").empty());
+}
+
+// ================================================================== error redirects
+
+namespace {
+const g::CheckResult& ErrorCheck(const std::vector<g::CheckResult>& rs) {
+  REQUIRE(rs.size() == 2);
+  REQUIRE(rs[0].id == "app.receives_redirects");
+  REQUIRE(rs[1].id == "app.handles_error_redirects");
+  return rs[1];
+}
+}  // namespace
+
+TEST_CASE("golive: an app that handles ?error= passes the error-redirect check", "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kExchange);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto rs = g::CheckAppRedirects(FlowFor(t, app.callback()));
+  const auto& r = ErrorCheck(rs);
+  INFO(AllDetails(rs[0]) << "\n" << AllDetails(r));
+  CHECK(rs[0].status == g::Status::kPass);
+  CHECK(r.status == g::Status::kPass);
+  CHECK_THAT(r.reason, Catch::Contains("a used link (400), an expired link (400) and an SSO error "
+                                       "(400) without exchanging a code, and kept answering"));
+  // The app saw what production sends: access_denied with a description and the state.
+  REQUIRE(app.error_callbacks == 3);
+  std::lock_guard<std::mutex> lock(app.mu);
+  for (const auto& params : app.error_params) {
+    auto get = [&](const std::string& k) {
+      auto it = params.find(k);
+      return it == params.end() ? std::string("<none>") : it->second;
+    };
+    CHECK(get("error") == "access_denied");
+    CHECK(get("error_description") != "<none>");
+    CHECK_THAT(get("state"), Catch::StartsWith("golive-"));
+    CHECK(params.count("code") == 0);
+  }
+  CHECK(app.error_params[2].count("error_uri") == 1);  // the SSO error
+  // Only the happy flow's code was exchanged.
+  CHECK(testsupport::Requests(t.mock(), "POST", "/sso/token").size() == 1);
+  // The expired link: the environment's clock moved past the link's 15 minutes, and says so.
+  CHECK(t.mock().GetClock().offset_seconds >= 900);
+  CHECK_THAT(AllDetails(r),
+             Catch::Contains("moved the clock of the app's mock environment forward"));
+  CHECK_THAT(AllDetails(r), Catch::Contains("used link: GET /callback?error=access_denied&"));
+  CHECK_THAT(AllDetails(r), Catch::Contains("SSO error: GET /callback?error=access_denied&"));
+}
+
+TEST_CASE("golive: an app whose callback answers ?error= with a 500 fails, per case", "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kFailsOnError);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto rs = g::CheckAppRedirects(FlowFor(t, app.callback()));
+  const auto& r = ErrorCheck(rs);
+  INFO(AllDetails(r));
+  CHECK(rs[0].status == g::Status::kPass);  // the happy path works
+  CHECK(r.status == g::Status::kFail);
+  CHECK_THAT(r.reason, Catch::StartsWith("used link: answered 500; expired link: answered 500; "
+                                         "SSO error: answered 500 — read ?error= before ?code="));
+  CHECK_THAT(AllDetails(r), Catch::Contains("body: Internal Server Error: TypeError"));
+  CHECK(app.error_callbacks == 3);
+}
+
+TEST_CASE("golive: an app that exchanges a code it never got fails, even with a 400 page",
+          "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kExchangesWithoutCode);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto rs = g::CheckAppRedirects(FlowFor(t, app.callback()));
+  const auto& r = ErrorCheck(rs);
+  INFO(AllDetails(r));
+  CHECK(rs[0].status == g::Status::kPass);
+  CHECK(r.status == g::Status::kFail);
+  for (const char* name : {"used link", "expired link", "SSO error"}) {
+    CHECK_THAT(r.reason,
+               Catch::Contains(std::string(name) + ": answered 400, exchanged a code it never got "
+                                                   "(POST /sso/token → 400)"));
+  }
+  CHECK(r.reason.find("stopped answering") == std::string::npos);
+  CHECK(testsupport::Requests(t.mock(), "POST", "/sso/token").size() == 4);
+}
+
+TEST_CASE("golive: an app that crashes on ?error= fails: no answer, and it stopped answering",
+          "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kCrashesOnError);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto o = FlowFor(t, app.callback());
+  o.base.retry.max_retries = 0;
+  auto rs = g::CheckAppRedirects(o);
+  const auto& r = ErrorCheck(rs);
+  INFO(AllDetails(r));
+  CHECK(rs[0].status == g::Status::kPass);
+  CHECK(r.status == g::Status::kFail);
+  CHECK_THAT(r.reason, Catch::StartsWith("used link: no answer (") &&
+                           Catch::Contains("exchanged a code it never got") &&
+                           Catch::Contains("then stopped answering (GET /: connection failed)") &&
+                           Catch::Contains("expired link: not run (the app stopped answering); "
+                                           "SSO error: not run (the app stopped answering)"));
+  CHECK(app.error_callbacks == 1);
+  CHECK_THAT(AllDetails(r),
+             Catch::Contains("\nexpired link → not run (the app stopped answering)"));
+}
+
+TEST_CASE("golive: the error-redirect check is skipped when off or when the app was not reached",
+          "[golive]") {
+  SECTION("turned off") {
+    FakeApp app(FakeApp::Behaviour::kExchange);
+    testsupport::TestEnv t(WithRedirect(app.callback()));
+    app.config = t.config;
+    auto o = FlowFor(t, app.callback());
+    o.error_redirects = false;
+    auto rs = g::CheckAppRedirects(o);
+    CHECK(rs[0].status == g::Status::kPass);
+    CHECK(ErrorCheck(rs).status == g::Status::kSkip);
+    CHECK_THAT(rs[1].reason, Catch::Contains("--no-error-redirects"));
+    CHECK(app.error_callbacks == 0);
+    CHECK(t.mock().GetClock().offset_seconds == 0);
+  }
+  SECTION("no callback URL") {
+    testsupport::TestEnv t;
+    auto rs = g::CheckAppRedirects(FlowFor(t, ""));
+    CHECK(rs[0].status == g::Status::kSkip);
+    CHECK(ErrorCheck(rs).status == g::Status::kSkip);
+  }
+  SECTION("the app is not running") {
+    int port = 0;
+    {
+      FakeApp gone(FakeApp::Behaviour::kExchange);
+      port = gone.port;
+    }
+    const std::string callback = "http://127.0.0.1:" + std::to_string(port) + "/callback";
+    testsupport::TestEnv t(WithRedirect(callback));
+    auto o = FlowFor(t, callback, 500);
+    o.base.retry.max_retries = 0;
+    auto rs = g::CheckAppRedirects(o);
+    CHECK(rs[0].status == g::Status::kFail);
+    CHECK(ErrorCheck(rs).status == g::Status::kSkip);
+    CHECK_THAT(rs[1].reason, Catch::Contains("did not get as far as the app's callback"));
+  }
+}
+
+TEST_CASE("golive: an app that never exchanges gets the hint for its SDK", "[golive]") {
+  FakeApp app(FakeApp::Behaviour::kNeverExchange);
+  testsupport::TestEnv t(WithRedirect(app.callback()));
+  app.config = t.config;
+  auto o = FlowFor(t, app.callback(), 500);
+  o.sdks = {g::Sdk::kNode};
+  auto r = g::CheckAppReceivesRedirects(o);
+  INFO(AllDetails(r));
+  CHECK(r.status == g::Status::kFail);
+  CHECK_THAT(r.reason, Catch::Contains("Node (@workos-inc/node): reads WORKOS_API_KEY and "
+                                       "WORKOS_CLIENT_ID but no base-URL variable") &&
+                           Catch::Contains("apiHostname: '127.0.0.1'"));
+  CHECK(r.reason.find("WORKOS_BASE_URL") == std::string::npos);
+
+  o.sdks.clear();  // unknown SDK: the reason stays short, the details name all five
+  r = g::CheckAppReceivesRedirects(o);
+  CHECK_THAT(r.reason, Catch::Contains("the details say how for each official SDK"));
+  CHECK_THAT(AllDetails(r), Catch::Contains("Python (workos): reads WORKOS_BASE_URL") &&
+                                Catch::Contains("Go (workos-go)") &&
+                                Catch::Contains("Ruby (workos gem)") &&
+                                Catch::Contains("PHP (workos/workos-php)"));
+}
+
 // ================================================================== the live check (mock only)
 
 TEST_CASE("golive: the key check against an API (the mock stands in for the live one)",
@@ -705,6 +1101,7 @@ TEST_CASE("golive CLI: exit codes, table, JUnit file, no key printed", "[golive]
                               Catch::Contains("PASS   client_id.present") &&
                               Catch::Contains("PASS   repo.no_committed_secrets") &&
                               Catch::Contains("SKIP   app.receives_redirects") &&
+                              Catch::Contains("SKIP   app.handles_error_redirects") &&
                               Catch::Contains("SKIP   api_key.live"));
   CHECK(failing.out.find(test_key) == std::string::npos);
   CHECK(failing.err.find(test_key) == std::string::npos);

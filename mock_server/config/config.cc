@@ -260,6 +260,13 @@ class Parser {
           for (size_t j = 0; j < o["users"].size(); ++j) {
             const std::string up = p + ".users[" + std::to_string(j) + "]";
             const json& u = o["users"][j];
+            if (u.is_object() && u.contains("raw_attributes")) {
+              Fail(up + ".raw_attributes",
+                   "live returns raw_attributes {} in every profile since 2026-04-15 (WorkOS's "
+                   "raw_attributes deprecation), so the mock does too: give the IdP's claims as "
+                   "custom_attributes, where live returns them now, e.g. \"custom_attributes\": "
+                   "{\"picture\": \"https://...\", \"locale\": \"en-US\"}");
+            }
             Keys(u, up,
                  {"email", "first_name", "last_name", "idp_id", "groups", "roles",
                   "custom_attributes"});

@@ -258,6 +258,43 @@ TEST_CASE("SSO: /sso/token does not read HTTP Basic; a body without client_id is
             .status == 200);
 }
 
+TEST_CASE("SSO: the IdP's claims come back in custom_attributes; raw_attributes is {} as on live",
+          "[http][sso][profile]") {
+  // Since 2026-04-15 live returns raw_attributes {} in every profile and mapped IdP claims in
+  // custom_attributes (WorkOS's raw_attributes deprecation): an app reading profile.picture from
+  // raw_attributes breaks in production, so the mock does not serve it there either.
+  json cfg = json::parse(R"({"environments":[{"name":"t","api_keys":["sk_test_t"],
+    "client_id":"client_t","redirect_uris":["http://localhost:3000/callback"],
+    "connections":[{"id":"conn_google","type":"GoogleOAuth","users":[{"email":"lu@gmail.example",
+      "first_name":"Lu","custom_attributes":{"picture":"https://pics.example/lu.png",
+      "locale":"pt-BR"}}]}]}]})");
+  TestServer s(workos_mock::ParseConfig(cfg.dump(), "test"));
+  Reply r =
+      Get(s, "/sso/authorize?response_type=code&client_id=client_t&redirect_uri=" + Enc(kCallback) +
+                 "&connection=conn_google");
+  REQUIRE(r.status == 302);
+  Reply t = Exchange(s, QueryParam(r.header("Location"), "code"), "client_t", "sk_test_t");
+  INFO(t.body);
+  REQUIRE(t.status == 200);
+  const json& p = t.json["profile"];
+  CHECK(p["custom_attributes"] ==
+        json{{"picture", "https://pics.example/lu.png"}, {"locale", "pt-BR"}});
+  CHECK(p["raw_attributes"] == json::object());
+  CHECK(Get(s, "/sso/profile", t.json["access_token"]).json == p);
+
+  // A config that puts the claims in raw_attributes is told where they go.
+  json bad = cfg;
+  bad["environments"][0]["connections"][0]["users"][0]["raw_attributes"] = {{"picture", "x"}};
+  try {
+    workos_mock::ParseConfig(bad.dump(), "cfg.json");
+    FAIL("raw_attributes in a user was accepted");
+  } catch (const std::exception& e) {
+    CHECK_THAT(e.what(),
+               Catch::Contains("users[0].raw_attributes: live returns raw_attributes {}") &&
+                   Catch::Contains("custom_attributes"));
+  }
+}
+
 TEST_CASE("SSO: newer connection types; profile roles and custom attributes; oauth_tokens",
           "[http][sso][profile]") {
   json cfg = json::parse(R"({"environments":[{"name":"t","api_keys":["sk_test_t"],

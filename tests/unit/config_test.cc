@@ -93,6 +93,11 @@ TEST_CASE("config errors name the source, the key path and the problem", "[confi
       {R"({"environments":[{)" + env +
            R"(,"connections":[{"type":"OktaOIDC","users":[{"email":"a@b.co","custom_attributes":{"n":1}}]}]}]})",
        "cfg.json: environments[0].connections[0].users[0].custom_attributes.n: must be a string"},
+      {R"({"environments":[{)" + env +
+           R"(,"connections":[{"type":"OktaOIDC","users":[{"email":"a@b.co","raw_attributes":{"picture":"p"}}]}]}]})",
+       "cfg.json: environments[0].connections[0].users[0].raw_attributes: live returns "
+       "raw_attributes {} in every profile since 2026-04-15 (WorkOS's raw_attributes deprecation), "
+       "so the mock does too: give the IdP's claims as custom_attributes"},
       {R"({"environments":[{)" + env + R"(,"idempotent_replay":"yes"}]})",
        "cfg.json: environments[0].idempotent_replay: must be true or false"},
       {R"({"environments":[{)" + env + R"(,"head_consumes_links":1}]})",

@@ -70,10 +70,22 @@ std::string RedactKey(const std::string& key);
 
 // ------------------------------------------------------------------ committed secrets
 
-// Keys shaped like WorkOS secret keys in a line: `sk_live_`/`sk_test_` at a word boundary
-// followed by at least kMinKeyBody characters of [A-Za-z0-9_-]. Shorter tails (`sk_test_x`) and
-// one-character repetitions (`sk_live_xxxxxxxx`) are placeholders, not keys.
+// Strings shaped like WorkOS secret keys in a line: `sk_live_`/`sk_test_` at a word boundary
+// followed by at least kMinKeyBody characters of [A-Za-z0-9_-]. Shape only: placeholders too.
 inline constexpr std::size_t kMinKeyBody = 8;
+std::vector<std::string> FindKeyShapes(const std::string& line);
+
+// Whether a key-shaped string is a placeholder rather than a key, and why ("" when it is not):
+// its tail has a placeholder word as a word of its own, in one case or capitalised (your, example,
+// sample, here, placeholder, dummy, fake, replace, changeme, insert, redacted, todo, or a run of
+// four or more x, three between separators), or is
+// low-entropy (one repeated character, a repeated short unit such as `abcabcabc`, at most three
+// distinct characters) or sequential (`1234567890`, `abcdefgh`). `next` is the text right after
+// the key: a template in angle brackets glued to it (`sk_test_4fQ9zLm2<rest of key>`) also marks
+// a placeholder, a closing HTML tag (`</code>`) does not. Real keys are random: none of these.
+std::string PlaceholderReason(const std::string& key, const std::string& next = "");
+
+// The keys in a line: FindKeyShapes without the placeholders.
 std::vector<std::string> FindKeys(const std::string& line);
 
 // A committed dotenv file: `.env`, `.env.<anything>` or `<name>.env`, except the templates
@@ -145,6 +157,23 @@ CheckResult CheckRepository(const RepoScanOptions& options);
 
 // ------------------------------------------------------------------ the app receives redirects
 
+// The official SDKs, for hints that fit the app ("point the SDK at the mock" differs per SDK).
+enum class Sdk { kNode, kPython, kRuby, kGo, kPhp };
+const char* SdkName(Sdk sdk);  // "Node (@workos-inc/node)", ...
+
+// The SDK a dependency manifest names, if any: package.json (@workos-inc/node), requirements*.txt,
+// pyproject.toml, Pipfile, setup.py (workos), Gemfile, *.gemspec (workos), go.mod
+// (github.com/workos/workos-go), composer.json (workos/workos-php).
+std::optional<Sdk> SdkFromManifest(const std::string& path, const std::string& text);
+
+// The SDKs named by the tracked manifests of a git checkout (outside node_modules/ and vendor/);
+// empty when none is found or `repo` is not a checkout.
+std::vector<Sdk> DetectSdks(const std::string& repo);
+
+// How to point one SDK at `mock_url` (e.g. http://127.0.0.1:4400), checked against the SDKs'
+// sources: which variables it reads, or which constructor option it needs.
+std::string SdkBaseUrlHint(Sdk sdk, const std::string& mock_url);
+
 struct AppFlowOptions {
   std::string mock_url;      // workos-mock's base URL
   std::string mock_api_key;  // the key of the mock environment the app uses
@@ -152,12 +181,31 @@ struct AppFlowOptions {
   std::string email = "golive-check@example.com";
   std::chrono::milliseconds exchange_timeout{10000};
   Config base;  // timeouts, CA file; base_url and api_key are replaced
+  // app.handles_error_redirects after the happy flow (CheckAppRedirects); off: skipped.
+  bool error_redirects = true;
+  // After each error case: how long to let the app finish (an exchange it should not make, a
+  // crash after answering) before the journal and the liveness probe are read.
+  std::chrono::milliseconds settle{500};
+  std::vector<Sdk> sdks;  // the app's SDKs (DetectSdks), for hints; empty: hints for all
 };
 
 // app.receives_redirects: creates and sends a magic-link session for the callback URL on the
 // mock, opens the emailed link, follows its redirect to the app's callback like a browser, and
 // then waits for the request journal to show the app's POST /sso/token for that code.
 CheckResult CheckAppReceivesRedirects(const AppFlowOptions& options);
+
+// The error redirects production sends to the callback, in order: the same link clicked again
+// (`error=access_denied`, used), a new link clicked after it expired (the environment's clock is
+// moved past its expiry), and an SSO error (`error=access_denied` with `error_description`,
+// `error_uri` and `state`, as /sso/authorize sends when the IdP refuses).
+inline constexpr const char* kErrorCases[] = {"used link", "expired link", "SSO error"};
+
+// app.receives_redirects, then app.handles_error_redirects: each error case must get an answer
+// below 500, no POST /sso/token from the app (it has no code to exchange), and the app must still
+// answer GET / afterwards (the process stayed up). The reason names each case that failed and what
+// the app answered; the details have one line per case. Skipped when options.error_redirects is
+// off or the happy flow did not get as far as the app's callback.
+std::vector<CheckResult> CheckAppRedirects(const AppFlowOptions& options);
 
 // ------------------------------------------------------------------ the live API (opt-in)
 
@@ -177,13 +225,13 @@ struct ChecklistOptions {
   std::string client_id_variable = "WORKOS_CLIENT_ID";
   std::optional<std::string> client_id;
   RepoScanOptions repo;
-  AppFlowOptions app;  // skipped when callback_url or mock_url is empty
+  AppFlowOptions app;  // skipped when callback_url or mock_url is empty; app.sdks from the repo
   bool live = false;
   std::string live_base_url = kLiveBaseUrl;
 };
 
 // Every check, in checklist order: redirect_uri.*, api_key.*, client_id.present,
-// repo.no_committed_secrets, app.receives_redirects, api_key.live.
+// repo.no_committed_secrets, app.receives_redirects, app.handles_error_redirects, api_key.live.
 Report RunChecklist(const ChecklistOptions& options);
 
 // ------------------------------------------------------------------ output

@@ -42,8 +42,9 @@ struct Profile {
   std::optional<std::string> first_name;
   std::optional<std::string> last_name;
   std::optional<std::string> name;
-  nlohmann::json raw_attributes;
-  nlohmann::json raw;  // everything, incl. role, roles, groups, custom_attributes
+  nlohmann::json raw_attributes;     // {} on live since 2026-04-15 (WorkOS's deprecation)
+  nlohmann::json custom_attributes;  // the IdP's mapped claims; null when absent (live omits it)
+  nlohmann::json raw;                // everything, incl. role, roles, groups
 };
 
 struct ProfileAndToken {
