@@ -143,7 +143,8 @@ TEST_CASE("settings, the newer connection types and users' roles load from confi
   CHECK(u.roles == std::vector<std::string>{"admin", "member"});
   CHECK(u.custom_attributes == std::map<std::string, std::string>{{"department", "Sales"}});
   // Defaults: like live, no replay, and HEAD consumes a link.
-  const auto& d = DefaultConfig().environments.at(0);
+  const ServerConfig defaults = DefaultConfig();
+  const auto& d = defaults.environments.at(0);
   CHECK_FALSE(d.settings.idempotent_replay);
   CHECK(d.settings.head_consumes_links);
   // The body of PUT /_mock/settings: keys left out keep the base's value.
