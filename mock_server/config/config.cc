@@ -9,6 +9,7 @@
 
 #include "domain/clock.h"
 #include "domain/ids.h"
+#include "domain/limits.h"
 #include "domain/registry.h"
 
 namespace workos_mock {
@@ -61,9 +62,15 @@ class Parser {
   int64_t Seconds(const json& obj, const std::string& path, const std::string& key,
                   int64_t fallback) const {
     if (!obj.contains(key)) return fallback;
-    if (!obj[key].is_number_integer() || obj[key].get<int64_t>() <= 0)
-      Fail(path + "." + key, "must be a positive whole number of seconds");
-    return obj[key].get<int64_t>();
+    // is_number_integer() is also true for values beyond INT64_MAX (unsigned): range-check it.
+    const json& v = obj[key];
+    const bool whole =
+        v.is_number_integer() &&
+        (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t(kMaxDurationSeconds) : true);
+    if (!whole || CheckDuration(key, v.get<int64_t>()))
+      Fail(path + "." + key, "must be a whole number of seconds from 1 to " +
+                                 std::to_string(kMaxDurationSeconds) + " (100 years)");
+    return v.get<int64_t>();
   }
 
   std::vector<std::string> Strings(const json& obj, const std::string& path,

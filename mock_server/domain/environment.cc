@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "domain/ids.h"
+#include "domain/limits.h"
 
 namespace workos_mock {
 namespace {
@@ -108,12 +109,20 @@ int64_t Environment::ClockOffsetSeconds() const {
 }
 
 Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
-  if (seconds < 0 || seconds > 10LL * 365 * 24 * 3600) {
-    return ValidationError({{"seconds",
-                             "seconds must be a whole number between 0 and 315360000 "
-                             "(the clock only moves forward)"}});
+  if (auto error = CheckDuration("seconds", seconds, 0)) {
+    error->code += "; the clock only moves forward";
+    return ValidationError({*error});
   }
   std::lock_guard<std::mutex> lock(mu_);
+  // The offset has the same limit as one advance, so a snapshot of it always loads back.
+  if (seconds * 1000 > kMaxDurationMs - offset_ms_) {
+    return ValidationError(
+        {{"seconds", "the clock can be at most " + std::to_string(kMaxDurationSeconds) +
+                         " seconds (100 years) ahead of real time; it is " +
+                         std::to_string(offset_ms_ / 1000) + " seconds ahead, so at most " +
+                         std::to_string((kMaxDurationMs - offset_ms_) / 1000) +
+                         " more can be added (POST /_mock/reset starts again)"}});
+  }
   offset_ms_ += seconds * 1000;
   return NowMsLocked();
 }
@@ -307,7 +316,8 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   s.connection_id = connection->id;
   s.token = RandomAlphanumeric(25);  // live shape; 148 bits
   s.created_ms = now;
-  s.expires_ms = now + 1000 * request.expires_in.value_or(seed_.link_ttl_seconds);
+  s.expires_ms =
+      SaturatingAdd(now, SecondsToMs(request.expires_in.value_or(seed_.link_ttl_seconds)));
   session_by_token_[s.token] = s.id;
   sessions_[s.id] = s;
   NoteExpiryLocked(s.expires_ms, true);
@@ -454,7 +464,7 @@ std::string Environment::IssueCodeLocked(const Profile& profile, const std::stri
   c.redirect_uri = redirect_uri;
   c.session_id = session_id;
   c.code_challenge = std::move(code_challenge);
-  c.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
+  c.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
   codes_[c.code] = c;
   NoteExpiryLocked(c.expires_ms, true);
   return c.code;
@@ -494,7 +504,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   const Profile profile = found->second;
   AccessToken token;
   token.profile_id = code.profile_id;
-  token.expires_ms = now + 1000 * seed_.access_token_ttl_seconds;
+  token.expires_ms = SaturatingAdd(now, SecondsToMs(seed_.access_token_ttl_seconds));
   const nlohmann::json claims = {
       {"iss", link_base_},
       {"sub", code.profile_id},

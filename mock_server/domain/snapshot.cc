@@ -8,6 +8,7 @@
 #include <set>
 
 #include "domain/environment.h"
+#include "domain/limits.h"
 
 namespace workos_mock {
 namespace {
@@ -20,10 +21,45 @@ std::string At(const char* list, size_t i, const char* field) {
 
 std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_stored) {
   std::vector<FieldError> errors;
-  constexpr int64_t kMaxOffsetMs = 10LL * 365 * 24 * 3600 * 1000;
-  if (s.clock_offset_ms < 0 || s.clock_offset_ms > kMaxOffsetMs)
-    errors.push_back(
-        {"state.clock_offset_ms", "must be a whole number of milliseconds from 0 to 315360000000"});
+  // The same range the clock can be advanced through (domain/limits.h): every offset the
+  // environment can reach loads back, and no time arithmetic on a restored entry overflows.
+  if (s.clock_offset_ms < 0 || s.clock_offset_ms > kMaxDurationMs)
+    errors.push_back({"state.clock_offset_ms", "must be a whole number of milliseconds from 0 to " +
+                                                   std::to_string(kMaxDurationMs) +
+                                                   " (100 years)"});
+  auto instant = [&](const std::string& path, int64_t ms) {
+    if (ms < 0 || ms > kMaxTimeMs)
+      errors.push_back({"state." + path, "must be a time in milliseconds since 1970 from 0 to " +
+                                             std::to_string(kMaxTimeMs) + " (the year 9999)"});
+  };
+  for (size_t i = 0; i < s.organizations.size(); ++i) {
+    instant(At("organizations", i, "created_ms"), s.organizations[i].created_ms);
+    instant(At("organizations", i, "updated_ms"), s.organizations[i].updated_ms);
+  }
+  for (size_t i = 0; i < s.connections.size(); ++i) {
+    instant(At("connections", i, "created_ms"), s.connections[i].created_ms);
+    instant(At("connections", i, "updated_ms"), s.connections[i].updated_ms);
+  }
+  for (size_t i = 0; i < s.sessions.size(); ++i) {
+    const auto& x = s.sessions[i];
+    instant(At("sessions", i, "created_ms"), x.created_ms);
+    instant(At("sessions", i, "expires_ms"), x.expires_ms);
+    for (size_t j = 0; j < x.visits.size(); ++j)
+      instant(At("sessions", i, "visits") + "[" + std::to_string(j) + "].at_ms", x.visits[j].at_ms);
+  }
+  for (size_t i = 0; i < s.codes.size(); ++i)
+    instant(At("codes", i, "expires_ms"), s.codes[i].expires_ms);
+  for (size_t i = 0; i < s.access_tokens.size(); ++i)
+    instant(At("access_tokens", i, "expires_ms"), s.access_tokens[i].expires_ms);
+  for (size_t i = 0; i < s.outbox.size(); ++i) {
+    instant(At("outbox", i, "sent_ms"), s.outbox[i].sent_ms);
+    if (s.outbox[i].scanner)
+      instant(At("outbox", i, "scanner.visited_ms"), s.outbox[i].scanner->visited_ms);
+    if (s.outbox[i].delivery)
+      instant(At("outbox", i, "delivery.at_ms"), s.outbox[i].delivery->at_ms);
+  }
+  for (size_t i = 0; i < s.pending_logins.size(); ++i)
+    instant(At("pending_logins", i, "expires_ms"), s.pending_logins[i].expires_ms);
   // Every `field` (taken by `of`) of the entries in `list` is non-empty and unique.
   auto unique = [&](const char* list, const char* field, const auto& entries, auto of) {
     std::set<std::string> seen;
@@ -164,8 +200,8 @@ size_t EraseExpired(Map& map, int64_t horizon, int64_t& earliest_kept, OnErase o
 size_t Environment::SweepLocked() {
   ops_since_sweep_ = 0;
   last_sweep_ms_ = NowMsLocked();
-  const int64_t grace = 1000 * seed_.sweep_after_seconds;
-  const int64_t horizon = NowMsLocked() - grace;
+  const int64_t grace = std::max<int64_t>(0, SecondsToMs(seed_.sweep_after_seconds));
+  const int64_t horizon = SaturatingAdd(NowMsLocked(), -grace);
   auto nothing = [](const auto&) {};
   int64_t kept = std::numeric_limits<int64_t>::max();  // earliest expiry left (with a grace)
   size_t removed = EraseExpired(sessions_, horizon, kept, [this](const PasswordlessSession& s) {
@@ -182,7 +218,7 @@ size_t Environment::SweepLocked() {
   removed += EraseExpired(access_tokens_, horizon, kept, nothing);
   next_sweep_due_ms_ = kept == std::numeric_limits<int64_t>::max()
                            ? std::numeric_limits<int64_t>::max()
-                           : kept + grace + 1;
+                           : SaturatingAdd(SaturatingAdd(kept, grace), 1);
   // A pending login is useless the moment it expires: nobody inspects it afterwards.
   int64_t pending_kept = std::numeric_limits<int64_t>::max();
   removed += EraseExpired(pending_logins_, NowMsLocked() + 1, pending_kept, nothing);
@@ -191,8 +227,10 @@ size_t Environment::SweepLocked() {
 }
 
 void Environment::NoteExpiryLocked(int64_t expires_ms, bool with_grace) {
-  next_sweep_due_ms_ = std::min(
-      next_sweep_due_ms_, expires_ms + (with_grace ? 1000 * seed_.sweep_after_seconds + 1 : 0));
+  const int64_t grace =
+      with_grace ? SaturatingAdd(std::max<int64_t>(0, SecondsToMs(seed_.sweep_after_seconds)), 1)
+                 : 0;
+  next_sweep_due_ms_ = std::min(next_sweep_due_ms_, SaturatingAdd(expires_ms, grace));
 }
 
 void Environment::MaybeSweepLocked() {

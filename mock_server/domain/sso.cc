@@ -32,6 +32,7 @@
 
 #include "domain/environment.h"
 #include "domain/ids.h"
+#include "domain/limits.h"
 
 namespace workos_mock {
 namespace {
@@ -210,7 +211,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     p.state = r.state;
     p.code_challenge = challenge;
     p.nonce = r.nonce;
-    p.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
+    p.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
     if (pending_logins_.size() > 10000) pending_logins_.clear();
     pending_logins_[p.id] = p;
     NoteExpiryLocked(p.expires_ms, false);

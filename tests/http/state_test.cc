@@ -316,3 +316,54 @@ TEST_CASE("an environment's max_stored cap answers 429 with Retry-After", "[caps
   CHECK(bad.status == 422);
   CHECK(bad.body.find("max_stored") != std::string::npos);
 }
+
+TEST_CASE("whatever the clock reaches exports and loads back: PUT /_mock/state and a restart",
+          "[state][limits][binary]") {
+  {
+    TestServer s;
+    for (int i = 0; i < 2; ++i) {
+      Reply adv = Post(s, "/_mock/clock/advance", R"({"seconds": 200000000})", kKey);
+      REQUIRE(adv.status == 200);
+    }
+    CreateSession(s, kKey, "far@example.com");
+    Reply state = Get(s, "/_mock/state", kKey);
+    REQUIRE(state.status == 200);
+    CHECK(state.json["state"]["clock_offset_ms"] == 400000000000);
+    Reply put = Put(s, "/_mock/state", state.body, kKey);
+    CHECK(put.status == 200);
+    CHECK(put.json["state"] == state.json["state"]);
+    // The limit is on the total: 100 years ahead at most, and the refusal names the key.
+    Reply over = Post(s, "/_mock/clock/advance", R"({"seconds": 3000000000})", kKey);
+    CHECK(over.status == 422);
+    CHECK(over.json["errors"][0]["field"] == "seconds");
+    CHECK(Get(s, "/_mock/clock", kKey).json["offset_seconds"] == 400000000);
+  }
+
+  const std::string dir = "/tmp/workos-mock-far-" + std::to_string(getpid());
+  REQUIRE(system(("mkdir -p " + dir).c_str()) == 0);
+  const std::string state_file = dir + "/state.json", port_file = dir + "/port";
+  Proc p = StartMock(state_file, port_file);
+  for (int i = 0; i < 2; ++i)
+    REQUIRE(Call(p.port, "POST", "/_mock/clock/advance", R"({"seconds": 200000000})")->status ==
+            200);
+  kill(p.pid, SIGTERM);
+  REQUIRE(WaitExit(p.pid) == 0);
+  Proc q = StartMock(state_file, port_file);  // REQUIREs that it comes up (it exited 2 before)
+  auto clock = Call(q.port, "GET", "/_mock/clock");
+  REQUIRE(clock);
+  CHECK(json::parse(clock->body)["offset_seconds"] == 400000000);
+  kill(q.pid, SIGTERM);
+  CHECK(WaitExit(q.pid) == 0);
+  REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
+}
+
+TEST_CASE("durations out of range are refused with 422 naming the key", "[limits]") {
+  TestServer s;
+  for (const char* key : {"link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds",
+                          "sweep_after_seconds"}) {
+    INFO(key);
+    Reply r = Post(s, "/_mock/environments", std::string("{\"") + key + "\": 9223372036854775807}");
+    CHECK(r.status == 422);
+    CHECK(r.json["errors"][0]["field"] == key);
+  }
+}
