@@ -13,9 +13,6 @@
 namespace workos_mock {
 namespace {
 
-constexpr size_t kMaxOutbox = 10000;
-constexpr size_t kMaxIdempotentReplies = 10000;
-
 // Deliberately modest: one '@', a non-empty local part, a dotted domain, no spaces or controls.
 // The live API refuses obvious garbage; it does not implement RFC 5322 either.
 bool IsPlausibleEmail(const std::string& email) {
@@ -86,6 +83,7 @@ void Environment::LoadSeedLocked() {
   access_tokens_.clear();
   outbox_.clear();
   idempotent_replies_.clear();
+  idempotent_order_.clear();
   pending_logins_.clear();
   scanner_ = seed_.scanner;
 }
@@ -729,8 +727,14 @@ std::optional<StoredReply> Environment::IdempotentReply(const std::string& key) 
 
 void Environment::StoreIdempotentReply(const std::string& key, StoredReply reply) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (idempotent_replies_.size() >= kMaxIdempotentReplies) idempotent_replies_.clear();
-  idempotent_replies_.emplace(key, std::move(reply));
+  if (!idempotent_replies_.emplace(key, std::move(reply)).second) return;
+  // Forget the oldest key, never all of them: wiping the map let a retry of any recent POST
+  // act a second time.
+  idempotent_order_.push_back(key);
+  while (idempotent_order_.size() > kMaxIdempotentReplies) {
+    idempotent_replies_.erase(idempotent_order_.front());
+    idempotent_order_.pop_front();
+  }
 }
 
 }  // namespace workos_mock

@@ -231,6 +231,7 @@ class Environment {
   std::unordered_map<std::string, AccessToken> access_tokens_;
   std::deque<Email> outbox_;  // newest first
   std::unordered_map<std::string, StoredReply> idempotent_replies_;
+  std::deque<std::string> idempotent_order_;  // keys of idempotent_replies_, oldest first
   std::unordered_map<std::string, PendingLogin> pending_logins_;
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;

@@ -25,6 +25,13 @@ inline constexpr int64_t kMaxDurationMs = kMaxDurationSeconds * 1000;
 // of the year 9999, what ISO-8601 with four year digits can show.
 inline constexpr int64_t kMaxTimeMs = 253402300799999;
 
+// Sent emails an environment keeps, newest first; the oldest goes when another is sent (an
+// email is a record of what happened, not a resource anyone waits on).
+inline constexpr size_t kMaxOutbox = 10000;
+// Idempotency-Key answers an environment remembers; beyond it the oldest key is forgotten (a
+// retry of it would act again, like a key past its retention on the live API).
+inline constexpr size_t kMaxIdempotentReplies = 10000;
+
 // a + b, clamped to the int64 range instead of overflowing.
 inline int64_t SaturatingAdd(int64_t a, int64_t b) {
   int64_t out = 0;

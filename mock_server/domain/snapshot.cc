@@ -93,12 +93,14 @@ std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_s
       errors.push_back(
           {"state." + At("access_tokens", i, "profile_id"),
            "no profile with id '" + s.access_tokens[i].profile_id + "' in state.profiles"});
-  if (s.outbox.size() > 10000 || s.sessions.size() > max_stored || s.codes.size() > max_stored ||
-      s.access_tokens.size() > max_stored || s.pending_logins.size() > max_stored)
+  if (s.outbox.size() > kMaxOutbox || s.sessions.size() > max_stored ||
+      s.codes.size() > max_stored || s.access_tokens.size() > max_stored ||
+      s.pending_logins.size() > max_stored)
     errors.push_back(
         {"state", "more entries than the environment holds (caps: " + std::to_string(max_stored) +
                       " (config max_stored) sessions, codes, access tokens and "
-                      "pending logins; 10000 emails)"});
+                      "pending logins; " +
+                      std::to_string(kMaxOutbox) + " emails)"});
   if (errors.empty()) return std::nullopt;
   return ValidationError(std::move(errors));
 }
@@ -169,7 +171,8 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   pending_logins_.clear();
   for (auto& x : s.pending_logins) pending_logins_[x.id] = std::move(x);
   idempotent_replies_.clear();  // they answer for objects that may no longer exist
-  next_sweep_due_ms_ = 0;       // unknown: the next operation sweeps and works it out
+  idempotent_order_.clear();
+  next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
   lock.unlock();
   outbox_cv_.notify_all();
   return std::nullopt;

@@ -118,13 +118,19 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     return out;
   };
 
+  // One cap, one behaviour (docs/decisions.md): at max_stored the request is refused with 429
+  // like every other store, and nothing stored is ever dropped to make room. A direct sign-in
+  // stores a code, an interactive one a pending sign-in (its code comes when it completes).
   MaybeSweepLocked();
-  if (codes_.size() >= max_stored() || pending_logins_.size() >= max_stored())
-    // RFC 6749 4.1.2.1: the server cannot handle the request now (the environment is full).
-    return fail("temporarily_unavailable",
-                "This environment holds the maximum of " + std::to_string(max_stored()) +
-                    " (config max_stored) unexpired codes or sign-ins; wait for them to expire "
-                    "or POST /_mock/reset.");
+  const bool interactive = seed_.interactive_idp || r.interactive;
+  if ((interactive ? pending_logins_.size() : codes_.size()) >= max_stored()) {
+    out.kind = AuthorizeOutcome::Kind::kLimitExceeded;
+    out.error = "This environment holds the maximum of " + std::to_string(max_stored()) +
+                " (config max_stored) unexpired " +
+                (interactive ? "pending sign-ins" : "authorization codes") +
+                "; wait for them to expire, advance the clock, or POST /_mock/reset.";
+    return out;
+  }
   if (r.response_type.empty())
     return fail("invalid_request", "The 'response_type' parameter is required; use 'code'.");
   if (r.response_type != "code")
@@ -203,7 +209,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   std::optional<std::string> challenge;
   if (!r.code_challenge.empty()) challenge = r.code_challenge;
 
-  if (seed_.interactive_idp || r.interactive) {
+  if (interactive) {
     PendingLogin p;
     p.id = RandomAlphanumeric(32);
     p.connection_id = conn->id;
@@ -212,7 +218,6 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     p.code_challenge = challenge;
     p.nonce = r.nonce;
     p.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
-    if (pending_logins_.size() > 10000) pending_logins_.clear();
     pending_logins_[p.id] = p;
     NoteExpiryLocked(p.expires_ms, false);
     out.kind = AuthorizeOutcome::Kind::kIdpPage;

@@ -28,6 +28,7 @@ struct AuthorizeOutcome {
     kRedirect,            // 302 to `location`: the app (code or error) or the mock's error page
     kInvalidRedirectUri,  // 302 to `location` (the mock's "Invalid Redirect URI" page)
     kIdpPage,             // the interactive mock IdP: show `connection`'s users, post to login_id
+    kLimitExceeded,       // the environment is full (max_stored): 429 with `error` as message
   };
   Kind kind = Kind::kRedirect;
   std::string location;

@@ -322,3 +322,22 @@ TEST_CASE("max_stored caps each kind of entry; a sweep makes room again", "[swee
   clock.AdvanceMs(31 * 1000);  // past it: the create sweeps and then fits
   CHECK(env.CreateSession(Req("a@example.com")).ok());
 }
+
+TEST_CASE_METHOD(Fixture, "idempotency keys: past the cap only the oldest is forgotten",
+                 "[caps][idempotency]") {
+  // Reaching the cap used to wipe every stored answer, so any recent retry acted twice.
+  const size_t cap = 10000;  // kMaxIdempotentReplies (domain/limits.h)
+  for (size_t i = 0; i <= cap; ++i)
+    env.StoreIdempotentReply("k" + std::to_string(i),
+                             {201, "{\"n\":" + std::to_string(i) + "}", "application/json"});
+  CHECK_FALSE(env.IdempotentReply("k0"));
+  REQUIRE(env.IdempotentReply("k1"));
+  CHECK(env.IdempotentReply("k1")->body == "{\"n\":1}");
+  CHECK(env.IdempotentReply("k" + std::to_string(cap)));
+  // Storing a key again keeps its first answer and does not count twice.
+  env.StoreIdempotentReply("k1", {500, "x", "text/plain"});
+  CHECK(env.IdempotentReply("k1")->status == 201);
+  env.StoreIdempotentReply("new", {201, "{}", "application/json"});
+  CHECK_FALSE(env.IdempotentReply("k1"));  // now the oldest
+  CHECK(env.IdempotentReply("k2"));
+}
