@@ -118,6 +118,14 @@ TEST_CASE("PUT /_mock/state refuses bad input with 422 field errors and changes 
                                                 {"profile_id", "prof_nope"},
                                                 {"connection_id", "conn_x"},
                                                 {"expires_ms", 1}}});
+  json unknown_in_session = good;
+  unknown_in_session["state"]["sessions"][0]["expires_at_ms"] = 1;
+  json unknown_in_scanner = good;
+  unknown_in_scanner["state"]["scanner"]["colour"] = "red";
+  json other_object = good;
+  other_object["object"] = "mock_state_file";
+  json unknown_top = good;
+  unknown_top["stat"] = good["state"];
   const std::vector<Case> cases = {
       {"duplicate session", dup, "state.sessions[1].id"},
       {"wrong type", bad_type, "state.sessions[0].token"},
@@ -129,6 +137,10 @@ TEST_CASE("PUT /_mock/state refuses bad input with 422 field errors and changes 
       {"code of a missing profile", orphan_code, "state.codes[0].profile_id"},
       {"no state", json({{"version", 1}}), "state"},
       {"wrong version", json({{"version", 2}, {"state", good["state"]}}), "version"},
+      {"unknown key in a session", unknown_in_session, "state.sessions[0].expires_at_ms"},
+      {"unknown key in the scanner", unknown_in_scanner, "state.scanner.colour"},
+      {"another kind of document", other_object, "object"},
+      {"unknown top-level key", unknown_top, "stat"},
   };
   for (const auto& c : cases) {
     INFO(c.what);
@@ -194,6 +206,20 @@ int WaitExit(pid_t pid) {
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The exit status, or -1 after killing a process still running after `seconds` (a server that
+// should have refused to start must not hang the test).
+int WaitExitWithin(pid_t pid, int seconds) {
+  for (int i = 0; i < seconds * 50; ++i) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid)
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return -1;
 }
 
 std::string Slurp(const std::string& path) {
@@ -366,4 +392,78 @@ TEST_CASE("durations out of range are refused with 422 naming the key", "[limits
     CHECK(r.status == 422);
     CHECK(r.json["errors"][0]["field"] == key);
   }
+}
+
+TEST_CASE("--state-file: another version, another object or unknown keys stop the start (exit 2)",
+          "[state][binary]") {
+  const std::string dir = "/tmp/workos-mock-strict-" + std::to_string(getpid());
+  REQUIRE(system(("mkdir -p " + dir).c_str()) == 0);
+  const std::string state_file = dir + "/state.json", port_file = dir + "/port";
+  // A real state file to start from.
+  Proc p = StartMock(state_file, port_file);
+  REQUIRE(Call(p.port, "POST", "/passwordless/sessions",
+               R"({"email":"eve@example.com","type":"MagicLink"})")
+              ->status == 201);
+  kill(p.pid, SIGTERM);
+  REQUIRE(WaitExit(p.pid) == 0);
+  const json good = json::parse(Slurp(state_file));
+  REQUIRE(good["environments"][0]["state"]["sessions"].size() == 1);
+
+  struct Case {
+    const char* what;
+    json doc;
+    std::string path;  // the key path the message names
+  };
+  json v2 = good;
+  v2["version"] = 2;
+  json no_version = good;
+  no_version.erase("version");
+  json other = good;
+  other["object"] = "mock_state";
+  json in_session = good;
+  in_session["environments"][0]["state"]["sessions"][0]["token_v2"] = "x";
+  json in_visit = good;
+  in_visit["environments"][0]["state"]["sessions"][0]["visits"] =
+      json::array({{{"at_ms", 1}, {"method", "GET"}, {"outcome", "redirected"}, {"ip", "x"}}});
+  json env_v2 = good;
+  env_v2["environments"][0]["version"] = 2;
+  json top = good;
+  top["checksum"] = "abc";
+  const std::vector<Case> cases = {
+      {"version 2", v2, "version"},
+      {"no version", no_version, "version"},
+      {"another object", other, "object"},
+      {"unknown key in a session", in_session, "environments[0].state.sessions[0].token_v2"},
+      {"unknown key in a visit", in_visit, "environments[0].state.sessions[0].visits[0].ip"},
+      {"an environment of version 2", env_v2, "environments[0].version"},
+      {"unknown top-level key", top, "checksum"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    std::ofstream(state_file) << c.doc.dump(1);
+    const std::string err_file = dir + "/stderr";
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      int devnull = ::open("/dev/null", O_WRONLY);
+      int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(devnull, 1);
+      dup2(err, 2);
+      execl(WORKOS_MOCK_BIN, WORKOS_MOCK_BIN, "--port", "0", "--log", "off", "--state-file",
+            state_file.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    CHECK(WaitExitWithin(pid, 10) == 2);
+    const std::string err = Slurp(err_file);
+    CHECK(err.find(state_file + ": " + c.path + ":") != std::string::npos);
+    INFO(err);
+    // The file is left as it was: nothing overwrote it.
+    CHECK(json::parse(Slurp(state_file)) == c.doc);
+  }
+  // The good file still loads.
+  std::ofstream(state_file) << good.dump(1);
+  Proc q = StartMock(state_file, port_file);
+  kill(q.pid, SIGTERM);
+  CHECK(WaitExit(q.pid) == 0);
+  REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
 }
