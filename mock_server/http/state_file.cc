@@ -1,6 +1,7 @@
 #include "http/state_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,9 +25,45 @@ StateFile::~StateFile() {
   lock.unlock();
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void StateFile::Lock() {
+  // A separate lock file, not the state file itself: the state file is replaced by rename on
+  // every write, so a lock on it would lock a file that no longer has the name. The lock file
+  // is never deleted (deleting it would let a third process lock a new inode while the second
+  // still holds the old one); the kernel drops the lock when the process dies, even on SIGKILL.
+  const std::string lock_path = path_ + ".lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0)
+    throw std::runtime_error("--state-file: cannot open the lock file " + lock_path + ": " +
+                             std::strerror(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    std::string holder;
+    char buf[32] = {};
+    if (::pread(lock_fd_, buf, sizeof buf - 1, 0) > 0) holder = std::string(buf);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    if (error != EWOULDBLOCK)
+      throw std::runtime_error("--state-file: cannot lock " + lock_path + ": " +
+                               std::strerror(error));
+    throw std::runtime_error(
+        "--state-file " + path_ + " is in use by another workos-mock" +
+        (holder.empty() ? std::string() : " (pid " + holder + ")") +
+        ": two servers writing one state file lose each other's state. Stop it, or give this "
+        "one another --state-file.");
+  }
+  // Who holds it, for the message above. Informational only: the lock is the flock.
+  const std::string pid = std::to_string(getpid()) + "\n";
+  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, pid.data(), pid.size(), 0) < 0) {
+    // Not fatal: the lock is held; the other process would only not learn our pid.
+  }
 }
 
 bool StateFile::Load() {
+  if (lock_fd_ < 0) Lock();
   std::ifstream in(path_, std::ios::binary);
   if (!in) return false;
   std::ostringstream buf;

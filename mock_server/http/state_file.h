@@ -1,7 +1,8 @@
 // --state-file PATH: the whole registry (every environment's seed and runtime state, see
 // config/state.h) persisted across restarts. Loaded once on start; written atomically (temp file
 // + fsync + rename) by a timer whenever it changed, and once more on shutdown, so a SIGTERM
-// loses nothing and a SIGKILL loses at most the last interval.
+// loses nothing and a SIGKILL loses at most the last interval. One process at a time: Load()
+// first takes an exclusive lock (flock) on PATH.lock, held until the process exits.
 #pragma once
 
 #include <chrono>
@@ -21,7 +22,9 @@ class StateFile {
   StateFile(const StateFile&) = delete;
   StateFile& operator=(const StateFile&) = delete;
 
-  // Restores the file's environments when it exists (false when it does not). Throws ConfigError
+  // Takes the lock (PATH.lock), then restores the file's environments when it exists (false
+  // when it does not). Throws std::runtime_error naming the other process when another
+  // workos-mock holds the lock (two writers of one file lose acknowledged state), ConfigError
   // naming the key path when it is not a valid state file.
   bool Load();
   // Writes when the state differs from what was last written; true when it wrote. Throws
@@ -34,6 +37,7 @@ class StateFile {
 
  private:
   void Loop();
+  void Lock();
 
   Registry& registry_;
   const std::string path_;
@@ -43,6 +47,7 @@ class StateFile {
   bool stop_ = false;
   std::string last_written_;
   std::thread thread_;
+  int lock_fd_ = -1;  // PATH.lock, flock'ed; closed (unlocked) by the destructor
 };
 
 }  // namespace workos_mock

@@ -467,3 +467,54 @@ TEST_CASE("--state-file: another version, another object or unknown keys stop th
   CHECK(WaitExit(q.pid) == 0);
   REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
 }
+
+TEST_CASE(
+    "--state-file: a second server on the same file refuses to start (exit 1, names the first)",
+    "[state][binary]") {
+  const std::string dir = "/tmp/workos-mock-lock-" + std::to_string(getpid());
+  REQUIRE(system(("mkdir -p " + dir).c_str()) == 0);
+  const std::string state_file = dir + "/state.json", port_file = dir + "/port";
+  Proc first = StartMock(state_file, port_file);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto created = Call(first.port, "POST", "/passwordless/sessions",
+                        R"({"email":"lock@example.com","type":"MagicLink"})");
+    REQUIRE(created);
+    REQUIRE(created->status == 201);
+    ids.push_back(json::parse(created->body)["id"]);
+  }
+
+  const std::string err_file = dir + "/stderr";
+  pid_t second = fork();
+  REQUIRE(second >= 0);
+  if (second == 0) {
+    int devnull = ::open("/dev/null", O_WRONLY);
+    int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(devnull, 1);
+    dup2(err, 2);
+    execl(WORKOS_MOCK_BIN, WORKOS_MOCK_BIN, "--port", "0", "--log", "off", "--state-file",
+          state_file.c_str(), "--state-interval-ms", "50", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  CHECK(WaitExitWithin(second, 10) == 1);
+  const std::string err = Slurp(err_file);
+  INFO(err);
+  CHECK(err.find("is in use by another workos-mock (pid " + std::to_string(first.pid) + ")") !=
+        std::string::npos);
+
+  // The first server's acknowledged sessions all survive its restart.
+  kill(first.pid, SIGTERM);
+  REQUIRE(WaitExit(first.pid) == 0);
+  Proc again = StartMock(state_file, port_file);  // the lock went with the first process
+  for (const auto& id : ids) {
+    auto life = Call(again.port, "GET", "/_mock/passwordless/sessions/" + id);
+    REQUIRE(life);
+    CHECK(life->status == 200);
+  }
+  kill(again.pid, SIGKILL);  // a SIGKILL releases the lock as well
+  WaitExit(again.pid);
+  Proc after_kill = StartMock(state_file, port_file);
+  kill(after_kill.pid, SIGTERM);
+  CHECK(WaitExit(after_kill.pid) == 0);
+  REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
+}
