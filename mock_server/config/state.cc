@@ -221,7 +221,8 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                         {"sends", x.sends},
                         {"used", x.used},
                         {"code", x.code},
-                        {"visits", visits}});
+                        {"visits", visits},
+                        {"visits_omitted", x.visits_omitted}});
   }
   json codes = json::array();
   for (const auto& c : s.codes)
@@ -352,7 +353,7 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
       state, path, "sessions", [&](const json& o, const std::string& p) {
         r.Known(o, p,
                 {"id", "email", "redirect_uri", "state", "connection_id", "token", "created_ms",
-                 "expires_ms", "sends", "used", "code", "visits"});
+                 "expires_ms", "sends", "used", "code", "visits", "visits_omitted"});
         PasswordlessSession x;
         x.id = r.Str(o, p, "id");
         x.email = r.Str(o, p, "email");
@@ -370,6 +371,8 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
           return LinkVisit{r.Int(v, vp, "at_ms"), r.Str(v, vp, "method"),
                            r.Str(v, vp, "user_agent", false), r.Str(v, vp, "outcome")};
         });
+        x.visits_omitted = r.Int(o, p, "visits_omitted");
+        if (x.visits_omitted < 0) r.Fail(p + ".visits_omitted", "must be 0 or more");
         return x;
       });
   s.codes =

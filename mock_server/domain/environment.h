@@ -197,6 +197,8 @@ class Environment {
   // period, or at once when with_grace is false).
   void NoteExpiryLocked(int64_t expires_ms, bool with_grace);
   std::string SessionStateLocked(const PasswordlessSession& session) const;
+  // Keeps `visit` (its User-Agent cut) within the per-session bound, or counts it.
+  static void RecordVisit(PasswordlessSession& session, LinkVisit visit);
   void LoadSeedLocked();
   std::string ResolveRedirectUriLocked(const std::string& requested, std::string* error) const;
   Connection& MagicLinkConnectionForLocked(const std::string& email);

@@ -25,6 +25,12 @@ inline constexpr int64_t kMaxDurationMs = kMaxDurationSeconds * 1000;
 // of the year 9999, what ISO-8601 with four year digits can show.
 inline constexpr int64_t kMaxTimeMs = 253402300799999;
 
+// Visits of one magic link a session keeps: the first kMaxVisits, plus the consuming one
+// whenever it comes (the session's state is derived from it); later ones are only counted
+// (PasswordlessSession::visits_omitted). A used link can be visited without end.
+inline constexpr size_t kMaxVisits = 20;
+// A header value the domain stores (a visit's User-Agent) is cut to this many bytes.
+inline constexpr size_t kMaxStoredHeaderBytes = 512;
 // Sent emails an environment keeps, newest first; the oldest goes when another is sent (an
 // email is a record of what happened, not a resource anyone waits on).
 inline constexpr size_t kMaxOutbox = 10000;
@@ -51,5 +57,9 @@ inline int64_t SecondsToMs(int64_t seconds) {
 // A validation error for `field` when `seconds` is outside min_seconds..kMaxDurationSeconds.
 std::optional<FieldError> CheckDuration(const std::string& field, int64_t seconds,
                                         int64_t min_seconds = 1);
+
+// `text` cut to at most `max_bytes` bytes without splitting a UTF-8 sequence, marked with
+// "...[N bytes]" (N = the original size) when cut.
+std::string TruncateValue(const std::string& text, size_t max_bytes);
 
 }  // namespace workos_mock

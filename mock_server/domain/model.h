@@ -75,7 +75,9 @@ struct PasswordlessSession {
   int sends = 0;
   bool used = false;
   std::string code;  // the authorization code its first visit yielded
+  // The first kMaxVisits visits and the consuming one (domain/limits.h); the others are counted.
   std::vector<LinkVisit> visits;
+  int64_t visits_omitted = 0;
 };
 
 struct AuthorizationCode {

@@ -160,6 +160,15 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   sessions_.clear();
   session_by_token_.clear();
   for (auto& x : s.sessions) {
+    // A hand-written or older snapshot may carry more visits or longer User-Agents than the
+    // environment keeps: bounded the same way as live visits.
+    if (x.visits.size() > kMaxVisits) {
+      std::vector<LinkVisit> visits;
+      visits.swap(x.visits);
+      for (auto& v : visits) RecordVisit(x, std::move(v));
+    } else {
+      for (auto& v : x.visits) v.user_agent = TruncateValue(v.user_agent, kMaxStoredHeaderBytes);
+    }
     session_by_token_[x.token] = x.id;
     sessions_[x.id] = std::move(x);
   }

@@ -199,6 +199,7 @@ void MockServer::AddControlRoutes() {
                {"expires_at", FormatIso8601(s->expires_ms)},
                {"sends", s->sends},
                {"visits", visits},
+               {"visits_omitted", s->visits_omitted},
                {"code", s->code.empty() ? json(nullptr) : json(s->code)},
                {"code_exchanged", !s->code.empty() && c.env->CodeExchanged(s->code)}});
   });
