@@ -143,8 +143,8 @@ class Parser {
     Keys(e, path,
          {"name", "kind", "api_keys", "client_id", "redirect_uris", "allow_wildcard_redirect_uris",
           "link_ttl_seconds", "code_ttl_seconds", "access_token_ttl_seconds", "sweep_after_seconds",
-          "max_stored", "app_name", "email_from", "interactive_idp", "scanner", "smtp_url",
-          "organizations", "connections"});
+          "max_stored", "journal_max_bytes", "app_name", "email_from", "interactive_idp", "scanner",
+          "smtp_url", "organizations", "connections"});
     EnvironmentConfig c;
     c.name = String(e, path, "name", "", true);
     std::string kind = String(e, path, "kind", "staging");
@@ -169,6 +169,12 @@ class Parser {
       if (!m.is_number_integer() || m.get<int64_t>() < 100 || m.get<int64_t>() > 10000000)
         Fail(path + ".max_stored", "must be a whole number from 100 to 10000000");
       c.max_stored = m.get<int64_t>();
+    }
+    if (e.contains("journal_max_bytes")) {
+      const json& m = e["journal_max_bytes"];
+      if (!m.is_number_integer() || m.get<int64_t>() < 65536 || m.get<int64_t>() > (1LL << 30))
+        Fail(path + ".journal_max_bytes", "must be a whole number from 65536 to 1073741824");
+      c.journal_max_bytes = m.get<int64_t>();
     }
     c.app_name = String(e, path, "app_name", c.app_name);
     c.email_from = String(e, path, "email_from", c.email_from);

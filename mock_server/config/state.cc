@@ -159,6 +159,7 @@ json SeedJson(const EnvironmentConfig& c) {
             {"access_token_ttl_seconds", c.access_token_ttl_seconds},
             {"sweep_after_seconds", c.sweep_after_seconds},
             {"max_stored", c.max_stored},
+            {"journal_max_bytes", c.journal_max_bytes},
             {"app_name", c.app_name},
             {"email_from", c.email_from},
             {"interactive_idp", c.interactive_idp},

@@ -30,11 +30,15 @@ void ControlState::ClearFaults() {
 }
 
 void ControlState::Record(JournalEntry entry) {
-  JournalEntry dropped;  // destroyed after the lock is released
+  std::vector<JournalEntry> dropped;  // destroyed after the lock is released
   std::lock_guard<std::mutex> lock(mu_);
+  journal_bytes_ += entry.bytes;
   journal_.push_front(std::move(entry));
-  if (journal_.size() > kMaxJournal) {
-    dropped = std::move(journal_.back());
+  // The oldest go first; the newest entry is always kept (one entry is bounded by itself).
+  while (journal_.size() > 1 &&
+         (journal_.size() > kMaxJournal || journal_bytes_ > journal_max_bytes_)) {
+    journal_bytes_ -= journal_.back().bytes;
+    dropped.push_back(std::move(journal_.back()));
     journal_.pop_back();
   }
 }
@@ -53,12 +57,14 @@ nlohmann::json ControlState::Journal() const {
 void ControlState::ClearJournal() {
   std::lock_guard<std::mutex> lock(mu_);
   journal_.clear();
+  journal_bytes_ = 0;
 }
 
 void ControlState::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   faults_.clear();
   journal_.clear();
+  journal_bytes_ = 0;
 }
 
 }  // namespace workos_mock

@@ -97,3 +97,46 @@ TEST_CASE("the journal records every request and redacts every secret", "[journa
   CHECK(Delete(s, "/_mock/requests", env.api_key).status < 300);
   CHECK(Get(s, "/_mock/requests", env.api_key).json["data"].empty());
 }
+
+TEST_CASE("the journal is bounded by bytes: large headers are cut, the oldest entries go",
+          "[journal][caps]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"journal_max_bytes", 65536}});
+  // Unauthenticated requests with 90 headers of 8,000 bytes each (the flood of the review).
+  httplib::Headers big;
+  for (int i = 0; i < 90; ++i) big.emplace("X-Big-" + std::to_string(i), std::string(8000, 'h'));
+  big.emplace("User-Agent", std::string(8000, 'u'));
+  auto c = s.Client();
+  for (int i = 0; i < 50; ++i) {
+    auto r = c->Get(("/sso/jwks/" + env.client_id).c_str(), big);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+  }
+  REQUIRE(Post(s, "/passwordless/sessions", R"({"type":"MagicLink","email":"last@example.com"})",
+               env.api_key)
+              .status == 201);
+
+  Reply journal = Get(s, "/_mock/requests", env.api_key);
+  REQUIRE(journal.status == 200);
+  const json& data = journal.json["data"];
+  CHECK(data[0]["path"] == "/passwordless/sessions");  // the newest is always kept
+  CHECK(data[0]["headers_omitted"] == 0);
+  REQUIRE(data.size() >= 2);
+  CHECK(data.size() < 10);  // 65,536 bytes hold only a few of the large entries
+  const json& flood = data[1];
+  CHECK(flood["path"] == "/sso/jwks/" + env.client_id);
+  CHECK(flood["headers_omitted"].get<int>() > 70);  // 16 KiB of header values per entry
+  size_t kept = 0;
+  for (const auto& [k, v] : flood["headers"].items()) {
+    CHECK(v.get<std::string>().size() <= 1024 + 20);
+    kept += k.size() + v.get<std::string>().size();
+  }
+  CHECK(kept <= 16384);
+  CHECK(flood["user_agent"].get<std::string>().find("...[8000 bytes]") != std::string::npos);
+  CHECK(journal.body.size() < 2 * 65536);
+
+  // The budget is a config key with a documented range.
+  Reply bad = Post(s, "/_mock/environments", R"({"journal_max_bytes": 1000})");
+  CHECK(bad.status == 422);
+  CHECK(bad.json["errors"][0]["field"] == "journal_max_bytes");
+}
