@@ -451,11 +451,11 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
   return s;
 }
 
-json ExportEnvironment(const Environment& env) {
+json ExportEnvironment(const Environment& env, uint64_t* change_count) {
   return {{"object", "mock_state"},
           {"version", 1},
           {"environment", SeedJson(env.seed())},
-          {"state", SnapshotJson(env.Snapshot())}};
+          {"state", SnapshotJson(env.Snapshot(change_count))}};
 }
 
 std::optional<Error> ImportEnvironment(Environment& env, const json& doc) {

@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <limits>
+#include <map>
+#include <memory>
 #include <set>
+#include <type_traits>
+#include <unordered_map>
 
 #include "domain/environment.h"
 #include "domain/limits.h"
@@ -105,31 +109,100 @@ std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_s
   return ValidationError(std::move(errors));
 }
 
-EnvironmentSnapshot Environment::Snapshot() const {
-  std::lock_guard<std::mutex> lock(mu_);
+namespace {
+
+// Sorts the captured entries by `key` and copies them into `out` (outside the lock).
+template <typename T, typename Key>
+void Materialize(std::vector<const T*>& captured, std::vector<T>& out, Key key) {
+  std::sort(captured.begin(), captured.end(),
+            [&](const T* a, const T* b) { return key(*a) < key(*b); });
+  out.reserve(captured.size());
+  for (const T* x : captured) out.push_back(*x);
+}
+
+}  // namespace
+
+EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
+  // See "Snapshots without a long lock" in environment.h. The entry stores are not const
+  // (opening a capture makes their writers copy before changing); the state they hold is.
+  auto* self = const_cast<Environment*>(this);
+  std::lock_guard<std::mutex> one_at_a_time(snapshot_mu_);
   EnvironmentSnapshot s;
-  s.clock_offset_ms = offset_ms_;
-  s.redirect_uris = redirect_uris_;
-  s.scanner = scanner_;
-  for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
-  for (const auto& [id, c] : connections_) s.connections.push_back(c);
-  for (const auto& [id, p] : profiles_) s.profiles.push_back(p);
-  for (const auto& [id, x] : sessions_) s.sessions.push_back(x);
-  for (const auto& [id, x] : codes_) s.codes.push_back(x);
-  for (const auto& [id, x] : access_tokens_) s.access_tokens.push_back(x);
-  s.outbox.assign(outbox_.begin(), outbox_.end());
-  for (const auto& [id, x] : pending_logins_) s.pending_logins.push_back(x);
-  std::sort(s.profiles.begin(), s.profiles.end(),
-            [](const Profile& a, const Profile& b) { return a.id < b.id; });
-  std::sort(s.sessions.begin(), s.sessions.end(),
-            [](const PasswordlessSession& a, const PasswordlessSession& b) { return a.id < b.id; });
-  std::sort(s.codes.begin(), s.codes.end(),
-            [](const AuthorizationCode& a, const AuthorizationCode& b) { return a.code < b.code; });
-  std::sort(s.access_tokens.begin(), s.access_tokens.end(),
-            [](const AccessToken& a, const AccessToken& b) { return a.token < b.token; });
-  std::sort(s.pending_logins.begin(), s.pending_logins.end(),
-            [](const PendingLogin& a, const PendingLogin& b) { return a.id < b.id; });
+  std::vector<const Profile*> profiles;
+  std::vector<const PasswordlessSession*> sessions;
+  std::vector<const AuthorizationCode*> codes;
+  std::vector<const AccessToken*> tokens;
+  std::vector<const PendingLogin*> logins;
+  std::vector<std::shared_ptr<const Email>> outbox;
+  {
+    // The arrays the captures fill are allocated and touched before the lock is taken.
+    size_t sizes[5];
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      sizes[0] = profiles_.size();
+      sizes[1] = sessions_.size();
+      sizes[2] = codes_.size();
+      sizes[3] = access_tokens_.size();
+      sizes[4] = pending_logins_.size();
+    }
+    auto room = [](size_t n) { return n + n / 8 + 64; };  // what may be added meanwhile
+    profiles.resize(room(sizes[0]));
+    sessions.resize(room(sizes[1]));
+    codes.resize(room(sizes[2]));
+    tokens.resize(room(sizes[3]));
+    logins.resize(room(sizes[4]));
+    outbox.reserve(kMaxOutbox);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (change_count) *change_count = changes_;
+    s.clock_offset_ms = offset_ms_;
+    s.redirect_uris = redirect_uris_;
+    s.scanner = scanner_;
+    for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
+    for (const auto& [id, c] : connections_) s.connections.push_back(c);
+    self->profiles_.BeginCapture(profiles);
+    self->sessions_.BeginCapture(sessions);
+    self->codes_.BeginCapture(codes);
+    self->access_tokens_.BeginCapture(tokens);
+    self->pending_logins_.BeginCapture(logins);
+    outbox.assign(outbox_.begin(), outbox_.end());
+  }
+  // Whatever happens below, the captures are closed and what they kept alive is freed (after
+  // the lock).
+  struct Close {
+    Environment* env;
+    ~Close() {
+      EntryStore<Profile>::Retired p;
+      EntryStore<PasswordlessSession>::Retired s;
+      EntryStore<AuthorizationCode>::Retired c;
+      EntryStore<AccessToken>::Retired t;
+      EntryStore<PendingLogin>::Retired l;
+      std::lock_guard<std::mutex> lock(env->mu_);
+      p = env->profiles_.EndCapture();
+      s = env->sessions_.EndCapture();
+      c = env->codes_.EndCapture();
+      t = env->access_tokens_.EndCapture();
+      l = env->pending_logins_.EndCapture();
+    }  // the lock is released before the retired entries are destroyed (declared first)
+  } close{self};
+  Materialize(profiles, s.profiles, [](const Profile& x) -> const std::string& { return x.id; });
+  Materialize(sessions, s.sessions,
+              [](const PasswordlessSession& x) -> const std::string& { return x.id; });
+  Materialize(codes, s.codes,
+              [](const AuthorizationCode& x) -> const std::string& { return x.code; });
+  Materialize(tokens, s.access_tokens,
+              [](const AccessToken& x) -> const std::string& { return x.token; });
+  Materialize(logins, s.pending_logins,
+              [](const PendingLogin& x) -> const std::string& { return x.id; });
+  s.outbox.reserve(outbox.size());
+  for (const auto& e : outbox) s.outbox.push_back(*e);  // already newest first
   return s;
+}
+
+uint64_t Environment::ChangeCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return changes_;
 }
 
 std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
@@ -143,22 +216,21 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   if (!errors.empty()) return ValidationError(std::move(errors));
   for (auto& entry : s.scanner.allowlist) entry = Lower(entry);
 
-  std::unique_lock<std::mutex> lock(mu_);
-  offset_ms_ = s.clock_offset_ms;
-  redirect_uris_ = std::move(s.redirect_uris);
-  scanner_ = std::move(s.scanner);
-  organizations_.clear();
-  for (auto& o : s.organizations) organizations_[o.id] = std::move(o);
-  connections_.clear();
-  for (auto& c : s.connections) connections_[c.id] = std::move(c);
-  profiles_.clear();
-  profile_by_user_.clear();
+  // Everything is built before the lock is taken, swapped in under it, and the old contents
+  // freed after it: a 64 MiB import stops the environment's requests only for the swap.
+  std::map<std::string, Organization> organizations;
+  for (auto& o : s.organizations) organizations[o.id] = std::move(o);
+  std::map<std::string, Connection> connections;
+  for (auto& c : s.connections) connections[c.id] = std::move(c);
+  EntryStore<Profile> profiles;
+  std::unordered_map<std::string, std::string> profile_by_user;
   for (auto& p : s.profiles) {
-    profile_by_user_[p.connection_id + "\n" + Lower(p.email)] = p.id;
-    profiles_[p.id] = std::move(p);
+    profile_by_user[p.connection_id + "\n" + Lower(p.email)] = p.id;
+    const std::string id = p.id;
+    profiles.Put(id, std::move(p));
   }
-  sessions_.clear();
-  session_by_token_.clear();
+  EntryStore<PasswordlessSession> sessions;
+  std::unordered_map<std::string, std::string> session_by_token;
   for (auto& x : s.sessions) {
     // A hand-written or older snapshot may carry more visits or longer User-Agents than the
     // environment keeps: bounded the same way as live visits.
@@ -169,18 +241,53 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
     } else {
       for (auto& v : x.visits) v.user_agent = TruncateValue(v.user_agent, kMaxStoredHeaderBytes);
     }
-    session_by_token_[x.token] = x.id;
-    sessions_[x.id] = std::move(x);
+    session_by_token[x.token] = x.id;
+    const std::string id = x.id;
+    sessions.Put(id, std::move(x));
   }
-  codes_.clear();
-  for (auto& x : s.codes) codes_[x.code] = std::move(x);
-  access_tokens_.clear();
-  for (auto& x : s.access_tokens) access_tokens_[x.token] = std::move(x);
-  outbox_.assign(s.outbox.begin(), s.outbox.end());
-  pending_logins_.clear();
-  for (auto& x : s.pending_logins) pending_logins_[x.id] = std::move(x);
-  idempotent_replies_.clear();  // they answer for objects that may no longer exist
-  idempotent_order_.clear();
+  EntryStore<AuthorizationCode> codes;
+  for (auto& x : s.codes) {
+    const std::string code = x.code;
+    codes.Put(code, std::move(x));
+  }
+  EntryStore<AccessToken> tokens;
+  for (auto& x : s.access_tokens) {
+    const std::string token = x.token;
+    tokens.Put(token, std::move(x));
+  }
+  std::deque<std::shared_ptr<const Email>> outbox;
+  for (auto& e : s.outbox) outbox.push_back(std::make_shared<const Email>(std::move(e)));
+  EntryStore<PendingLogin> logins;
+  for (auto& x : s.pending_logins) {
+    const std::string id = x.id;
+    logins.Put(id, std::move(x));
+  }
+  std::unordered_map<std::string, StoredReply> replies;
+  std::deque<std::string> reply_order;
+  // The old entries, freed after the lock is released.
+  EntryStore<Profile>::Retired old_profiles;
+  EntryStore<PasswordlessSession>::Retired old_sessions;
+  EntryStore<AuthorizationCode>::Retired old_codes;
+  EntryStore<AccessToken>::Retired old_tokens;
+  EntryStore<PendingLogin>::Retired old_logins;
+
+  std::unique_lock<std::mutex> lock(mu_);
+  ChangedLocked();
+  offset_ms_ = s.clock_offset_ms;
+  redirect_uris_.swap(s.redirect_uris);
+  scanner_ = std::move(s.scanner);
+  organizations_.swap(organizations);
+  connections_.swap(connections);
+  old_profiles = profiles_.ReplaceWith(std::move(profiles));
+  profile_by_user_.swap(profile_by_user);
+  old_sessions = sessions_.ReplaceWith(std::move(sessions));
+  session_by_token_.swap(session_by_token);
+  old_codes = codes_.ReplaceWith(std::move(codes));
+  old_tokens = access_tokens_.ReplaceWith(std::move(tokens));
+  outbox_.swap(outbox);
+  old_logins = pending_logins_.ReplaceWith(std::move(logins));
+  idempotent_replies_.swap(replies);  // they answer for objects that may no longer exist
+  idempotent_order_.swap(reply_order);
   next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
   lock.unlock();
   outbox_cv_.notify_all();
@@ -189,22 +296,17 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
 
 namespace {
 
-// Erases the entries of `map` whose expires_ms is before `horizon`, calling `on_erase` on each
+// Erases the entries of `store` whose expires_ms is before `horizon`, calling `on_erase` on each
 // first; returns how many went. `earliest_kept` becomes the smallest expires_ms left, if smaller.
-template <typename Map, typename OnErase>
-size_t EraseExpired(Map& map, int64_t horizon, int64_t& earliest_kept, OnErase on_erase) {
-  size_t removed = 0;
-  for (auto it = map.begin(); it != map.end();) {
-    if (it->second.expires_ms < horizon) {
-      on_erase(it->second);
-      it = map.erase(it);
-      ++removed;
-    } else {
-      earliest_kept = std::min(earliest_kept, it->second.expires_ms);
-      ++it;
-    }
-  }
-  return removed;
+template <typename Store, typename OnErase>
+size_t EraseExpired(Store& store, int64_t horizon, int64_t& earliest_kept, OnErase on_erase) {
+  return store.EraseIf(
+      [&](const auto& x) {
+        if (x.expires_ms < horizon) return true;
+        earliest_kept = std::min(earliest_kept, x.expires_ms);
+        return false;
+      },
+      on_erase);
 }
 
 }  // namespace
@@ -223,7 +325,9 @@ size_t Environment::SweepLocked() {
   // and without this a busy environment keeps up to 10,000 rendered emails for ever.
   const size_t emails = outbox_.size();
   outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
-                               [this](const Email& e) { return !sessions_.count(e.session_id); }),
+                               [this](const std::shared_ptr<const Email>& e) {
+                                 return !sessions_.contains(e->session_id);
+                               }),
                 outbox_.end());
   removed += emails - outbox_.size();
   removed += EraseExpired(codes_, horizon, kept, nothing);
@@ -235,6 +339,7 @@ size_t Environment::SweepLocked() {
   int64_t pending_kept = std::numeric_limits<int64_t>::max();
   removed += EraseExpired(pending_logins_, NowMsLocked() + 1, pending_kept, nothing);
   next_sweep_due_ms_ = std::min(next_sweep_due_ms_, pending_kept);
+  if (removed > 0) ChangedLocked();
   return removed;
 }
 

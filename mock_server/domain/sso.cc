@@ -85,7 +85,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
                                            const std::string& redirect_uri,
                                            const std::string& state,
                                            std::optional<std::string> code_challenge) {
-  Profile& profile = ProfileForLocked(connection, user);
+  const Profile& profile = ProfileForLocked(connection, user);
   const std::string code = IssueCodeLocked(profile, redirect_uri, "", std::move(code_challenge));
   AuthorizeOutcome out;
   out.kind = AuthorizeOutcome::Kind::kRedirect;
@@ -200,6 +200,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
       c.state = "active";
       c.created_ms = c.updated_ms = now;
       conn = &(connections_[c.id] = c);
+      ChangedLocked();
     }
   }
   if (conn->state != "active")
@@ -218,7 +219,8 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     p.code_challenge = challenge;
     p.nonce = r.nonce;
     p.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
-    pending_logins_[p.id] = p;
+    pending_logins_.Put(p.id, p);
+    ChangedLocked();
     NoteExpiryLocked(p.expires_ms, false);
     out.kind = AuthorizeOutcome::Kind::kIdpPage;
     out.login_id = p.id;
@@ -248,21 +250,22 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
 
 bool Environment::HasPendingLogin(const std::string& login_id) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return pending_logins_.count(login_id) > 0;
+  return pending_logins_.contains(login_id);
 }
 
 Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
                                                     const std::string& email, bool deny) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = pending_logins_.find(login_id);
-  if (it == pending_logins_.end() || NowMsLocked() >= it->second.expires_ms)
+  const PendingLogin* found = pending_logins_.Find(login_id);
+  if (!found || NowMsLocked() >= found->expires_ms)
     return Error{ErrorKind::kNotFound,
                  "This sign-in has expired or was already completed. Start again from the app.",
                  {}};
-  const PendingLogin p = it->second;
+  const PendingLogin p = *found;
   auto conn = connections_.find(p.connection_id);
   if (deny || conn == connections_.end()) {
-    pending_logins_.erase(it);
+    pending_logins_.Erase(login_id);
+    ChangedLocked();
     AuthorizeOutcome out;
     out.error = deny ? "access_denied" : "connection_invalid";
     out.location =
@@ -273,7 +276,8 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
   }
   if (!LooksLikeEmail(email))
     return ValidationError({{"email", "email must be an email address, e.g. ann@example.com"}});
-  pending_logins_.erase(it);
+  pending_logins_.Erase(login_id);
+  ChangedLocked();
   IdpUser user;
   user.email = email;
   for (const auto& u : conn->second.users)

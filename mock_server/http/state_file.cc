@@ -72,20 +72,60 @@ bool StateFile::Load() {
   if (doc.is_discarded()) throw ConfigError(path_, "", "not valid JSON");
   ImportRegistry(registry_, doc, path_);
   std::lock_guard<std::mutex> lock(mu_);
-  last_written_ =
-      ExportRegistry(registry_).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+  bool changed = false;
+  cache_ = Collect(&changed);  // what the file now holds: nothing to write until a change
   return true;
+}
+
+std::vector<StateFile::Cached> StateFile::Collect(bool* changed) {
+  std::vector<Cached> next;
+  const auto envs = registry_.All();
+  next.reserve(envs.size());
+  *changed = envs.size() != cache_.size();
+  for (size_t i = 0; i < envs.size(); ++i) {
+    const auto& env = envs[i];
+    // Cheap check first: one counter read under the environment's lock.
+    const Cached* old = i < cache_.size() && cache_[i].env.lock() == env ? &cache_[i] : nullptr;
+    if (old && old->change_count == env->ChangeCount()) {
+      next.push_back(*old);
+      continue;
+    }
+    *changed = true;
+    Cached part;
+    part.env = env;
+    part.text = std::make_shared<const std::string>(
+        ExportEnvironment(*env, &part.change_count)
+            .dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+    ++exports_;
+    next.push_back(std::move(part));
+  }
+  return next;
+}
+
+uint64_t StateFile::exports() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return exports_;
 }
 
 bool StateFile::WriteIfChanged() {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string text =
-      ExportRegistry(registry_).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (text == last_written_) return false;
+  bool changed = false;
+  std::vector<Cached> next = Collect(&changed);
+  if (!changed) return false;
+  // {"object": "mock_state_file", "version": 1, "environments": [<mock_state>...]}
+  size_t size = 128;
+  for (const auto& part : next) size += part.text->size() + 2;
+  std::string text;
+  text.reserve(size);
+  text += "{\n \"object\": \"mock_state_file\",\n \"version\": 1,\n \"environments\": [\n";
+  for (size_t i = 0; i < next.size(); ++i) {
+    text += *next[i].text;
+    text += i + 1 < next.size() ? ",\n" : "\n";
+  }
+  text += " ]\n}\n";
   const std::string tmp = path_ + ".tmp." + std::to_string(getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-  text += "\n";
   size_t off = 0;
   while (off < text.size()) {
     ssize_t n = ::write(fd, text.data() + off, text.size() - off);
@@ -105,8 +145,7 @@ bool StateFile::WriteIfChanged() {
     ::unlink(tmp.c_str());
     throw std::runtime_error("cannot rename " + tmp + " to " + path_ + ": " + why);
   }
-  text.pop_back();
-  last_written_ = std::move(text);
+  cache_ = std::move(next);
   return true;
 }
 
