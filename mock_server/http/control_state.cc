@@ -14,9 +14,11 @@ std::optional<Fault> ControlState::TakeFault(const std::string& method, const st
   return std::nullopt;
 }
 
-void ControlState::AddFault(Fault fault) {
+bool ControlState::AddFault(Fault fault) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (faults_.size() >= kMaxFaults) return false;
   faults_.push_back(std::move(fault));
+  return true;
 }
 
 std::vector<Fault> ControlState::Faults() const {

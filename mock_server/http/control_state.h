@@ -38,7 +38,9 @@ class ControlState {
 
   // Takes one use of the first fault matching method and path, if any.
   std::optional<Fault> TakeFault(const std::string& method, const std::string& path);
-  void AddFault(Fault fault);
+  // False when the environment already has kMaxFaults faults (nothing is replaced).
+  bool AddFault(Fault fault);
+  static constexpr size_t kMaxFaults = 100;
   std::vector<Fault> Faults() const;
   void ClearFaults();
 

@@ -636,3 +636,17 @@ TEST_CASE("--state-file: an idle server with 20,000 sessions does no work",
   CHECK(WaitExit(p.pid) == 0);
   REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
 }
+
+TEST_CASE("faults are capped per environment: the 101st is 429, nothing replaced", "[caps]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s);
+  const std::string fault = R"({"path": "/passwordless/sessions", "status": 503})";
+  for (int i = 0; i < 100; ++i) REQUIRE(Post(s, "/_mock/faults", fault, env.api_key).status == 201);
+  Reply full = Post(s, "/_mock/faults", fault, env.api_key);
+  CHECK(full.status == 429);
+  CHECK(full.header("Retry-After") == "1");
+  CHECK(full.json["code"] == "rate_limit_exceeded");
+  CHECK(Get(s, "/_mock/faults", env.api_key).json["data"].size() == 100);
+  REQUIRE(Delete(s, "/_mock/faults", env.api_key).status == 204);
+  CHECK(Post(s, "/_mock/faults", fault, env.api_key).status == 201);
+}
