@@ -10,6 +10,7 @@
 
 #include "domain/clock.h"
 #include "domain/ids.h"
+#include "domain/limits.h"
 #include "domain/registry.h"
 
 namespace workos_mock {
@@ -62,9 +63,15 @@ class Parser {
   int64_t Seconds(const json& obj, const std::string& path, const std::string& key,
                   int64_t fallback) const {
     if (!obj.contains(key)) return fallback;
-    if (!obj[key].is_number_integer() || obj[key].get<int64_t>() <= 0)
-      Fail(path + "." + key, "must be a positive whole number of seconds");
-    return obj[key].get<int64_t>();
+    // is_number_integer() is also true for values beyond INT64_MAX (unsigned): range-check it.
+    const json& v = obj[key];
+    const bool whole =
+        v.is_number_integer() &&
+        (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t(kMaxDurationSeconds) : true);
+    if (!whole || CheckDuration(key, v.get<int64_t>()))
+      Fail(path + "." + key, "must be a whole number of seconds from 1 to " +
+                                 std::to_string(kMaxDurationSeconds) + " (100 years)");
+    return v.get<int64_t>();
   }
 
   std::vector<std::string> Strings(const json& obj, const std::string& path,
@@ -160,6 +167,7 @@ class Parser {
           "access_token_ttl_seconds",
           "sweep_after_seconds",
           "max_stored",
+          "journal_max_bytes",
           "app_name",
           "email_from",
           "interactive_idp",
@@ -193,6 +201,12 @@ class Parser {
       if (!m.is_number_integer() || m.get<int64_t>() < 100 || m.get<int64_t>() > 10000000)
         Fail(path + ".max_stored", "must be a whole number from 100 to 10000000");
       c.max_stored = m.get<int64_t>();
+    }
+    if (e.contains("journal_max_bytes")) {
+      const json& m = e["journal_max_bytes"];
+      if (!m.is_number_integer() || m.get<int64_t>() < 65536 || m.get<int64_t>() > (1LL << 30))
+        Fail(path + ".journal_max_bytes", "must be a whole number from 65536 to 1073741824");
+      c.journal_max_bytes = m.get<int64_t>();
     }
     c.app_name = String(e, path, "app_name", c.app_name);
     c.email_from = String(e, path, "email_from", c.email_from);

@@ -48,6 +48,24 @@ class Reader {
     if (!j.is_object()) Fail(path, "must be an object");
     return j;
   }
+  // `o` is an object whose keys are all in `allowed` (or start with "_": comments). A key this
+  // build does not know is refused, never ignored: it would be state silently lost.
+  const json& Known(const json& o, const std::string& path,
+                    std::initializer_list<const char*> allowed) const {
+    Obj(o, path);
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      if (it.key().rfind("_", 0) == 0) continue;
+      bool known = false;
+      for (const char* k : allowed) known |= it.key() == k;
+      if (!known) {
+        std::string list;
+        for (const char* k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
+        Fail((path.empty() ? "" : path + ".") + it.key(),
+             "unknown key (allowed here: " + list + ")");
+      }
+    }
+    return o;
+  }
   const json& Arr(const json& o, const std::string& path, const char* key) const {
     static const json kEmpty = json::array();
     if (!o.contains(key)) return kEmpty;
@@ -113,6 +131,7 @@ class Reader {
   }
   std::vector<Domain> Domains(const json& o, const std::string& path) const {
     return List<Domain>(o, path, "domains", [&](const json& d, const std::string& p) {
+      Known(d, p, {"id", "domain"});
       return Domain{Str(d, p, "id"), Str(d, p, "domain")};
     });
   }
@@ -152,6 +171,7 @@ json SeedJson(const EnvironmentConfig& c) {
             {"access_token_ttl_seconds", c.access_token_ttl_seconds},
             {"sweep_after_seconds", c.sweep_after_seconds},
             {"max_stored", c.max_stored},
+            {"journal_max_bytes", c.journal_max_bytes},
             {"app_name", c.app_name},
             {"email_from", c.email_from},
             {"interactive_idp", c.interactive_idp},
@@ -218,7 +238,8 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                         {"sends", x.sends},
                         {"used", x.used},
                         {"code", x.code},
-                        {"visits", visits}});
+                        {"visits", visits},
+                        {"visits_omitted", x.visits_omitted}});
   }
   json codes = json::array();
   for (const auto& c : s.codes)
@@ -288,18 +309,19 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
   s.clock_offset_ms = r.Int(state, path, "clock_offset_ms");
   s.redirect_uris = r.List<RedirectUriEntry>(
       state, path, "redirect_uris", [&](const json& o, const std::string& p) {
+        r.Known(o, p, {"uri", "default"});
         return RedirectUriEntry{r.Str(o, p, "uri"), r.Bool(o, p, "default")};
       });
   if (state.contains("scanner")) {
     const std::string p = path + ".scanner";
-    const json& o = r.Obj(state["scanner"], p);
+    const json& o = r.Known(state["scanner"], p, {"mode", "allowlist", "delay_ms"});
     s.scanner.mode = r.Str(o, p, "mode", false, "off");
     s.scanner.allowlist = r.Strs(o, p, "allowlist");
     s.scanner.delay_ms = r.Int(o, p, "delay_ms");
   }
   if (state.contains("settings")) {  // absent in files written before the settings existed
     const std::string p = path + ".settings";
-    const json& o = r.Obj(state["settings"], p);
+    const json& o = r.Known(state["settings"], p, {"idempotent_replay", "head_consumes_links"});
     EnvironmentSettings settings;
     if (o.contains("idempotent_replay"))
       settings.idempotent_replay = r.Bool(o, p, "idempotent_replay");
@@ -309,6 +331,7 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
   }
   s.organizations =
       r.List<Organization>(state, path, "organizations", [&](const json& o, const std::string& p) {
+        r.Known(o, p, {"id", "name", "domains", "created_ms", "updated_ms"});
         Organization x;
         x.id = r.Str(o, p, "id");
         x.name = r.Str(o, p, "name");
@@ -319,6 +342,9 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
       });
   s.connections =
       r.List<Connection>(state, path, "connections", [&](const json& o, const std::string& p) {
+        r.Known(o, p,
+                {"id", "organization_id", "type", "name", "state", "domains", "users", "created_ms",
+                 "updated_ms"});
         Connection x;
         x.id = r.Str(o, p, "id");
         x.organization_id = r.OptStr(o, p, "organization_id");
@@ -327,6 +353,9 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.state = r.Str(o, p, "state", false, "active");
         x.domains = r.Domains(o, p);
         x.users = r.List<IdpUser>(o, p, "users", [&](const json& u, const std::string& up) {
+          r.Known(u, up,
+                  {"email", "first_name", "last_name", "idp_id", "groups", "roles",
+                   "custom_attributes"});
           IdpUser user;
           user.email = r.Str(u, up, "email");
           user.first_name = r.OptStr(u, up, "first_name");
@@ -342,6 +371,9 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         return x;
       });
   s.profiles = r.List<Profile>(state, path, "profiles", [&](const json& o, const std::string& p) {
+    r.Known(o, p,
+            {"id", "organization_id", "connection_id", "connection_type", "idp_id", "email",
+             "first_name", "last_name", "groups", "roles", "custom_attributes"});
     Profile x;
     x.id = r.Str(o, p, "id");
     x.organization_id = r.OptStr(o, p, "organization_id");
@@ -358,6 +390,9 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
   });
   s.sessions = r.List<PasswordlessSession>(
       state, path, "sessions", [&](const json& o, const std::string& p) {
+        r.Known(o, p,
+                {"id", "email", "redirect_uri", "state", "connection_id", "token", "created_ms",
+                 "expires_ms", "sends", "used", "code", "visits", "visits_omitted"});
         PasswordlessSession x;
         x.id = r.Str(o, p, "id");
         x.email = r.Str(o, p, "email");
@@ -371,13 +406,19 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.used = r.Bool(o, p, "used");
         x.code = r.Str(o, p, "code", false);
         x.visits = r.List<LinkVisit>(o, p, "visits", [&](const json& v, const std::string& vp) {
+          r.Known(v, vp, {"at_ms", "method", "user_agent", "outcome"});
           return LinkVisit{r.Int(v, vp, "at_ms"), r.Str(v, vp, "method"),
                            r.Str(v, vp, "user_agent", false), r.Str(v, vp, "outcome")};
         });
+        x.visits_omitted = r.Int(o, p, "visits_omitted");
+        if (x.visits_omitted < 0) r.Fail(p + ".visits_omitted", "must be 0 or more");
         return x;
       });
   s.codes =
       r.List<AuthorizationCode>(state, path, "codes", [&](const json& o, const std::string& p) {
+        r.Known(o, p,
+                {"code", "profile_id", "connection_id", "redirect_uri", "session_id",
+                 "code_challenge", "provider_scopes", "expires_ms", "used"});
         AuthorizationCode x;
         x.code = r.Str(o, p, "code");
         x.profile_id = r.Str(o, p, "profile_id");
@@ -392,10 +433,14 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
       });
   s.access_tokens =
       r.List<AccessToken>(state, path, "access_tokens", [&](const json& o, const std::string& p) {
+        r.Known(o, p, {"token", "profile_id", "expires_ms"});
         return AccessToken{r.Str(o, p, "token"), r.Str(o, p, "profile_id"),
                            r.Int(o, p, "expires_ms", 0, true)};
       });
   s.outbox = r.List<Email>(state, path, "outbox", [&](const json& o, const std::string& p) {
+    r.Known(o, p,
+            {"id", "to", "from", "subject", "text", "html", "link", "session_id", "sent_ms",
+             "scanner", "delivery"});
     Email e;
     e.id = r.Str(o, p, "id");
     e.to = r.Str(o, p, "to");
@@ -408,13 +453,13 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
     e.sent_ms = r.Int(o, p, "sent_ms");
     if (o.contains("scanner") && !o["scanner"].is_null()) {
       const std::string sp = p + ".scanner";
-      const json& sc = r.Obj(o["scanner"], sp);
+      const json& sc = r.Known(o["scanner"], sp, {"visited_ms", "mode", "outcome", "detail"});
       e.scanner = ScanResult{r.Int(sc, sp, "visited_ms"), r.Str(sc, sp, "mode", false),
                              r.Str(sc, sp, "outcome", false), r.Str(sc, sp, "detail", false)};
     }
     if (o.contains("delivery") && !o["delivery"].is_null()) {
       const std::string dp = p + ".delivery";
-      const json& d = r.Obj(o["delivery"], dp);
+      const json& d = r.Known(o["delivery"], dp, {"status", "error", "at_ms"});
       e.delivery = DeliveryResult{r.Str(d, dp, "status", false), r.Str(d, dp, "error", false),
                                   r.Int(d, dp, "at_ms")};
     }
@@ -422,6 +467,9 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
   });
   s.pending_logins =
       r.List<PendingLogin>(state, path, "pending_logins", [&](const json& o, const std::string& p) {
+        r.Known(o, p,
+                {"id", "connection_id", "redirect_uri", "state", "code_challenge", "nonce",
+                 "provider_scopes", "expires_ms"});
         PendingLogin x;
         x.id = r.Str(o, p, "id");
         x.connection_id = r.Str(o, p, "connection_id");
@@ -443,11 +491,11 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
   return s;
 }
 
-json ExportEnvironment(const Environment& env) {
+json ExportEnvironment(const Environment& env, uint64_t* change_count) {
   return {{"object", "mock_state"},
           {"version", 1},
           {"environment", SeedJson(env.seed())},
-          {"state", SnapshotJson(env.Snapshot())}};
+          {"state", SnapshotJson(env.Snapshot(change_count))}};
 }
 
 std::optional<Error> ImportEnvironment(Environment& env, const json& doc) {
@@ -455,8 +503,20 @@ std::optional<Error> ImportEnvironment(Environment& env, const json& doc) {
     return ValidationError({{field.empty() ? "body" : field, problem}});
   };
   if (!doc.is_object()) return field_error("body", "must be a JSON object");
+  // "object" and "version" may be left out of a hand-written fixture; when present they must be
+  // what this build writes, so a document of another kind or a newer format is refused.
+  if (doc.contains("object") && doc["object"] != "mock_state")
+    return field_error("object",
+                       "must be \"mock_state\" (an environment exported by GET "
+                       "/_mock/state), not " +
+                           doc["object"].dump());
   if (doc.contains("version") && doc["version"] != 1)
     return field_error("version", "must be 1 (the only state format so far)");
+  for (auto it = doc.begin(); it != doc.end(); ++it)
+    if (it.key().rfind("_", 0) != 0 && it.key() != "object" && it.key() != "version" &&
+        it.key() != "environment" && it.key() != "state")
+      return field_error(it.key(),
+                         "unknown key (allowed here: object, version, environment, state)");
   if (!doc.contains("state")) return field_error("state", "is required");
   EnvironmentSnapshot snapshot;
   try {
@@ -478,7 +538,21 @@ json ExportRegistry(const Registry& registry) {
 }
 
 void ImportRegistry(Registry& registry, const json& doc, const std::string& source) {
-  if (!doc.is_object() || !doc.contains("environments") || !doc["environments"].is_array())
+  // A state file this build did not write (another kind of document, a newer format, keys it
+  // does not know) stops the start with the key path (docs/state.md).
+  if (!doc.is_object()) throw ConfigError(source, "", "must be a JSON object (a state file)");
+  if (doc.value("object", json()) != "mock_state_file")
+    throw ConfigError(source, "object",
+                      "must be \"mock_state_file\" (is this a state file written by "
+                      "workos-mock --state-file?), not " +
+                          doc.value("object", json()).dump());
+  if (doc.value("version", json()) != 1)
+    throw ConfigError(source, "version",
+                      "must be 1, not " + doc.value("version", json()).dump() +
+                          ": this workos-mock reads state files of version 1 only (was the "
+                          "file written by a newer workos-mock?)");
+  Reader(source).Known(doc, "", {"object", "version", "environments"});
+  if (!doc.contains("environments") || !doc["environments"].is_array())
     throw ConfigError(source, "environments", "must be an array (is this a state file?)");
   const json& envs = doc["environments"];
   for (size_t i = 0; i < envs.size(); ++i) {
@@ -486,9 +560,15 @@ void ImportRegistry(Registry& registry, const json& doc, const std::string& sour
     const json& e = envs[i];
     if (!e.is_object() || !e.contains("environment"))
       throw ConfigError(source, path + ".environment", "is required");
-    EnvironmentConfig seed =
-        ParseConfig(json({{"environments", json::array({e["environment"]})}}).dump(), source)
-            .environments.front();
+    EnvironmentConfig seed;
+    try {
+      seed = ParseConfig(json({{"environments", json::array({e["environment"]})}}).dump(), source)
+                 .environments.front();
+    } catch (const ConfigError& error) {
+      std::string field = error.path();
+      if (field.rfind("environments[0]", 0) == 0) field = field.substr(15);
+      throw ConfigError(source, path + ".environment" + field, error.problem());
+    }
     auto env = registry.ByName(seed.name);
     if (!env) {
       auto added = registry.Add(seed);

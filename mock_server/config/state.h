@@ -27,8 +27,9 @@ nlohmann::json SnapshotJson(const EnvironmentSnapshot& snapshot);
 // prefix of the paths (e.g. "state").
 EnvironmentSnapshot ParseSnapshot(const nlohmann::json& state, const std::string& path);
 
-// {"object": "mock_state", "version": 1, "environment": ..., "state": ...}
-nlohmann::json ExportEnvironment(const Environment& env);
+// {"object": "mock_state", "version": 1, "environment": ..., "state": ...}; `change_count`,
+// when given, receives the environment's ChangeCount() at the instant exported.
+nlohmann::json ExportEnvironment(const Environment& env, uint64_t* change_count = nullptr);
 // Replaces `env`'s runtime state with `doc` (a mock_state object; only "state" is used; an
 // "environment" part, when present, must be a valid seed but is not applied: a running
 // environment's keys and client id cannot change). Validation failures as field errors.

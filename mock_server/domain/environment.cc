@@ -8,11 +8,10 @@
 #include <cctype>
 
 #include "domain/ids.h"
+#include "domain/limits.h"
 
 namespace workos_mock {
 namespace {
-
-constexpr size_t kMaxOutbox = 10000;
 
 // Deliberately modest: one '@', a non-empty local part, a dotted domain, no spaces or controls.
 // The live API refuses obvious garbage; it does not implement RFC 5322 either.
@@ -69,6 +68,7 @@ Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string
 }
 
 void Environment::LoadSeedLocked() {
+  ChangedLocked();
   offset_ms_ = 0;
   next_sweep_due_ms_ = 0;
   redirect_uris_ = seed_.redirect_uris;
@@ -76,15 +76,15 @@ void Environment::LoadSeedLocked() {
   for (const auto& org : seed_.organizations) organizations_[org.id] = org;
   connections_.clear();
   for (const auto& conn : seed_.connections) connections_[conn.id] = conn;
-  profiles_.clear();
+  profiles_.Clear();
   profile_by_user_.clear();
-  sessions_.clear();
+  sessions_.Clear();
   session_by_token_.clear();
-  codes_.clear();
-  access_tokens_.clear();
+  codes_.Clear();
+  access_tokens_.Clear();
   outbox_.clear();
   idempotency_.Clear();
-  pending_logins_.clear();
+  pending_logins_.Clear();
   scanner_ = seed_.scanner;
   settings_ = seed_.settings;
 }
@@ -108,13 +108,22 @@ int64_t Environment::ClockOffsetSeconds() const {
 }
 
 Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
-  if (seconds < 0 || seconds > 10LL * 365 * 24 * 3600) {
-    return ValidationError({{"seconds",
-                             "seconds must be a whole number between 0 and 315360000 "
-                             "(the clock only moves forward)"}});
+  if (auto error = CheckDuration("seconds", seconds, 0)) {
+    error->code += "; the clock only moves forward";
+    return ValidationError({*error});
   }
   std::lock_guard<std::mutex> lock(mu_);
+  // The offset has the same limit as one advance, so a snapshot of it always loads back.
+  if (seconds * 1000 > kMaxDurationMs - offset_ms_) {
+    return ValidationError(
+        {{"seconds", "the clock can be at most " + std::to_string(kMaxDurationSeconds) +
+                         " seconds (100 years) ahead of real time; it is " +
+                         std::to_string(offset_ms_ / 1000) + " seconds ahead, so at most " +
+                         std::to_string((kMaxDurationMs - offset_ms_) / 1000) +
+                         " more can be added (POST /_mock/reset starts again)"}});
+  }
   offset_ms_ += seconds * 1000;
+  if (seconds > 0) ChangedLocked();
   return NowMsLocked();
 }
 
@@ -183,6 +192,7 @@ Result<std::vector<RedirectUriEntry>> Environment::SetRedirectUris(
     return *error;
   std::lock_guard<std::mutex> lock(mu_);
   redirect_uris_ = uris;
+  ChangedLocked();
   return uris;
 }
 
@@ -236,13 +246,14 @@ Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) 
       if (Lower(d.domain) == domain) conn.organization_id = org_id;
   }
   conn.created_ms = conn.updated_ms = now;
+  ChangedLocked();
   return connections_[conn.id] = conn;
 }
 
-Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUser& user) {
+const Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUser& user) {
   const std::string key = connection.id + "\n" + Lower(user.email);
   auto it = profile_by_user_.find(key);
-  if (it != profile_by_user_.end()) return profiles_[it->second];
+  if (it != profile_by_user_.end()) return *profiles_.Find(it->second);
   Profile p;
   p.id = NewId("prof", NowMsLocked());
   p.organization_id = connection.organization_id;
@@ -257,7 +268,9 @@ Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUs
   p.roles = user.roles;
   p.custom_attributes = user.custom_attributes;
   profile_by_user_[key] = p.id;
-  return profiles_[p.id] = p;
+  ChangedLocked();
+  const std::string id = p.id;
+  return profiles_.Put(id, std::move(p));
 }
 
 Result<PasswordlessSession> Environment::CreateSession(const CreateSessionRequest& request) {
@@ -319,9 +332,11 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   s.connection_id = connection->id;
   s.token = RandomAlphanumeric(25);  // live shape; 148 bits
   s.created_ms = now;
-  s.expires_ms = now + 1000 * request.expires_in.value_or(seed_.link_ttl_seconds);
+  s.expires_ms =
+      SaturatingAdd(now, SecondsToMs(request.expires_in.value_or(seed_.link_ttl_seconds)));
   session_by_token_[s.token] = s.id;
-  sessions_[s.id] = s;
+  sessions_.Put(s.id, s);
+  ChangedLocked();
   NoteExpiryLocked(s.expires_ms, true);
   return s;
 }
@@ -345,9 +360,9 @@ std::string Environment::SessionState(const PasswordlessSession& s) const {
 
 std::string Environment::LinkStatus(const std::string& session_id) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = sessions_.find(session_id);
-  if (it == sessions_.end()) return "expired";  // gone with a reset: nothing can use it
-  const std::string state = SessionStateLocked(it->second);
+  const PasswordlessSession* session = sessions_.Find(session_id);
+  if (!session) return "expired";  // gone with a reset: nothing can use it
+  const std::string state = SessionStateLocked(*session);
   if (state == "confirmed") return "used";
   if (state == "scanned" || state == "expired") return state;
   return "unused";
@@ -379,16 +394,18 @@ Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
 
 Result<Email> Environment::SendSession(const std::string& session_id) {
   std::unique_lock<std::mutex> lock(mu_);
-  auto it = sessions_.find(session_id);
-  if (it == sessions_.end() || it->second.used || NowMsLocked() >= it->second.expires_ms) {
+  const PasswordlessSession* found = sessions_.Find(session_id);
+  if (!found || found->used || NowMsLocked() >= found->expires_ms) {
     return Error{ErrorKind::kUnprocessable,
                  "The passwordless session '" + session_id + "' has expired or is invalid.",
                  {}};
   }
-  it->second.sends++;
-  Email email = ComposeEmailLocked(it->second);
-  outbox_.push_front(email);
+  PasswordlessSession& session = *sessions_.FindMutable(session_id);
+  session.sends++;
+  Email email = ComposeEmailLocked(session);
+  outbox_.push_front(std::make_shared<const Email>(email));
   if (outbox_.size() > kMaxOutbox) outbox_.pop_back();
+  ChangedLocked();
   lock.unlock();
   outbox_cv_.notify_all();
   return email;
@@ -405,7 +422,8 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
   std::lock_guard<std::mutex> lock(mu_);
   auto t = session_by_token_.find(token);
   if (t == session_by_token_.end()) return std::nullopt;
-  PasswordlessSession& s = sessions_.at(t->second);
+  PasswordlessSession& s = *sessions_.FindMutable(t->second);  // every visit is recorded
+  ChangedLocked();
   const int64_t now = NowMsLocked();
   LinkVisitOutcome out{LinkVisitOutcome::Kind::kUsed, "", s.id};
   std::string outcome;
@@ -425,7 +443,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     s.used = true;  // single use: expires on the first visit
     IdpUser user;
     user.email = s.email;
-    Profile& profile = ProfileForLocked(conn->second, user);
+    const Profile& profile = ProfileForLocked(conn->second, user);
     s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
     out.kind = LinkVisitOutcome::Kind::kRedirect;
     out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
@@ -451,21 +469,32 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
       if (s.state) out.location += "&state=" + PercentEncode(*s.state);
     }
   }
-  s.visits.push_back({now, method, user_agent, outcome});
+  RecordVisit(s, {now, method, user_agent, outcome});
   return out;
+}
+
+void Environment::RecordVisit(PasswordlessSession& s, LinkVisit visit) {
+  // Bounded whatever a client sends: repeat visits of a used link, each with an 8 KiB
+  // User-Agent, used to be kept for ever (21k of them: +190 MB, a 161 MB lifecycle answer).
+  if (s.visits.size() >= kMaxVisits && visit.outcome != "redirected") {
+    ++s.visits_omitted;
+    return;
+  }
+  visit.user_agent = TruncateValue(visit.user_agent, kMaxStoredHeaderBytes);
+  s.visits.push_back(std::move(visit));
 }
 
 std::optional<PasswordlessSession> Environment::FindSession(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return std::nullopt;
-  return it->second;
+  const PasswordlessSession* s = sessions_.Find(id);
+  if (!s) return std::nullopt;
+  return *s;
 }
 
 bool Environment::CodeExchanged(const std::string& code) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = codes_.find(code);
-  return it != codes_.end() && it->second.used;
+  const AuthorizationCode* c = codes_.Find(code);
+  return c && c->used;
 }
 
 // --- Codes and tokens ----------------------------------------------------------------------
@@ -482,8 +511,9 @@ std::string Environment::IssueCodeLocked(const Profile& profile, const std::stri
   c.session_id = session_id;
   c.code_challenge = std::move(code_challenge);
   c.provider_scopes = std::move(provider_scopes);
-  c.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
-  codes_[c.code] = c;
+  c.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
+  codes_.Put(c.code, c);
+  ChangedLocked();
   NoteExpiryLocked(c.expires_ms, true);
   return c.code;
 }
@@ -505,11 +535,10 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
 
   std::unique_lock<std::mutex> lock(mu_);
   MaybeSweepLocked();
-  auto it = codes_.find(r.code);
+  const AuthorizationCode* stored = codes_.Find(r.code);
   const int64_t now = NowMsLocked();
-  if (it == codes_.end() || it->second.used || now >= it->second.expires_ms)
-    return InvalidGrant(r.code);
-  AuthorizationCode& code = it->second;
+  if (!stored || stored->used || now >= stored->expires_ms) return InvalidGrant(r.code);
+  const AuthorizationCode code = *stored;
   if (code.code_challenge) {
     if (r.code_verifier.empty() || !ConstantTimeEquals(S256(r.code_verifier), *code.code_challenge))
       return InvalidGrant(r.code);
@@ -518,8 +547,8 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
     return InvalidClient();
   }
   auto conn = connections_.find(code.connection_id);
-  auto found = profiles_.find(code.profile_id);
-  if (conn == connections_.end() || found == profiles_.end()) return InvalidGrant(r.code);
+  const Profile* found = profiles_.Find(code.profile_id);
+  if (conn == connections_.end() || !found) return InvalidGrant(r.code);
 
   if (access_tokens_.size() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
@@ -527,8 +556,10 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
                      " (config max_stored) unexpired access tokens; wait for them to expire or "
                      "POST /_mock/reset.",
                  {}};
-  code.used = true;  // burnt under the lock: a concurrent exchange of this code now fails
-  const Profile profile = found->second;
+  // Burnt under the lock: a concurrent exchange of this code now fails.
+  codes_.FindMutable(r.code)->used = true;
+  ChangedLocked();
+  const Profile profile = *found;
   std::optional<OAuthTokens> oauth;
   if (IsOAuthConnectionType(conn->second.type)) {
     // The IdP's tokens (made up: the mock IdP has no API they would open); an hour, like
@@ -539,7 +570,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   }
   AccessToken token;
   token.profile_id = code.profile_id;
-  token.expires_ms = now + 1000 * seed_.access_token_ttl_seconds;
+  token.expires_ms = SaturatingAdd(now, SecondsToMs(seed_.access_token_ttl_seconds));
   const nlohmann::json claims = {
       {"iss", link_base_},
       {"sub", code.profile_id},
@@ -555,18 +586,19 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   lock.unlock();
   token.token = signer_->Sign(claims, now);
   lock.lock();
-  access_tokens_[token.token] = token;
+  access_tokens_.Put(token.token, token);
+  ChangedLocked();
   NoteExpiryLocked(token.expires_ms, true);
   return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile, std::move(oauth)};
 }
 
 std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = access_tokens_.find(access_token);
-  if (it == access_tokens_.end() || NowMsLocked() >= it->second.expires_ms) return std::nullopt;
-  auto p = profiles_.find(it->second.profile_id);
-  if (p == profiles_.end()) return std::nullopt;
-  return p->second;
+  const AccessToken* token = access_tokens_.Find(access_token);
+  if (!token || NowMsLocked() >= token->expires_ms) return std::nullopt;
+  const Profile* p = profiles_.Find(token->profile_id);
+  if (!p) return std::nullopt;
+  return *p;
 }
 
 std::vector<JsonWebKey> Environment::Jwks() const { return signer_->Keys(NowMs()); }
@@ -578,7 +610,7 @@ std::vector<Email> Environment::Outbox(const std::string& to) const {
   std::vector<Email> out;
   const std::string want = Lower(to);
   for (const auto& e : outbox_)
-    if (want.empty() || Lower(e.to) == want) out.push_back(e);
+    if (want.empty() || Lower(e->to) == want) out.push_back(*e);
   return out;
 }
 
@@ -589,8 +621,8 @@ std::optional<Email> Environment::LatestEmail(const std::string& to,
   std::optional<Email> found;
   auto find = [&] {
     for (const auto& e : outbox_) {
-      if (want.empty() || Lower(e.to) == want) {
-        found = e;
+      if (want.empty() || Lower(e->to) == want) {
+        found = *e;
         return true;
       }
     }
@@ -629,8 +661,11 @@ void Environment::CancelWaits() {
 bool Environment::RecordScan(const std::string& email_id, const ScanResult& result) {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& e : outbox_) {
-    if (e.id == email_id) {
-      e.scanner = result;
+    if (e->id == email_id) {
+      auto copy = std::make_shared<Email>(*e);  // a snapshot may still hold the old one
+      copy->scanner = result;
+      e = std::move(copy);
+      ChangedLocked();
       return true;
     }
   }
@@ -640,8 +675,11 @@ bool Environment::RecordScan(const std::string& email_id, const ScanResult& resu
 bool Environment::RecordDelivery(const std::string& email_id, const DeliveryResult& result) {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& e : outbox_) {
-    if (e.id == email_id) {
-      e.delivery = result;
+    if (e->id == email_id) {
+      auto copy = std::make_shared<Email>(*e);
+      copy->delivery = result;
+      e = std::move(copy);
+      ChangedLocked();
       return true;
     }
   }
@@ -679,6 +717,7 @@ Result<ScannerSettings> Environment::SetScanner(ScannerSettings settings) {
   for (auto& entry : settings.allowlist) entry = Lower(entry);
   std::lock_guard<std::mutex> lock(mu_);
   scanner_ = settings;
+  ChangedLocked();
   return settings;
 }
 
@@ -721,9 +760,13 @@ std::optional<Connection> Environment::FindConnection(const std::string& id) con
 bool Environment::DeleteConnection(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   if (connections_.erase(id) == 0) return false;
+  ChangedLocked();
   // Its unexchanged codes die with it; its sessions' links fail on visit (see VisitLink).
-  for (auto& [code, c] : codes_)
-    if (c.connection_id == id) c.used = true;
+  std::vector<std::string> dead;
+  codes_.ForEach([&](const std::string& key, const AuthorizationCode& c) {
+    if (c.connection_id == id && !c.used) dead.push_back(key);
+  });
+  for (const auto& key : dead) codes_.FindMutable(key)->used = true;
   return true;
 }
 

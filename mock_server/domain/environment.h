@@ -6,14 +6,24 @@
 // state; every public method takes it for its whole duration, so each method is atomic with
 // respect to the others (e.g. two concurrent visits of one link: exactly one gets the code).
 // The Registry has its own mutex for its maps only and never calls into an Environment while
-// holding it, so no thread ever holds two of these locks. The IdempotencyStore's mutex is a leaf
-// lock (domain/idempotency.h).
+// holding it, so no thread ever holds two of these locks. The IdempotencyStore's mutex and the
+// TokenIndex's shard mutexes are leaf locks (domain/idempotency.h, domain/token_index.h).
+//
+// Snapshots without a long lock: the stores that grow (sessions, codes, access tokens,
+// profiles, pending sign-ins) are EntryStores (domain/entry_store.h). Snapshot() holds the lock
+// only to copy one pointer per entry out of their contiguous arrays (and the small rest), then
+// copies, sorts and serialises the entries without it; entries changed meanwhile are copied
+// first by their writer, so the snapshot is still one instant. Before, a 100,000-session export
+// held the lock for the whole copy and stopped every request of the environment. Every change
+// to exported state also bumps a change counter (ChangeCount), so --state-file serialises only
+// what changed.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,6 +31,7 @@
 #include <vector>
 
 #include "domain/clock.h"
+#include "domain/entry_store.h"
 #include "domain/errors.h"
 #include "domain/idempotency.h"
 #include "domain/model.h"
@@ -123,8 +134,12 @@ class Environment {
 
   // --- Snapshots (domain/snapshot.cc) ----------------------------------------------------
   const EnvironmentConfig& seed() const { return seed_; }
-  // The whole runtime state at one instant (one lock), in a deterministic order.
-  EnvironmentSnapshot Snapshot() const;
+  // The whole runtime state at one instant (one short lock: pointer copies), in a deterministic
+  // order. `change_count`, when given, receives the ChangeCount() of that instant.
+  EnvironmentSnapshot Snapshot(uint64_t* change_count = nullptr) const;
+  // Grows with every change to what Snapshot() returns (never with reads, nor with state that
+  // is not exported: idempotency replies); equal counts mean equal snapshots.
+  uint64_t ChangeCount() const;
   // Replaces the runtime state with `snapshot` (validated first: nothing changes on error).
   std::optional<Error> Restore(EnvironmentSnapshot snapshot);
 
@@ -225,6 +240,7 @@ class Environment {
 
  private:
   int64_t NowMsLocked() const;
+  void ChangedLocked() { ++changes_; }
   size_t SweepLocked();
   // Sweeps every few thousand operations, or when a map reaches its cap.
   void MaybeSweepLocked();
@@ -232,10 +248,12 @@ class Environment {
   // period, or at once when with_grace is false).
   void NoteExpiryLocked(int64_t expires_ms, bool with_grace);
   std::string SessionStateLocked(const PasswordlessSession& session) const;
+  // Keeps `visit` (its User-Agent cut) within the per-session bound, or counts it.
+  static void RecordVisit(PasswordlessSession& session, LinkVisit visit);
   void LoadSeedLocked();
   std::string ResolveRedirectUriLocked(const std::string& requested, std::string* error) const;
   Connection& MagicLinkConnectionForLocked(const std::string& email);
-  Profile& ProfileForLocked(const Connection& connection, const IdpUser& user);
+  const Profile& ProfileForLocked(const Connection& connection, const IdpUser& user);
   std::string IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
                               const std::string& session_id,
                               std::optional<std::string> code_challenge,
@@ -261,16 +279,20 @@ class Environment {
   std::vector<RedirectUriEntry> redirect_uris_;
   std::map<std::string, Organization> organizations_;
   std::map<std::string, Connection> connections_;  // ids are time-ordered: map order = age
-  std::unordered_map<std::string, Profile> profiles_;
+  // Snapshot-friendly stores (see "Snapshots without a long lock" above): change an entry only
+  // through FindMutable/Put. The outbox (at most kMaxOutbox) shares its emails the simple way.
+  EntryStore<Profile> profiles_;
   std::unordered_map<std::string, std::string> profile_by_user_;  // conn_id + "\n" + email
-  std::unordered_map<std::string, PasswordlessSession> sessions_;
+  EntryStore<PasswordlessSession> sessions_;
   IndexedMap<std::string> session_by_token_{TokenIndex::Kind::kLinkToken};  // token -> id
-  std::unordered_map<std::string, AuthorizationCode> codes_;
-  IndexedMap<AccessToken> access_tokens_{TokenIndex::Kind::kAccessToken};
-  std::deque<Email> outbox_;  // newest first
+  EntryStore<AuthorizationCode> codes_;
+  EntryStore<AccessToken> access_tokens_{TokenIndex::Kind::kAccessToken};
+  std::deque<std::shared_ptr<const Email>> outbox_;  // newest first; replaced, never changed
   IdempotencyStore idempotency_;
   EnvironmentSettings settings_;
-  IndexedMap<PendingLogin> pending_logins_{TokenIndex::Kind::kPendingLogin};
+  EntryStore<PendingLogin> pending_logins_{TokenIndex::Kind::kPendingLogin};
+  mutable std::mutex snapshot_mu_;  // one Snapshot() at a time (taken before mu_, never after)
+  uint64_t changes_ = 0;            // see ChangeCount()
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;
   int64_t last_sweep_ms_ = 0;  // environment time of the last sweep

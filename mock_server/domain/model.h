@@ -79,7 +79,9 @@ struct PasswordlessSession {
   int sends = 0;
   bool used = false;
   std::string code;  // the authorization code its first visit yielded
+  // The first kMaxVisits visits and the consuming one (domain/limits.h); the others are counted.
   std::vector<LinkVisit> visits;
+  int64_t visits_omitted = 0;
 };
 
 struct AuthorizationCode {
@@ -175,6 +177,9 @@ struct EnvironmentConfig {
   // The most sessions, codes, access tokens and pending sign-ins (each) the environment stores,
   // swept or not; creating beyond it answers 429. Raise it for long load tests.
   int64_t max_stored = 100000;
+  // The request journal (GET /_mock/requests) keeps the newest entries up to this many bytes of
+  // captured request data (and at most 2,000 entries).
+  int64_t journal_max_bytes = 4 << 20;
   int64_t expires_in_min = 900;  // decided: 900..86400 (newest SDK docs), see CONTRACT.md
   int64_t expires_in_max = 86400;
   std::string app_name = "workos-mock";

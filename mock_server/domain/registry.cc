@@ -1,6 +1,7 @@
 #include "domain/registry.h"
 
 #include "domain/ids.h"
+#include "domain/limits.h"
 
 namespace workos_mock {
 
@@ -21,13 +22,11 @@ std::optional<Error> Registry::Validate(const EnvironmentConfig& seed) {
   }
   if (seed.client_id.rfind("client_", 0) != 0 || seed.client_id.size() <= 7)
     errors.push_back({"client_id", "client_id must start with 'client_'"});
-  if (seed.link_ttl_seconds <= 0)
-    errors.push_back({"link_ttl_seconds", "link_ttl_seconds must be a positive number of seconds"});
-  if (seed.code_ttl_seconds <= 0)
-    errors.push_back({"code_ttl_seconds", "code_ttl_seconds must be a positive number of seconds"});
-  if (seed.access_token_ttl_seconds <= 0)
-    errors.push_back({"access_token_ttl_seconds",
-                      "access_token_ttl_seconds must be a positive number of seconds"});
+  for (const auto& [field, seconds] : {std::pair{"link_ttl_seconds", seed.link_ttl_seconds},
+                                       {"code_ttl_seconds", seed.code_ttl_seconds},
+                                       {"access_token_ttl_seconds", seed.access_token_ttl_seconds},
+                                       {"sweep_after_seconds", seed.sweep_after_seconds}})
+    if (auto e = CheckDuration(field, seconds)) errors.push_back(*e);  // domain/limits.h
   if (auto e = Environment::ValidateRedirectUris(seed.redirect_uris,
                                                  {seed.kind, seed.allow_wildcard_redirect_uris})) {
     for (auto& fe : e->errors) errors.push_back(fe);

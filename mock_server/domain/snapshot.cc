@@ -5,9 +5,14 @@
 #include <algorithm>
 #include <cctype>
 #include <limits>
+#include <map>
+#include <memory>
 #include <set>
+#include <type_traits>
+#include <unordered_map>
 
 #include "domain/environment.h"
+#include "domain/limits.h"
 
 namespace workos_mock {
 namespace {
@@ -20,10 +25,45 @@ std::string At(const char* list, size_t i, const char* field) {
 
 std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_stored) {
   std::vector<FieldError> errors;
-  constexpr int64_t kMaxOffsetMs = 10LL * 365 * 24 * 3600 * 1000;
-  if (s.clock_offset_ms < 0 || s.clock_offset_ms > kMaxOffsetMs)
-    errors.push_back(
-        {"state.clock_offset_ms", "must be a whole number of milliseconds from 0 to 315360000000"});
+  // The same range the clock can be advanced through (domain/limits.h): every offset the
+  // environment can reach loads back, and no time arithmetic on a restored entry overflows.
+  if (s.clock_offset_ms < 0 || s.clock_offset_ms > kMaxDurationMs)
+    errors.push_back({"state.clock_offset_ms", "must be a whole number of milliseconds from 0 to " +
+                                                   std::to_string(kMaxDurationMs) +
+                                                   " (100 years)"});
+  auto instant = [&](const std::string& path, int64_t ms) {
+    if (ms < 0 || ms > kMaxTimeMs)
+      errors.push_back({"state." + path, "must be a time in milliseconds since 1970 from 0 to " +
+                                             std::to_string(kMaxTimeMs) + " (the year 9999)"});
+  };
+  for (size_t i = 0; i < s.organizations.size(); ++i) {
+    instant(At("organizations", i, "created_ms"), s.organizations[i].created_ms);
+    instant(At("organizations", i, "updated_ms"), s.organizations[i].updated_ms);
+  }
+  for (size_t i = 0; i < s.connections.size(); ++i) {
+    instant(At("connections", i, "created_ms"), s.connections[i].created_ms);
+    instant(At("connections", i, "updated_ms"), s.connections[i].updated_ms);
+  }
+  for (size_t i = 0; i < s.sessions.size(); ++i) {
+    const auto& x = s.sessions[i];
+    instant(At("sessions", i, "created_ms"), x.created_ms);
+    instant(At("sessions", i, "expires_ms"), x.expires_ms);
+    for (size_t j = 0; j < x.visits.size(); ++j)
+      instant(At("sessions", i, "visits") + "[" + std::to_string(j) + "].at_ms", x.visits[j].at_ms);
+  }
+  for (size_t i = 0; i < s.codes.size(); ++i)
+    instant(At("codes", i, "expires_ms"), s.codes[i].expires_ms);
+  for (size_t i = 0; i < s.access_tokens.size(); ++i)
+    instant(At("access_tokens", i, "expires_ms"), s.access_tokens[i].expires_ms);
+  for (size_t i = 0; i < s.outbox.size(); ++i) {
+    instant(At("outbox", i, "sent_ms"), s.outbox[i].sent_ms);
+    if (s.outbox[i].scanner)
+      instant(At("outbox", i, "scanner.visited_ms"), s.outbox[i].scanner->visited_ms);
+    if (s.outbox[i].delivery)
+      instant(At("outbox", i, "delivery.at_ms"), s.outbox[i].delivery->at_ms);
+  }
+  for (size_t i = 0; i < s.pending_logins.size(); ++i)
+    instant(At("pending_logins", i, "expires_ms"), s.pending_logins[i].expires_ms);
   // Every `field` (taken by `of`) of the entries in `list` is non-empty and unique.
   auto unique = [&](const char* list, const char* field, const auto& entries, auto of) {
     std::set<std::string> seen;
@@ -57,42 +97,113 @@ std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_s
       errors.push_back(
           {"state." + At("access_tokens", i, "profile_id"),
            "no profile with id '" + s.access_tokens[i].profile_id + "' in state.profiles"});
-  if (s.outbox.size() > 10000 || s.sessions.size() > max_stored || s.codes.size() > max_stored ||
-      s.access_tokens.size() > max_stored || s.pending_logins.size() > max_stored)
+  if (s.outbox.size() > kMaxOutbox || s.sessions.size() > max_stored ||
+      s.codes.size() > max_stored || s.access_tokens.size() > max_stored ||
+      s.pending_logins.size() > max_stored)
     errors.push_back(
         {"state", "more entries than the environment holds (caps: " + std::to_string(max_stored) +
                       " (config max_stored) sessions, codes, access tokens and "
-                      "pending logins; 10000 emails)"});
+                      "pending logins; " +
+                      std::to_string(kMaxOutbox) + " emails)"});
   if (errors.empty()) return std::nullopt;
   return ValidationError(std::move(errors));
 }
 
-EnvironmentSnapshot Environment::Snapshot() const {
-  std::lock_guard<std::mutex> lock(mu_);
+namespace {
+
+// Sorts the captured entries by `key` and copies them into `out` (outside the lock).
+template <typename T, typename Key>
+void Materialize(std::vector<const T*>& captured, std::vector<T>& out, Key key) {
+  std::sort(captured.begin(), captured.end(),
+            [&](const T* a, const T* b) { return key(*a) < key(*b); });
+  out.reserve(captured.size());
+  for (const T* x : captured) out.push_back(*x);
+}
+
+}  // namespace
+
+EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
+  // See "Snapshots without a long lock" in environment.h. The entry stores are not const
+  // (opening a capture makes their writers copy before changing); the state they hold is.
+  auto* self = const_cast<Environment*>(this);
+  std::lock_guard<std::mutex> one_at_a_time(snapshot_mu_);
   EnvironmentSnapshot s;
-  s.clock_offset_ms = offset_ms_;
-  s.redirect_uris = redirect_uris_;
-  s.scanner = scanner_;
-  s.settings = settings_;
-  for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
-  for (const auto& [id, c] : connections_) s.connections.push_back(c);
-  for (const auto& [id, p] : profiles_) s.profiles.push_back(p);
-  for (const auto& [id, x] : sessions_) s.sessions.push_back(x);
-  for (const auto& [id, x] : codes_) s.codes.push_back(x);
-  for (const auto& [id, x] : access_tokens_) s.access_tokens.push_back(x);
-  s.outbox.assign(outbox_.begin(), outbox_.end());
-  for (const auto& [id, x] : pending_logins_) s.pending_logins.push_back(x);
-  std::sort(s.profiles.begin(), s.profiles.end(),
-            [](const Profile& a, const Profile& b) { return a.id < b.id; });
-  std::sort(s.sessions.begin(), s.sessions.end(),
-            [](const PasswordlessSession& a, const PasswordlessSession& b) { return a.id < b.id; });
-  std::sort(s.codes.begin(), s.codes.end(),
-            [](const AuthorizationCode& a, const AuthorizationCode& b) { return a.code < b.code; });
-  std::sort(s.access_tokens.begin(), s.access_tokens.end(),
-            [](const AccessToken& a, const AccessToken& b) { return a.token < b.token; });
-  std::sort(s.pending_logins.begin(), s.pending_logins.end(),
-            [](const PendingLogin& a, const PendingLogin& b) { return a.id < b.id; });
+  std::vector<const Profile*> profiles;
+  std::vector<const PasswordlessSession*> sessions;
+  std::vector<const AuthorizationCode*> codes;
+  std::vector<const AccessToken*> tokens;
+  std::vector<const PendingLogin*> logins;
+  std::vector<std::shared_ptr<const Email>> outbox;
+  {
+    // The arrays the captures fill are allocated and touched before the lock is taken.
+    size_t sizes[5];
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      sizes[0] = profiles_.size();
+      sizes[1] = sessions_.size();
+      sizes[2] = codes_.size();
+      sizes[3] = access_tokens_.size();
+      sizes[4] = pending_logins_.size();
+    }
+    auto room = [](size_t n) { return n + n / 8 + 64; };  // what may be added meanwhile
+    profiles.resize(room(sizes[0]));
+    sessions.resize(room(sizes[1]));
+    codes.resize(room(sizes[2]));
+    tokens.resize(room(sizes[3]));
+    logins.resize(room(sizes[4]));
+    outbox.reserve(kMaxOutbox);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (change_count) *change_count = changes_;
+    s.clock_offset_ms = offset_ms_;
+    s.redirect_uris = redirect_uris_;
+    s.scanner = scanner_;
+    for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
+    s.settings = settings_;
+    for (const auto& [id, c] : connections_) s.connections.push_back(c);
+    self->profiles_.BeginCapture(profiles);
+    self->sessions_.BeginCapture(sessions);
+    self->codes_.BeginCapture(codes);
+    self->access_tokens_.BeginCapture(tokens);
+    self->pending_logins_.BeginCapture(logins);
+    outbox.assign(outbox_.begin(), outbox_.end());
+  }
+  // Whatever happens below, the captures are closed and what they kept alive is freed (after
+  // the lock).
+  struct Close {
+    Environment* env;
+    ~Close() {
+      EntryStore<Profile>::Retired p;
+      EntryStore<PasswordlessSession>::Retired s;
+      EntryStore<AuthorizationCode>::Retired c;
+      EntryStore<AccessToken>::Retired t;
+      EntryStore<PendingLogin>::Retired l;
+      std::lock_guard<std::mutex> lock(env->mu_);
+      p = env->profiles_.EndCapture();
+      s = env->sessions_.EndCapture();
+      c = env->codes_.EndCapture();
+      t = env->access_tokens_.EndCapture();
+      l = env->pending_logins_.EndCapture();
+    }  // the lock is released before the retired entries are destroyed (declared first)
+  } close{self};
+  Materialize(profiles, s.profiles, [](const Profile& x) -> const std::string& { return x.id; });
+  Materialize(sessions, s.sessions,
+              [](const PasswordlessSession& x) -> const std::string& { return x.id; });
+  Materialize(codes, s.codes,
+              [](const AuthorizationCode& x) -> const std::string& { return x.code; });
+  Materialize(tokens, s.access_tokens,
+              [](const AccessToken& x) -> const std::string& { return x.token; });
+  Materialize(logins, s.pending_logins,
+              [](const PendingLogin& x) -> const std::string& { return x.id; });
+  s.outbox.reserve(outbox.size());
+  for (const auto& e : outbox) s.outbox.push_back(*e);  // already newest first
   return s;
+}
+
+uint64_t Environment::ChangeCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return changes_;
 }
 
 std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
@@ -106,35 +217,76 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   if (!errors.empty()) return ValidationError(std::move(errors));
   for (auto& entry : s.scanner.allowlist) entry = Lower(entry);
 
+  // Everything is built before the lock is taken, swapped in under it, and the old contents
+  // freed after it: a 64 MiB import stops the environment's requests only for the swap.
+  std::map<std::string, Organization> organizations;
+  for (auto& o : s.organizations) organizations[o.id] = std::move(o);
+  std::map<std::string, Connection> connections;
+  for (auto& c : s.connections) connections[c.id] = std::move(c);
+  EntryStore<Profile> profiles;
+  std::unordered_map<std::string, std::string> profile_by_user;
+  for (auto& p : s.profiles) {
+    profile_by_user[p.connection_id + "\n" + Lower(p.email)] = p.id;
+    const std::string id = p.id;
+    profiles.Put(id, std::move(p));
+  }
+  EntryStore<PasswordlessSession> sessions;
+  std::unordered_map<std::string, std::string> session_by_token;
+  for (auto& x : s.sessions) {
+    // A hand-written or older snapshot may carry more visits or longer User-Agents than the
+    // environment keeps: bounded the same way as live visits.
+    if (x.visits.size() > kMaxVisits) {
+      std::vector<LinkVisit> visits;
+      visits.swap(x.visits);
+      for (auto& v : visits) RecordVisit(x, std::move(v));
+    } else {
+      for (auto& v : x.visits) v.user_agent = TruncateValue(v.user_agent, kMaxStoredHeaderBytes);
+    }
+    session_by_token[x.token] = x.id;
+    const std::string id = x.id;
+    sessions.Put(id, std::move(x));
+  }
+  EntryStore<AuthorizationCode> codes;
+  for (auto& x : s.codes) {
+    const std::string code = x.code;
+    codes.Put(code, std::move(x));
+  }
+  EntryStore<AccessToken> tokens;
+  for (auto& x : s.access_tokens) {
+    const std::string token = x.token;
+    tokens.Put(token, std::move(x));
+  }
+  std::deque<std::shared_ptr<const Email>> outbox;
+  for (auto& e : s.outbox) outbox.push_back(std::make_shared<const Email>(std::move(e)));
+  EntryStore<PendingLogin> logins;
+  for (auto& x : s.pending_logins) {
+    const std::string id = x.id;
+    logins.Put(id, std::move(x));
+  }
+  // The old entries, freed after the lock is released.
+  EntryStore<Profile>::Retired old_profiles;
+  EntryStore<PasswordlessSession>::Retired old_sessions;
+  EntryStore<AuthorizationCode>::Retired old_codes;
+  EntryStore<AccessToken>::Retired old_tokens;
+  EntryStore<PendingLogin>::Retired old_logins;
+
   std::unique_lock<std::mutex> lock(mu_);
+  ChangedLocked();
   offset_ms_ = s.clock_offset_ms;
-  redirect_uris_ = std::move(s.redirect_uris);
+  redirect_uris_.swap(s.redirect_uris);
   scanner_ = std::move(s.scanner);
   settings_ = s.settings.value_or(seed_.settings);
-  organizations_.clear();
-  for (auto& o : s.organizations) organizations_[o.id] = std::move(o);
-  connections_.clear();
-  for (auto& c : s.connections) connections_[c.id] = std::move(c);
-  profiles_.clear();
-  profile_by_user_.clear();
-  for (auto& p : s.profiles) {
-    profile_by_user_[p.connection_id + "\n" + Lower(p.email)] = p.id;
-    profiles_[p.id] = std::move(p);
-  }
-  sessions_.clear();
-  session_by_token_.clear();
-  for (auto& x : s.sessions) {
-    session_by_token_[x.token] = x.id;
-    sessions_[x.id] = std::move(x);
-  }
-  codes_.clear();
-  for (auto& x : s.codes) codes_[x.code] = std::move(x);
-  access_tokens_.clear();
-  for (auto& x : s.access_tokens) access_tokens_[x.token] = std::move(x);
-  outbox_.assign(s.outbox.begin(), s.outbox.end());
-  pending_logins_.clear();
-  for (auto& x : s.pending_logins) pending_logins_[x.id] = std::move(x);
-  idempotency_.Clear();    // stored answers name objects that may no longer exist
+  organizations_.swap(organizations);
+  connections_.swap(connections);
+  old_profiles = profiles_.ReplaceWith(std::move(profiles));
+  profile_by_user_.swap(profile_by_user);
+  old_sessions = sessions_.ReplaceWith(std::move(sessions));
+  session_by_token_.swap(session_by_token);
+  old_codes = codes_.ReplaceWith(std::move(codes));
+  old_tokens = access_tokens_.ReplaceWith(std::move(tokens));
+  outbox_.swap(outbox);
+  old_logins = pending_logins_.ReplaceWith(std::move(logins));
+  idempotency_.Clear();  // stored answers name objects that may no longer exist
   next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
   lock.unlock();
   outbox_cv_.notify_all();
@@ -143,22 +295,17 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
 
 namespace {
 
-// Erases the entries of `map` whose expires_ms is before `horizon`, calling `on_erase` on each
+// Erases the entries of `store` whose expires_ms is before `horizon`, calling `on_erase` on each
 // first; returns how many went. `earliest_kept` becomes the smallest expires_ms left, if smaller.
-template <typename Map, typename OnErase>
-size_t EraseExpired(Map& map, int64_t horizon, int64_t& earliest_kept, OnErase on_erase) {
-  size_t removed = 0;
-  for (auto it = map.begin(); it != map.end();) {
-    if (it->second.expires_ms < horizon) {
-      on_erase(it->second);
-      it = map.erase(it);
-      ++removed;
-    } else {
-      earliest_kept = std::min(earliest_kept, it->second.expires_ms);
-      ++it;
-    }
-  }
-  return removed;
+template <typename Store, typename OnErase>
+size_t EraseExpired(Store& store, int64_t horizon, int64_t& earliest_kept, OnErase on_erase) {
+  return store.EraseIf(
+      [&](const auto& x) {
+        if (x.expires_ms < horizon) return true;
+        earliest_kept = std::min(earliest_kept, x.expires_ms);
+        return false;
+      },
+      on_erase);
 }
 
 }  // namespace
@@ -166,8 +313,8 @@ size_t EraseExpired(Map& map, int64_t horizon, int64_t& earliest_kept, OnErase o
 size_t Environment::SweepLocked() {
   ops_since_sweep_ = 0;
   last_sweep_ms_ = NowMsLocked();
-  const int64_t grace = 1000 * seed_.sweep_after_seconds;
-  const int64_t horizon = NowMsLocked() - grace;
+  const int64_t grace = std::max<int64_t>(0, SecondsToMs(seed_.sweep_after_seconds));
+  const int64_t horizon = SaturatingAdd(NowMsLocked(), -grace);
   auto nothing = [](const auto&) {};
   int64_t kept = std::numeric_limits<int64_t>::max();  // earliest expiry left (with a grace)
   size_t removed = EraseExpired(sessions_, horizon, kept, [this](const PasswordlessSession& s) {
@@ -177,24 +324,29 @@ size_t Environment::SweepLocked() {
   // and without this a busy environment keeps up to 10,000 rendered emails for ever.
   const size_t emails = outbox_.size();
   outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
-                               [this](const Email& e) { return !sessions_.count(e.session_id); }),
+                               [this](const std::shared_ptr<const Email>& e) {
+                                 return !sessions_.contains(e->session_id);
+                               }),
                 outbox_.end());
   removed += emails - outbox_.size();
   removed += EraseExpired(codes_, horizon, kept, nothing);
   removed += EraseExpired(access_tokens_, horizon, kept, nothing);
   next_sweep_due_ms_ = kept == std::numeric_limits<int64_t>::max()
                            ? std::numeric_limits<int64_t>::max()
-                           : kept + grace + 1;
+                           : SaturatingAdd(SaturatingAdd(kept, grace), 1);
   // A pending login is useless the moment it expires: nobody inspects it afterwards.
   int64_t pending_kept = std::numeric_limits<int64_t>::max();
   removed += EraseExpired(pending_logins_, NowMsLocked() + 1, pending_kept, nothing);
   next_sweep_due_ms_ = std::min(next_sweep_due_ms_, pending_kept);
+  if (removed > 0) ChangedLocked();
   return removed;
 }
 
 void Environment::NoteExpiryLocked(int64_t expires_ms, bool with_grace) {
-  next_sweep_due_ms_ = std::min(
-      next_sweep_due_ms_, expires_ms + (with_grace ? 1000 * seed_.sweep_after_seconds + 1 : 0));
+  const int64_t grace =
+      with_grace ? SaturatingAdd(std::max<int64_t>(0, SecondsToMs(seed_.sweep_after_seconds)), 1)
+                 : 0;
+  next_sweep_due_ms_ = std::min(next_sweep_due_ms_, SaturatingAdd(expires_ms, grace));
 }
 
 void Environment::MaybeSweepLocked() {

@@ -39,6 +39,7 @@
 
 #include "domain/environment.h"
 #include "domain/ids.h"
+#include "domain/limits.h"
 
 namespace workos_mock {
 namespace {
@@ -128,7 +129,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
                                            const std::string& state,
                                            std::optional<std::string> code_challenge,
                                            std::vector<std::string> provider_scopes) {
-  Profile& profile = ProfileForLocked(connection, user);
+  const Profile& profile = ProfileForLocked(connection, user);
   const std::string code = IssueCodeLocked(profile, redirect_uri, "", std::move(code_challenge),
                                            std::move(provider_scopes));
   AuthorizeOutcome out;
@@ -173,13 +174,19 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     return out;
   };
 
+  // One cap, one behaviour (docs/decisions.md): at max_stored the request is refused with 429
+  // like every other store, and nothing stored is ever dropped to make room. A direct sign-in
+  // stores a code, an interactive one a pending sign-in (its code comes when it completes).
   MaybeSweepLocked();
-  if (codes_.size() >= max_stored() || pending_logins_.size() >= max_stored())
-    // RFC 6749 4.1.2.1: the server cannot handle the request now (the environment is full).
-    return fail("temporarily_unavailable",
-                "This environment holds the maximum of " + std::to_string(max_stored()) +
-                    " (config max_stored) unexpired codes or sign-ins; wait for them to expire "
-                    "or POST /_mock/reset.");
+  const bool interactive = seed_.interactive_idp || r.interactive;
+  if ((interactive ? pending_logins_.size() : codes_.size()) >= max_stored()) {
+    out.kind = AuthorizeOutcome::Kind::kLimitExceeded;
+    out.error = "This environment holds the maximum of " + std::to_string(max_stored()) +
+                " (config max_stored) unexpired " +
+                (interactive ? "pending sign-ins" : "authorization codes") +
+                "; wait for them to expire, advance the clock, or POST /_mock/reset.";
+    return out;
+  }
   if (r.response_type.empty())
     return fail("invalid_request", "The 'response_type' parameter is required; use 'code'.");
   if (r.response_type != "code")
@@ -246,6 +253,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
       c.state = "active";
       c.created_ms = c.updated_ms = now;
       conn = &(connections_[c.id] = c);
+      ChangedLocked();
     }
   }
   if (conn->state != "active")
@@ -255,7 +263,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   std::optional<std::string> challenge;
   if (!r.code_challenge.empty()) challenge = r.code_challenge;
 
-  if (seed_.interactive_idp || r.interactive) {
+  if (interactive) {
     PendingLogin p;
     p.id = RandomAlphanumeric(32);
     p.connection_id = conn->id;
@@ -264,9 +272,9 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     p.code_challenge = challenge;
     p.nonce = r.nonce;
     p.provider_scopes = r.provider_scopes;
-    p.expires_ms = NowMsLocked() + 1000 * seed_.code_ttl_seconds;
-    if (pending_logins_.size() > 10000) pending_logins_.clear();
-    pending_logins_[p.id] = p;
+    p.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
+    pending_logins_.Put(p.id, p);
+    ChangedLocked();
     NoteExpiryLocked(p.expires_ms, false);
     out.kind = AuthorizeOutcome::Kind::kIdpPage;
     out.login_id = p.id;
@@ -296,21 +304,22 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
 
 bool Environment::HasPendingLogin(const std::string& login_id) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return pending_logins_.count(login_id) > 0;
+  return pending_logins_.contains(login_id);
 }
 
 Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
                                                     const std::string& email, bool deny) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = pending_logins_.find(login_id);
-  if (it == pending_logins_.end() || NowMsLocked() >= it->second.expires_ms)
+  const PendingLogin* found = pending_logins_.Find(login_id);
+  if (!found || NowMsLocked() >= found->expires_ms)
     return Error{ErrorKind::kNotFound,
                  "This sign-in has expired or was already completed. Start again from the app.",
                  {}};
-  const PendingLogin p = it->second;
+  const PendingLogin p = *found;
   auto conn = connections_.find(p.connection_id);
   if (deny || conn == connections_.end()) {
-    pending_logins_.erase(it);
+    pending_logins_.Erase(login_id);
+    ChangedLocked();
     AuthorizeOutcome out;
     out.error = deny ? "access_denied" : "connection_invalid";
     out.location =
@@ -321,7 +330,8 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
   }
   if (!LooksLikeEmail(email))
     return ValidationError({{"email", "email must be an email address, e.g. ann@example.com"}});
-  pending_logins_.erase(it);
+  pending_logins_.Erase(login_id);
+  ChangedLocked();
   IdpUser user;
   user.email = email;
   for (const auto& u : conn->second.users)

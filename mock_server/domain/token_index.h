@@ -87,6 +87,14 @@ class IndexedMap {
       for (const auto& [key, value] : map_) index_->Remove(kind_, key, owner_);
     map_.clear();
   }
+  // Takes `other`'s contents (re-indexed) and gives it this map's.
+  void swap(Map& other) {
+    if (index_)
+      for (const auto& [key, value] : map_) index_->Remove(kind_, key, owner_);
+    map_.swap(other);
+    if (index_)
+      for (const auto& [key, value] : map_) index_->Add(kind_, key, owner_);
+  }
 
   iterator find(const std::string& key) { return map_.find(key); }
   const_iterator find(const std::string& key) const { return map_.find(key); }

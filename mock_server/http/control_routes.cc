@@ -221,6 +221,7 @@ void MockServer::AddControlRoutes() {
                {"expires_at", FormatIso8601(s->expires_ms)},
                {"sends", s->sends},
                {"visits", visits},
+               {"visits_omitted", s->visits_omitted},
                {"code", s->code.empty() ? json(nullptr) : json(s->code)},
                {"code_exchanged", !s->code.empty() && c.env->CodeExchanged(s->code)}});
   });
@@ -299,7 +300,12 @@ void MockServer::AddControlRoutes() {
     auto fault = DecodeFault(*body, errors);
     if (!fault) return ReplyError(c.res, ValidationError(errors));
     fault->id = NewId("fault", c.env->NowMs());
-    Control(*c.env)->AddFault(*fault);
+    if (!Control(*c.env)->AddFault(*fault))
+      return ReplyError(c.res, {ErrorKind::kLimitExceeded,
+                                "This environment already has the maximum of " +
+                                    std::to_string(ControlState::kMaxFaults) +
+                                    " faults; wait for them to be used up or DELETE /_mock/faults.",
+                                {}});
     ReplyJson(c.res, 201, FaultJson(*fault));
   });
   ControlRoute("GET", "/_mock/faults", true, [this](Call& c) {

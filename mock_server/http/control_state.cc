@@ -14,9 +14,11 @@ std::optional<Fault> ControlState::TakeFault(const std::string& method, const st
   return std::nullopt;
 }
 
-void ControlState::AddFault(Fault fault) {
+bool ControlState::AddFault(Fault fault) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (faults_.size() >= kMaxFaults) return false;
   faults_.push_back(std::move(fault));
+  return true;
 }
 
 std::vector<Fault> ControlState::Faults() const {
@@ -30,11 +32,15 @@ void ControlState::ClearFaults() {
 }
 
 void ControlState::Record(JournalEntry entry) {
-  JournalEntry dropped;  // destroyed after the lock is released
+  std::vector<JournalEntry> dropped;  // destroyed after the lock is released
   std::lock_guard<std::mutex> lock(mu_);
+  journal_bytes_ += entry.bytes;
   journal_.push_front(std::move(entry));
-  if (journal_.size() > kMaxJournal) {
-    dropped = std::move(journal_.back());
+  // The oldest go first; the newest entry is always kept (one entry is bounded by itself).
+  while (journal_.size() > 1 &&
+         (journal_.size() > kMaxJournal || journal_bytes_ > journal_max_bytes_)) {
+    journal_bytes_ -= journal_.back().bytes;
+    dropped.push_back(std::move(journal_.back()));
     journal_.pop_back();
   }
 }
@@ -53,12 +59,14 @@ nlohmann::json ControlState::Journal() const {
 void ControlState::ClearJournal() {
   std::lock_guard<std::mutex> lock(mu_);
   journal_.clear();
+  journal_bytes_ = 0;
 }
 
 void ControlState::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   faults_.clear();
   journal_.clear();
+  journal_bytes_ = 0;
 }
 
 }  // namespace workos_mock

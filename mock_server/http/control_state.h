@@ -31,9 +31,16 @@ struct Fault {
 
 class ControlState {
  public:
+  // `journal_max_bytes`: the journal keeps the newest entries within this many bytes
+  // (JournalEntry::bytes) and at most kMaxJournal entries (EnvironmentConfig).
+  explicit ControlState(size_t journal_max_bytes = 4 << 20)
+      : journal_max_bytes_(journal_max_bytes) {}
+
   // Takes one use of the first fault matching method and path, if any.
   std::optional<Fault> TakeFault(const std::string& method, const std::string& path);
-  void AddFault(Fault fault);
+  // False when the environment already has kMaxFaults faults (nothing is replaced).
+  bool AddFault(Fault fault);
+  static constexpr size_t kMaxFaults = 100;
   std::vector<Fault> Faults() const;
   void ClearFaults();
 
@@ -45,9 +52,11 @@ class ControlState {
 
  private:
   static constexpr size_t kMaxJournal = 2000;
+  const size_t journal_max_bytes_;
   mutable std::mutex mu_;
   std::vector<Fault> faults_;
   std::deque<JournalEntry> journal_;
+  size_t journal_bytes_ = 0;  // sum of journal_[i].bytes
 };
 
 }  // namespace workos_mock

@@ -1,8 +1,11 @@
 #include "http/journal.h"
 
+#include <cctype>
+#include <cstring>
 #include <set>
 
 #include "domain/ids.h"
+#include "domain/limits.h"
 #include "domain/text.h"
 #include "http/replies.h"
 
@@ -30,18 +33,41 @@ std::string HeaderOr(const JournalEntry& e, const std::string& name) {
   return v ? *v : std::string();
 }
 
+// Every API key in `text` (sk_test_... / sk_live_..., wherever it appears: a custom header, a
+// malformed body) reduced to its prefix.
+std::string ScrubKeys(std::string text) {
+  for (const char* prefix : {"sk_test_", "sk_live_"}) {
+    const size_t n = std::strlen(prefix);
+    for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + n)) {
+      size_t end = at + n;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                   text[end] == '_' || text[end] == '-'))
+        ++end;
+      if (end > at + n) text.replace(at + n, end - at - n, "[redacted]");
+    }
+  }
+  return text;
+}
+
+void ScrubStrings(json& j) {
+  if (j.is_string())
+    j = ScrubKeys(j.get<std::string>());
+  else if (j.is_structured())
+    for (auto& item : j) ScrubStrings(item);
+}
+
+// The body as the server read it (the same rule as ReadFormOrJson, not the Content-Type alone:
+// fetch() sends a form string as text/plain), with every secret field redacted, and any API key
+// left anywhere else scrubbed.
 json RedactedBody(const JournalEntry& e) {
   static const char* kSecretFields[] = {"client_secret", "code_verifier", "code", "access_token"};
   if (e.body_size == 0) return nullptr;
   if (e.body_size > JournalEntry::kMaxJournalBody)
     return "[" + std::to_string(e.body_size) + " bytes, not kept]";
-  json body;
-  try {
-    if (JsonTooDeep(e.body, kMaxJsonDepth)) return "[nested too deeply, not kept]";
-    body = json::parse(e.body);
-  } catch (const json::exception&) {
-    if (HeaderOr(e, "Content-Type").find("x-www-form-urlencoded") == std::string::npos)
-      return e.body;
+  if (JsonTooDeep(e.body, kMaxJsonDepth)) return "[nested too deeply, not kept]";
+  json body = json::parse(e.body, nullptr, false);
+  if (body.is_discarded()) {
+    if (!ParsedAsForm(HeaderOr(e, "Content-Type"), e.body)) return ScrubKeys(e.body);
     httplib::Params params;
     httplib::detail::parse_query_text(e.body, params);
     body = json::object();
@@ -52,6 +78,7 @@ json RedactedBody(const JournalEntry& e) {
       if (body.contains(f) && body[f].is_string())
         body[f] = std::string(f) == "client_secret" ? RedactSecret(body[f]) : "[redacted]";
   }
+  ScrubStrings(body);
   return body;
 }
 
@@ -72,12 +99,25 @@ JournalEntry CaptureRequest(const httplib::Request& req, const httplib::Response
   e.target = req.target;
   e.status = res.status == -1 ? 200 : res.status;
   e.request_id = res.get_header_value("X-Request-ID");
-  e.headers.reserve(req.headers.size());
-  for (const auto& [k, v] : req.headers)  // httplib adds these four; they are not headers
-    if (k != "REMOTE_ADDR" && k != "REMOTE_PORT" && k != "LOCAL_ADDR" && k != "LOCAL_PORT")
-      e.headers.emplace_back(k, v);
+  // Bounded whatever the client sends: 2,000 requests with 98 headers of 8 KB each used to
+  // keep 1.5 GB here. Values are cut (UTF-8 safe, marked "...[N bytes]").
+  size_t header_bytes = 0;
+  for (const auto& [k, v] : req.headers) {  // httplib adds these four; they are not headers
+    if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT")
+      continue;
+    std::string value = TruncateValue(v, JournalEntry::kMaxHeaderValue);
+    if (header_bytes + k.size() + value.size() > JournalEntry::kMaxHeaderBytes) {
+      ++e.headers_omitted;
+      continue;
+    }
+    header_bytes += k.size() + value.size();
+    e.headers.emplace_back(k, std::move(value));
+  }
   e.body_size = req.body.size();
   if (e.body_size <= JournalEntry::kMaxJournalBody) e.body = req.body;
+  e.bytes = sizeof(JournalEntry) + e.id.size() + e.method.size() + e.path.size() + e.target.size() +
+            e.request_id.size() + header_bytes + e.headers.size() * sizeof(e.headers[0]) +
+            e.body.size();
   return e;
 }
 
@@ -90,7 +130,7 @@ json RenderJournalEntry(const JournalEntry& e) {
     else if (key == "cookie" || key == "x-mock-admin-token")
       headers[k] = "[redacted]";
     else
-      headers[k] = v;
+      headers[k] = ScrubKeys(v);
   }
   // Only the URL's own query: httplib also folds form bodies into req.params, and a form body
   // can carry client_secret (it is shown, redacted, under "body").
@@ -101,7 +141,8 @@ json RenderJournalEntry(const JournalEntry& e) {
     static const std::set<std::string> kSecret = {"code", "code_verifier", "client_secret",
                                                   "access_token"};
     for (const auto& [k, v] : url_params)
-      query[k] = kSecret.count(k) ? (k == "client_secret" ? RedactSecret(v) : "[redacted]") : v;
+      query[k] =
+          kSecret.count(k) ? (k == "client_secret" ? RedactSecret(v) : "[redacted]") : ScrubKeys(v);
   }
   const std::string bearer = BearerOf(HeaderOr(e, "Authorization"));
   const bool carries_key =
@@ -113,8 +154,9 @@ json RenderJournalEntry(const JournalEntry& e) {
           {"query", query},
           {"status", e.status},
           {"request_id", e.request_id},
-          {"user_agent", HeaderOr(e, "User-Agent")},
+          {"user_agent", ScrubKeys(HeaderOr(e, "User-Agent"))},
           {"headers", headers},
+          {"headers_omitted", e.headers_omitted},
           {"body", RedactedBody(e)},
           {"key_exposed_to_browser", carries_key && LooksLikeBrowser(e)}};
 }

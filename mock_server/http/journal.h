@@ -14,6 +14,11 @@
 
 namespace workos_mock {
 
+// What one entry keeps of a request, whatever the client sends (docs/control-plane.md "The
+// request journal"): each header value up to kMaxHeaderValue bytes, header values up to
+// kMaxHeaderBytes in all (later headers are counted in headers_omitted), the body up to
+// kMaxJournalBody bytes. `bytes` approximates the memory the entry holds; ControlState keeps
+// the newest entries within the environment's journal_max_bytes.
 struct JournalEntry {
   std::string id;
   int64_t at_ms = 0;
@@ -22,10 +27,14 @@ struct JournalEntry {
   std::string target;  // path and query as sent
   int status = 0;
   std::string request_id;
-  std::vector<std::pair<std::string, std::string>> headers;  // as sent, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // as sent (values cut), in order
+  size_t headers_omitted = 0;                                // beyond kMaxHeaderBytes
   std::string body;                                          // empty when over kMaxJournalBody
   size_t body_size = 0;
+  size_t bytes = 0;
   static constexpr size_t kMaxJournalBody = 16384;
+  static constexpr size_t kMaxHeaderValue = 1024;
+  static constexpr size_t kMaxHeaderBytes = 16384;
 };
 
 JournalEntry CaptureRequest(const httplib::Request& req, const httplib::Response& res,

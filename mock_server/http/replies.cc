@@ -146,12 +146,17 @@ std::optional<json> ReadJsonObject(const httplib::Request& req, httplib::Respons
   return body;
 }
 
+bool ParsedAsForm(const std::string& type, const std::string& body) {
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return false;
+  const bool looks_json = body[first] == '{';
+  return !(type.find("application/json") != std::string::npos || (type.empty() && looks_json));
+}
+
 std::optional<json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res) {
   json out = json::object();
   const std::string type = req.get_header_value("Content-Type");
-  const bool looks_json = req.body.find_first_not_of(" \t\r\n") != std::string::npos &&
-                          req.body[req.body.find_first_not_of(" \t\r\n")] == '{';
-  if (type.find("application/json") != std::string::npos || (type.empty() && looks_json)) {
+  if (!ParsedAsForm(type, req.body) && !req.body.empty()) {
     auto body = ReadJsonObject(req, res);
     if (!body) return std::nullopt;
     for (auto it = body->begin(); it != body->end(); ++it) {

@@ -51,6 +51,10 @@ std::optional<nlohmann::json> ReadJsonObject(const httplib::Request& req, httpli
 // Decodes a body that may be JSON or application/x-www-form-urlencoded into a flat object of
 // strings (what /sso/token accepts); query parameters fill fields the body lacks.
 std::optional<nlohmann::json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res);
+// True when ReadFormOrJson reads `body` as a form: any non-empty body whose Content-Type is not
+// JSON, and one without a Content-Type that does not start with '{' (fetch() sends a string
+// body as text/plain, curl -d as form-urlencoded). The journal redacts by this same rule.
+bool ParsedAsForm(const std::string& content_type, const std::string& body);
 
 // Every value of a list parameter, sent repeated (`domains=a&domains=b`), with brackets
 // (`domains[]=a`) or comma-joined (`domains=a,b`, as the spec's explode:false describes).

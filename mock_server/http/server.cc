@@ -318,7 +318,7 @@ bool MockServer::ControlAllowed(const httplib::Request& req) const {
 std::shared_ptr<ControlState> MockServer::Control(const Environment& env) {
   std::lock_guard<std::mutex> lock(control_mu_);
   auto& slot = control_[env.name()];
-  if (!slot) slot = std::make_shared<ControlState>();
+  if (!slot) slot = std::make_shared<ControlState>(env.seed().journal_max_bytes);
   return slot;
 }
 

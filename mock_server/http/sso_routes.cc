@@ -135,6 +135,8 @@ void MockServer::AddSsoRoutes() {
                           httplib::detail::encode_query_param(c.req.get_param_value("client_id")));
     AuthorizeOutcome o = c.env->Authorize(DecodeAuthorize(c.req, options_.interactive));
     if (o.kind == AuthorizeOutcome::Kind::kIdpPage) return ReplyIdpPage(c.res, o);
+    if (o.kind == AuthorizeOutcome::Kind::kLimitExceeded)
+      return ReplyError(c.res, {ErrorKind::kLimitExceeded, o.error, {}});
     Redirect(c.res, o.location);
   });
 

@@ -1,6 +1,7 @@
 #include "http/state_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,9 +25,45 @@ StateFile::~StateFile() {
   lock.unlock();
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void StateFile::Lock() {
+  // A separate lock file, not the state file itself: the state file is replaced by rename on
+  // every write, so a lock on it would lock a file that no longer has the name. The lock file
+  // is never deleted (deleting it would let a third process lock a new inode while the second
+  // still holds the old one); the kernel drops the lock when the process dies, even on SIGKILL.
+  const std::string lock_path = path_ + ".lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0)
+    throw std::runtime_error("--state-file: cannot open the lock file " + lock_path + ": " +
+                             std::strerror(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    std::string holder;
+    char buf[32] = {};
+    if (::pread(lock_fd_, buf, sizeof buf - 1, 0) > 0) holder = std::string(buf);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    if (error != EWOULDBLOCK)
+      throw std::runtime_error("--state-file: cannot lock " + lock_path + ": " +
+                               std::strerror(error));
+    throw std::runtime_error(
+        "--state-file " + path_ + " is in use by another workos-mock" +
+        (holder.empty() ? std::string() : " (pid " + holder + ")") +
+        ": two servers writing one state file lose each other's state. Stop it, or give this "
+        "one another --state-file.");
+  }
+  // Who holds it, for the message above. Informational only: the lock is the flock.
+  const std::string pid = std::to_string(getpid()) + "\n";
+  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, pid.data(), pid.size(), 0) < 0) {
+    // Not fatal: the lock is held; the other process would only not learn our pid.
+  }
 }
 
 bool StateFile::Load() {
+  if (lock_fd_ < 0) Lock();
   std::ifstream in(path_, std::ios::binary);
   if (!in) return false;
   std::ostringstream buf;
@@ -35,20 +72,60 @@ bool StateFile::Load() {
   if (doc.is_discarded()) throw ConfigError(path_, "", "not valid JSON");
   ImportRegistry(registry_, doc, path_);
   std::lock_guard<std::mutex> lock(mu_);
-  last_written_ =
-      ExportRegistry(registry_).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+  bool changed = false;
+  cache_ = Collect(&changed);  // what the file now holds: nothing to write until a change
   return true;
+}
+
+std::vector<StateFile::Cached> StateFile::Collect(bool* changed) {
+  std::vector<Cached> next;
+  const auto envs = registry_.All();
+  next.reserve(envs.size());
+  *changed = envs.size() != cache_.size();
+  for (size_t i = 0; i < envs.size(); ++i) {
+    const auto& env = envs[i];
+    // Cheap check first: one counter read under the environment's lock.
+    const Cached* old = i < cache_.size() && cache_[i].env.lock() == env ? &cache_[i] : nullptr;
+    if (old && old->change_count == env->ChangeCount()) {
+      next.push_back(*old);
+      continue;
+    }
+    *changed = true;
+    Cached part;
+    part.env = env;
+    part.text = std::make_shared<const std::string>(
+        ExportEnvironment(*env, &part.change_count)
+            .dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+    ++exports_;
+    next.push_back(std::move(part));
+  }
+  return next;
+}
+
+uint64_t StateFile::exports() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return exports_;
 }
 
 bool StateFile::WriteIfChanged() {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string text =
-      ExportRegistry(registry_).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (text == last_written_) return false;
+  bool changed = false;
+  std::vector<Cached> next = Collect(&changed);
+  if (!changed) return false;
+  // {"object": "mock_state_file", "version": 1, "environments": [<mock_state>...]}
+  size_t size = 128;
+  for (const auto& part : next) size += part.text->size() + 2;
+  std::string text;
+  text.reserve(size);
+  text += "{\n \"object\": \"mock_state_file\",\n \"version\": 1,\n \"environments\": [\n";
+  for (size_t i = 0; i < next.size(); ++i) {
+    text += *next[i].text;
+    text += i + 1 < next.size() ? ",\n" : "\n";
+  }
+  text += " ]\n}\n";
   const std::string tmp = path_ + ".tmp." + std::to_string(getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-  text += "\n";
   size_t off = 0;
   while (off < text.size()) {
     ssize_t n = ::write(fd, text.data() + off, text.size() - off);
@@ -68,8 +145,7 @@ bool StateFile::WriteIfChanged() {
     ::unlink(tmp.c_str());
     throw std::runtime_error("cannot rename " + tmp + " to " + path_ + ": " + why);
   }
-  text.pop_back();
-  last_written_ = std::move(text);
+  cache_ = std::move(next);
   return true;
 }
 

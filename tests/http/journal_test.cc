@@ -2,6 +2,11 @@
 // ever comes back out of it.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <string>
 
 #include "test_server.h"
@@ -96,4 +101,154 @@ TEST_CASE("the journal records every request and redacts every secret", "[journa
   CHECK(Get(s, "/_mock/requests", env.api_key).json["data"].size() == 6);
   CHECK(Delete(s, "/_mock/requests", env.api_key).status < 300);
   CHECK(Get(s, "/_mock/requests", env.api_key).json["data"].empty());
+}
+
+TEST_CASE("the journal is bounded by bytes: large headers are cut, the oldest entries go",
+          "[journal][caps]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"journal_max_bytes", 65536}});
+  // Unauthenticated requests with 90 headers of 8,000 bytes each (the flood of the review).
+  httplib::Headers big;
+  for (int i = 0; i < 90; ++i) big.emplace("X-Big-" + std::to_string(i), std::string(8000, 'h'));
+  big.emplace("User-Agent", std::string(8000, 'u'));
+  auto c = s.Client();
+  for (int i = 0; i < 50; ++i) {
+    auto r = c->Get(("/sso/jwks/" + env.client_id).c_str(), big);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+  }
+  REQUIRE(Post(s, "/passwordless/sessions", R"({"type":"MagicLink","email":"last@example.com"})",
+               env.api_key)
+              .status == 201);
+
+  Reply journal = Get(s, "/_mock/requests", env.api_key);
+  REQUIRE(journal.status == 200);
+  const json& data = journal.json["data"];
+  CHECK(data[0]["path"] == "/passwordless/sessions");  // the newest is always kept
+  CHECK(data[0]["headers_omitted"] == 0);
+  REQUIRE(data.size() >= 2);
+  CHECK(data.size() < 10);  // 65,536 bytes hold only a few of the large entries
+  const json& flood = data[1];
+  CHECK(flood["path"] == "/sso/jwks/" + env.client_id);
+  CHECK(flood["headers_omitted"].get<int>() > 70);  // 16 KiB of header values per entry
+  size_t kept = 0;
+  for (const auto& [k, v] : flood["headers"].items()) {
+    CHECK(v.get<std::string>().size() <= 1024 + 20);
+    kept += k.size() + v.get<std::string>().size();
+  }
+  CHECK(kept <= 16384);
+  CHECK(flood["user_agent"].get<std::string>().find("...[8000 bytes]") != std::string::npos);
+  CHECK(journal.body.size() < 2 * 65536);
+
+  // The budget is a config key with a documented range.
+  Reply bad = Post(s, "/_mock/environments", R"({"journal_max_bytes": 1000})");
+  CHECK(bad.status == 422);
+  CHECK(bad.json["errors"][0]["field"] == "journal_max_bytes");
+}
+
+namespace {
+
+// A fresh authorization code of `env` (a session whose link was visited).
+std::string FreshCode(const TestServer& s, const TestEnv& env) {
+  Reply created = Post(s, "/passwordless/sessions",
+                       R"({"type":"MagicLink","email":"ct@example.com"})", env.api_key);
+  REQUIRE(created.status == 201);
+  auto visit = s.Client()->Get(PathOf(created.json["link"]).c_str());
+  REQUIRE(visit);
+  REQUIRE(visit->status == 302);
+  return QueryParam(visit->get_header_value("Location"), "code");
+}
+
+// POST over a plain socket, so that no Content-Type header is sent when `content_type` is null
+// (httplib's client always sends one). Returns the status, -1 on a socket error.
+int RawPost(int port, const std::string& path, const std::string& body, const char* content_type) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                        "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (content_type) request += std::string("Content-Type: ") + content_type + "\r\n";
+  request += "\r\n" + body;
+  if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) {
+    ::close(fd);
+    return -1;
+  }
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, n);
+  ::close(fd);
+  return reply.rfind("HTTP/1.1 ", 0) == 0 ? std::stoi(reply.substr(9, 3)) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("the journal redacts /sso/token bodies of every content type", "[journal]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s);
+  struct Case {
+    const char* content_type;  // nullptr: no Content-Type header at all
+    bool json_body;
+    int status;  // what /sso/token answers
+  };
+  const std::vector<Case> cases = {
+      {"application/x-www-form-urlencoded", false, 200},
+      {"application/x-www-form-urlencoded; charset=UTF-8", false, 200},
+      {"text/plain", false, 200},  // what fetch() sends for a string body
+      {"text/plain;charset=UTF-8", false, 200},
+      {nullptr, false, 200},
+      {"application/octet-stream", false, 200},
+      {"application/json", false, 400},  // a form body that claims to be JSON: not read
+      {"application/json", true, 200},
+      {nullptr, true, 200},
+      {"text/plain", true, 400},  // read as a form (of one odd key): no client
+      {"multipart/form-data; boundary=XyZ", false, 400},
+  };
+  std::vector<std::string> secrets = {env.api_key};
+  for (const auto& c : cases) {
+    const std::string code = FreshCode(s, env);
+    secrets.push_back(code);
+    const std::string body =
+        c.json_body ? json({{"client_id", env.client_id},
+                            {"client_secret", env.api_key},
+                            {"grant_type", "authorization_code"},
+                            {"code", code}})
+                          .dump()
+        : std::string(c.content_type ? c.content_type : "").rfind("multipart", 0) == 0
+            ? "--XyZ\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\n" +
+                  env.api_key +
+                  "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\n" + code +
+                  "\r\n--XyZ--\r\n"
+            : "client_id=" + env.client_id + "&client_secret=" + env.api_key +
+                  "&grant_type=authorization_code&code=" + code;
+    INFO((c.content_type ? c.content_type : "(none)") << (c.json_body ? " JSON" : " form"));
+    CHECK(RawPost(s.port(), "/sso/token", body, c.content_type) == c.status);
+  }
+  Reply journal = Get(s, "/_mock/requests", env.api_key);
+  REQUIRE(journal.status == 200);
+  for (const auto& secret : secrets) {
+    INFO("secret: " << secret);
+    CHECK(journal.body.find(secret) == std::string::npos);
+  }
+  // Newest first: the token calls are every other entry (each after its session's link visit).
+  const json& data = journal.json["data"];
+  size_t checked = 0, no_type = 0;
+  for (const auto& entry : data) {
+    if (entry["path"] != "/sso/token") continue;
+    const json& b = entry["body"];
+    INFO(entry.dump());
+    if (!entry["headers"].contains("Content-Type")) ++no_type;
+    if (b.is_object() && b.contains("client_secret")) {
+      CHECK(b["client_secret"] == "sk_test_[redacted]");
+      CHECK(b["code"] == "[redacted]");
+      ++checked;
+    }
+  }
+  CHECK(no_type == 2);
+  CHECK(checked >= 8);  // every form or JSON body the server read shows its fields, redacted
 }

@@ -538,3 +538,38 @@ TEST_CASE("unknown routes are JSON 404s; every reply has an X-Request-ID", "[htt
   Reply h = Get(s, "/health");
   CHECK(h.json == json{{"status", "ok"}});
 }
+
+TEST_CASE("a flood of visits with huge User-Agents stays bounded in the lifecycle and the export",
+          "[visits][caps]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s);
+  Reply created = Post(s, "/passwordless/sessions",
+                       R"({"type":"MagicLink","email":"flood@example.com"})", env.api_key);
+  REQUIRE(created.status == 201);
+  const std::string id = created.json["id"], path = PathOf(created.json["link"]);
+  auto c = s.Client();
+  const httplib::Headers ua = {{"User-Agent", std::string(8000, 'x')}};
+  for (int i = 0; i < 300; ++i) {
+    auto r = c->Get(path.c_str(), ua);
+    REQUIRE(r);
+    // The first visit yields a code; every later one error=access_denied (the link is used).
+    REQUIRE(r->status == 302);
+    const std::string location = r->get_header_value("Location");
+    if (i == 0)
+      REQUIRE_FALSE(QueryParam(location, "code").empty());
+    else
+      REQUIRE(QueryParam(location, "error") == "access_denied");
+  }
+  Reply life = Get(s, "/_mock/passwordless/sessions/" + id, env.api_key);
+  REQUIRE(life.status == 200);
+  CHECK(life.json["visits"].size() == 20);
+  CHECK(life.json["visits_omitted"] == 280);
+  CHECK(life.json["visits"][0]["outcome"] == "redirected");
+  CHECK(life.json["state"] == "confirmed");
+  CHECK(life.body.size() < 20 * 1024);
+  // The export carries the count and loads back.
+  Reply state = Get(s, "/_mock/state", env.api_key);
+  CHECK(state.json["state"]["sessions"][0]["visits_omitted"] == 280);
+  CHECK(Put(s, "/_mock/state", state.body, env.api_key).status == 200);
+  CHECK(Get(s, "/_mock/passwordless/sessions/" + id, env.api_key).json["visits_omitted"] == 280);
+}

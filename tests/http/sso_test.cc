@@ -686,3 +686,32 @@ TEST_CASE("8 threads, 8 environments: full SSO and magic-link flows with no cros
   for (const auto& e : errors) CHECK(e.empty());
   CHECK(failures == 0);
 }
+
+TEST_CASE("/sso/authorize at max_stored: 429 rate_limit_exceeded with Retry-After, nothing dropped",
+          "[sso][caps]") {
+  TestServer s;
+  TestEnv env = NewEnvironment(s, {{"max_stored", 100}, {"interactive_idp", true}});
+  const std::string path = "/sso/authorize?response_type=code&client_id=" + Enc(env.client_id) +
+                           "&redirect_uri=" + Enc(kCallback) + "&provider=GoogleOAuth";
+  std::vector<std::string> logins;
+  for (int i = 0; i < 100; ++i) {
+    Reply page = Get(s, path);
+    REQUIRE(page.status == 200);
+    std::smatch m;
+    REQUIRE(std::regex_search(page.body, m, std::regex("/sso/idp/([A-Za-z0-9]+)")));
+    logins.push_back(m[1]);
+  }
+  Reply full = Get(s, path);
+  CHECK(full.status == 429);
+  CHECK(full.header("Retry-After") == "1");
+  CHECK(full.json["code"] == "rate_limit_exceeded");
+  CHECK(full.json["message"].get<std::string>().find("100 (config max_stored)") !=
+        std::string::npos);
+  // Every stored sign-in still completes.
+  for (const auto& id : {logins.front(), logins.back()}) {
+    Reply done = Post(s, "/sso/idp/" + id, "email=ann%40example.com", "",
+                      "application/x-www-form-urlencoded");
+    CHECK(done.status == 302);
+    CHECK(QueryParam(done.header("Location"), "code").size() == 26);
+  }
+}

@@ -80,7 +80,8 @@ TEST_CASE("config errors name the source, the key path and the problem", "[confi
        "cfg.json: environments[0].api_keys[0]: a production environment's API keys start with "
        "'sk_live_'"},
       {R"({"environments":[{)" + env + R"(,"link_ttl_seconds":0}]})",
-       "cfg.json: environments[0].link_ttl_seconds: must be a positive whole number of seconds"},
+       "cfg.json: environments[0].link_ttl_seconds: must be a whole number of seconds from 1 to "
+       "3153600000"},
       {R"({"environments":[{)" + env +
            R"(,"connections":[{"type":"OktaSAML","organization":"org_x"}]}]})",
        "cfg.json: environments[0].connections[0].organization: no organization with id 'org_x'"},

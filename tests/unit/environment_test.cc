@@ -496,3 +496,39 @@ TEST_CASE("a session for a connection that is not active is refused",
   }
   CHECK(env.Snapshot().sessions.size() == 1);  // nothing was stored for the refused ones
 }
+
+TEST_CASE_METHOD(Fixture, "visits: the first 20 and the consuming one are kept, the rest counted",
+                 "[visits][caps]") {
+  const std::string huge(8192, 'u');
+  // A HEAD-safe server, so link checkers' HEADs leave the link usable (HEAD consumes by default).
+  EnvironmentSettings head_safe = env.settings();
+  head_safe.head_consumes_links = false;
+  env.SetSettings(head_safe);
+  // Before it is used: HEADs (link checkers) fill the kept visits ...
+  PasswordlessSession s = Create();
+  for (int i = 0; i < 30; ++i) env.VisitLink(s.token, "HEAD", huge);
+  // ... the consuming visit is still kept, so the state is still attributed by its User-Agent.
+  REQUIRE(env.VisitLink(s.token, "GET", kScannerUserAgent)->kind ==
+          LinkVisitOutcome::Kind::kRedirect);
+  for (int i = 0; i < 1000; ++i) env.VisitLink(s.token, "GET", huge);  // repeat visits
+  PasswordlessSession after = *env.FindSession(s.id);
+  REQUIRE(after.visits.size() == 21);
+  CHECK(after.visits_omitted == 10 + 1000);
+  CHECK(after.visits[20].outcome == "redirected");
+  CHECK(env.SessionState(after) == "scanned");
+  for (const auto& v : after.visits) CHECK(v.user_agent.size() <= 512 + 20);  // cut, marked
+  CHECK(after.visits[0].user_agent.find("...[8192 bytes]") != std::string::npos);
+
+  // A snapshot with more (a hand-written or older one) is bounded the same way on restore.
+  EnvironmentSnapshot snap = env.Snapshot();
+  for (auto& x : snap.sessions)
+    if (x.id == s.id) {
+      x.visits.assign(50, LinkVisit{x.created_ms, "GET", huge, "used"});
+      x.visits_omitted = 7;
+    }
+  REQUIRE_FALSE(env.Restore(snap));
+  after = *env.FindSession(s.id);
+  CHECK(after.visits.size() == 20);
+  CHECK(after.visits_omitted == 7 + 30);
+  CHECK(after.visits[0].user_agent.size() <= 512 + 20);
+}

@@ -553,3 +553,43 @@ TEST_CASE("connections and organizations: filters", "[sso][directory]") {
   CHECK(f.env.ListOrganizations({}, {}).value().data.size() == 4);
   CHECK(f.env.ListOrganizations({"nope.com"}, {}).value().data.empty());
 }
+
+TEST_CASE("pending sign-ins are never dropped to make room; at max_stored they answer 429",
+          "[sso][caps]") {
+  // Past 10,000 pending sign-ins every one of them used to be wiped to make room for the next.
+  ManualClock clock;
+  Environment env(Seed(), clock, "http://mock");  // the default cap, 100,000
+  AuthorizeRequest r = Req();
+  r.connection = "conn_foo";
+  r.interactive = true;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10050; ++i) {
+    AuthorizeOutcome page = env.Authorize(r);
+    REQUIRE(page.kind == AuthorizeOutcome::Kind::kIdpPage);
+    ids.push_back(page.login_id);
+  }
+  CHECK(env.HasPendingLogin(ids.front()));
+  CHECK(env.CompleteLogin(ids.front(), "ann@foo.com", false).ok());
+  CHECK(env.CompleteLogin(ids.back(), "ann@foo.com", false).ok());
+
+  // At the cap: 429 (kLimitExceeded) naming the cap, and every stored sign-in still completes.
+  EnvironmentConfig small = Seed();
+  small.max_stored = 100;
+  Environment full(small, clock, "http://mock");
+  ids.clear();
+  for (int i = 0; i < 100; ++i) ids.push_back(full.Authorize(r).login_id);
+  AuthorizeOutcome refused = full.Authorize(r);
+  CHECK(refused.kind == AuthorizeOutcome::Kind::kLimitExceeded);
+  CHECK(refused.error.find("maximum of 100 (config max_stored) unexpired pending sign-ins") !=
+        std::string::npos);
+  for (const auto& id : ids) CHECK(full.HasPendingLogin(id));
+  // Completing one makes room for one more.
+  REQUIRE(full.CompleteLogin(ids[0], "ann@foo.com", false).ok());
+  CHECK(full.Authorize(r).kind == AuthorizeOutcome::Kind::kIdpPage);
+  CHECK(full.Authorize(r).kind == AuthorizeOutcome::Kind::kLimitExceeded);
+  // Direct sign-ins are capped by the codes they store, with the same answer.
+  r.interactive = false;
+  for (int i = 0; i < 99; ++i)  // one code is already stored (the completed sign-in)
+    REQUIRE(full.Authorize(r).kind == AuthorizeOutcome::Kind::kRedirect);
+  CHECK(full.Authorize(r).kind == AuthorizeOutcome::Kind::kLimitExceeded);
+}
