@@ -500,6 +500,14 @@ void ConnectionServer::Shutdown() {
   uint64_t one = 1;
   (void)!::write(wake_fd_, &one, sizeof(one));  // stays readable: every waiting poll wakes
   stop();                                       // closes the listening socket
+  // httplib's stop() acts only on a running listener: a Shutdown() between bind and
+  // listen_after_bind() (a SIGTERM right after the first line) would be lost and the server
+  // would then listen for good. Close the socket here, so the listen loop ends at once.
+  const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+  if (sock != INVALID_SOCKET) {
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+  }
 }
 
 bool ConnectionServer::SleepUnlessShutdown(milliseconds d) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "raw_client.h"
 #include "test_server.h"
 
 namespace {
@@ -344,4 +345,24 @@ TEST_CASE("--tls refuses TLS 1.0 and 1.1 and speaks TLS 1.2+", "[binary][tls][se
   CHECK(handshake(TLS1_3_VERSION) == TLS1_3_VERSION);
   Stop(p);
   std::remove(("/tmp/workos-mock-tlsver-" + std::to_string(getpid()) + ".pem").c_str());
+}
+
+TEST_CASE("SIGTERM at once after the first line is never lost", "[binary]") {
+  // The first line is printed before the server starts listening: a SIGTERM in between used to
+  // be dropped, and the server then listened for good.
+  for (int i = 0; i < 20; ++i) {
+    workos_mock::testing::MockProcess mock({"--log", "off"});
+    kill(mock.pid(), SIGTERM);
+    int status = 0;
+    pid_t done = 0;
+    for (int waited = 0; waited < 500 && done == 0; ++waited) {
+      done = waitpid(mock.pid(), &status, WNOHANG);
+      if (done == 0) usleep(10000);
+    }
+    INFO("start " << i);
+    REQUIRE(done == mock.pid());  // within 5 s
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    mock.Forget();
+  }
 }

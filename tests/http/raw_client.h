@@ -30,6 +30,8 @@ class MockProcess {
   int Stop(int sig = SIGTERM);
   // Waits for the process to end; the exit code as Stop() gives it.
   int Wait();
+  // The caller reaped the process itself: nothing is left to stop.
+  void Forget() { pid_ = -1; }
 
  private:
   pid_t pid_ = -1;
