@@ -161,6 +161,8 @@ json SeedJson(const EnvironmentConfig& c) {
             {"organizations", orgs},
             {"connections", conns}};
   if (!c.smtp_url.empty()) j["smtp_url"] = c.smtp_url;
+  if (c.random_seed) j["seed"] = *c.random_seed;
+  if (c.start_time_ms) j["start_time"] = FormatIso8601(*c.start_time_ms);
   return j;
 }
 
@@ -264,7 +266,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                       {"nonce", p.nonce},
                       {"provider_scopes", p.provider_scopes},
                       {"expires_ms", p.expires_ms}});
-  return {
+  json out = {
       {"clock_offset_ms", s.clock_offset_ms},
       {"redirect_uris", RedirectUrisJsonOf(s.redirect_uris)},
       {"scanner", ScannerJsonOf(s.scanner)},
@@ -279,6 +281,13 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
       {"access_tokens", tokens},
       {"outbox", outbox},
       {"pending_logins", logins}};
+  if (!s.id_streams.empty()) {  // deterministic mode only
+    json streams = json::object();
+    for (const auto& [name, p] : s.id_streams)
+      streams[name] = {{"drawn", p.drawn}, {"last_ulid", p.last_ulid}};
+    out["id_streams"] = streams;
+  }
+  return out;
 }
 
 EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
@@ -433,10 +442,21 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
         return x;
       });
-  static const std::set<std::string> kKeys = {"clock_offset_ms", "redirect_uris", "scanner",
-                                              "settings",        "organizations", "connections",
-                                              "profiles",        "sessions",      "codes",
-                                              "access_tokens",   "outbox",        "pending_logins"};
+  if (state.contains("id_streams")) {
+    const std::string p = path + ".id_streams";
+    const json& o = r.Obj(state["id_streams"], p);
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      const std::string sp = p + "." + it.key();
+      const json& stream = r.Obj(*it, sp);
+      const int64_t drawn = r.Int(stream, sp, "drawn", 0, true);
+      if (drawn < 0) r.Fail(sp + ".drawn", "must be a whole number from 0");
+      s.id_streams[it.key()] = {static_cast<uint64_t>(drawn), r.Str(stream, sp, "last_ulid")};
+    }
+  }
+  static const std::set<std::string> kKeys = {
+      "id_streams",    "clock_offset_ms", "redirect_uris", "scanner",  "settings",
+      "organizations", "connections",     "profiles",      "sessions", "codes",
+      "access_tokens", "outbox",          "pending_logins"};
   for (auto it = state.begin(); it != state.end(); ++it)
     if (!kKeys.count(it.key()) && it.key().rfind("_", 0) != 0)
       r.Fail(path + "." + it.key(), "unknown key");

@@ -23,6 +23,7 @@
 #include "domain/clock.h"
 #include "domain/errors.h"
 #include "domain/idempotency.h"
+#include "domain/ids.h"
 #include "domain/model.h"
 #include "domain/pagination.h"
 #include "domain/snapshot.h"
@@ -107,7 +108,25 @@ class Environment {
 
   EnvironmentCounts Counts() const;
 
+  // --- Deterministic mode ----------------------------------------------------------------
+  // With a seed every id, secret and code below comes from seeded streams (one per purpose:
+  // objects, public requests, control plane), so the same requests give the same answers.
+  bool deterministic() const { return seed_.random_seed.has_value(); }
+  // X-Request-ID of a public request to this environment (a UUID v4, as production sends).
+  std::string NewRequestId() { return request_ids_.Uuid(); }
+  // The journal's id for a public request at `now_ms`.
+  std::string NewJournalId(int64_t now_ms) { return request_ids_.NewId("req", now_ms); }
+  // X-Request-ID of a control-plane request, and ids the control plane makes (faults, queued
+  // sign-in outcomes): a stream of their own, so polling the control plane never shifts the
+  // ids the API hands out.
+  std::string NewControlRequestId() { return control_ids_.Uuid(); }
+  std::string NewControlId(const std::string& prefix) {
+    return control_ids_.NewId(prefix, NowMs());
+  }
+
   // --- Clock -----------------------------------------------------------------------------
+  // The environment's time: the base clock (or, with start_time, that instant, frozen) plus the
+  // offset POST /_mock/clock/advance added.
   int64_t NowMs() const;
   int64_t ClockOffsetSeconds() const;
   // Moves this environment's clock forward; `seconds` must be >= 0.
@@ -253,6 +272,10 @@ class Environment {
   const Clock& clock_;
   const std::string link_base_;
   TokenSigner* const signer_;
+  // Deterministic mode's streams (or the CSPRNG); internally locked, so const methods may draw.
+  mutable IdGenerator ids_;          // ids, link tokens, codes, access token ids, login ids
+  mutable IdGenerator request_ids_;  // X-Request-ID and journal ids of public requests
+  mutable IdGenerator control_ids_;  // the control plane's request ids and ids
 
   mutable std::mutex mu_;
   std::condition_variable outbox_cv_;

@@ -184,6 +184,11 @@ struct EnvironmentConfig {
   ScannerSettings scanner;
   EnvironmentSettings settings;  // config keys idempotent_replay, head_consumes_links
   std::string smtp_url;          // "": the server's --smtp-url, if any
+  // Deterministic mode (config keys seed and start_time, or the server's --seed/--start-time):
+  // every id, token and code comes from streams seeded with random_seed and this environment's
+  // name; the clock starts at start_time_ms and moves only by POST /_mock/clock/advance.
+  std::optional<uint64_t> random_seed;
+  std::optional<int64_t> start_time_ms;
   std::vector<Organization> organizations;
   std::vector<Connection> connections;
 };

@@ -82,6 +82,11 @@ EnvironmentSnapshot Environment::Snapshot() const {
   for (const auto& [id, x] : access_tokens_) s.access_tokens.push_back(x);
   s.outbox.assign(outbox_.begin(), outbox_.end());
   for (const auto& [id, x] : pending_logins_) s.pending_logins.push_back(x);
+  if (deterministic()) {
+    s.id_streams["objects"] = ids_.position();
+    s.id_streams["requests"] = request_ids_.position();
+    s.id_streams["control"] = control_ids_.position();
+  }
   std::sort(s.profiles.begin(), s.profiles.end(),
             [](const Profile& a, const Profile& b) { return a.id < b.id; });
   std::sort(s.sessions.begin(), s.sessions.end(),
@@ -103,6 +108,12 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
     for (auto& fe : e->errors) errors.push_back({"state." + fe.field, fe.code});
   if (auto e = ValidateScanner(s.scanner))
     for (auto& fe : e->errors) errors.push_back({"state.scanner." + fe.field, fe.code});
+  for (const auto& [name, position] : s.id_streams) {
+    if (name != "objects" && name != "requests" && name != "control")
+      errors.push_back({"state.id_streams." + name, "unknown stream (objects, requests, control)"});
+    else if (!IdGenerator(0, "", "check").Seek(position))
+      errors.push_back({"state.id_streams." + name + ".last_ulid", "must be a ULID"});
+  }
   if (!errors.empty()) return ValidationError(std::move(errors));
   for (auto& entry : s.scanner.allowlist) entry = Lower(entry);
 
@@ -134,6 +145,9 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   outbox_.assign(s.outbox.begin(), s.outbox.end());
   pending_logins_.clear();
   for (auto& x : s.pending_logins) pending_logins_[x.id] = std::move(x);
+  // A state saved in deterministic mode goes on where it stood (without: the streams stay put).
+  for (const auto& [name, position] : s.id_streams)
+    (name == "objects" ? ids_ : name == "requests" ? request_ids_ : control_ids_).Seek(position);
   idempotency_.Clear();    // stored answers name objects that may no longer exist
   next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
   lock.unlock();

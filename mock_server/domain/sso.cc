@@ -240,7 +240,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     if (!conn) {
       const int64_t now = NowMsLocked();
       Connection c;
-      c.id = NewId("conn", now);
+      c.id = ids_.NewId("conn", now);
       c.type = *known;
       c.name = *known;
       c.state = "active";
@@ -257,7 +257,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
 
   if (seed_.interactive_idp || r.interactive) {
     PendingLogin p;
-    p.id = RandomAlphanumeric(32);
+    p.id = ids_.Alphanumeric(32);
     p.connection_id = conn->id;
     p.redirect_uri = redirect_uri;
     p.state = r.state;

@@ -94,6 +94,17 @@ void MockServer::AddControlRoutes() {
     if (body->contains("kind") && (*body)["kind"] == "production")
       kind = EnvironmentKind::kProduction;
     EnvironmentConfig generated = registry_->Generate(kind);
+    if (config_.environment_ids) {
+      // --seed: generated names, keys and client ids are reproducible too (in creation order;
+      // parallel workers that want their own stream regardless of order give a "name").
+      IdGenerator& ids = *config_.environment_ids;
+      const int64_t t = config_.deterministic.start_time_ms.value_or(SystemClock().NowMs());
+      generated.name = "env_" + ids.Ulid(t);
+      generated.api_keys = {
+          std::string(kind == EnvironmentKind::kProduction ? "sk_live_" : "sk_test_") +
+          ids.Alphanumeric(32)};
+      generated.client_id = "client_" + ids.Ulid(t);
+    }
     json env = *body;
     if (!env.contains("name")) env["name"] = generated.name;
     if (env.contains("api_key")) {
@@ -106,7 +117,8 @@ void MockServer::AddControlRoutes() {
       env["redirect_uris"] = json::array({"http://localhost:3000/callback"});
     EnvironmentConfig seed;
     try {
-      seed = ParseConfig(Dump({{"environments", json::array({env})}}), "request body")
+      seed = ParseConfig(Dump({{"environments", json::array({env})}}), "request body",
+                         config_.deterministic)
                  .environments.front();
     } catch (const ConfigError& e) {
       return ReplyError(c.res, ConfigValidationError(e));
@@ -298,7 +310,7 @@ void MockServer::AddControlRoutes() {
     std::vector<FieldError> errors;
     auto fault = DecodeFault(*body, errors);
     if (!fault) return ReplyError(c.res, ValidationError(errors));
-    fault->id = NewId("fault", c.env->NowMs());
+    fault->id = c.env->NewControlId("fault");
     Control(*c.env)->AddFault(*fault);
     ReplyJson(c.res, 201, FaultJson(*fault));
   });

@@ -158,9 +158,17 @@ json JwksJson(const std::vector<JsonWebKey>& keys) {
 }
 
 json EnvironmentJson(const Environment& env) {
-  return {{"object", "environment"},      {"name", env.name()},
-          {"kind", KindName(env.kind())}, {"api_key", env.api_keys().front()},
-          {"client_id", env.client_id()}, {"redirect_uris", RedirectUrisJson(env.redirect_uris())}};
+  const EnvironmentConfig& seed = env.seed();
+  return {{"object", "environment"},
+          {"name", env.name()},
+          {"kind", KindName(env.kind())},
+          {"api_key", env.api_keys().front()},
+          {"client_id", env.client_id()},
+          {"redirect_uris", RedirectUrisJson(env.redirect_uris())},
+          // Deterministic mode (null when off).
+          {"seed", seed.random_seed ? json(*seed.random_seed) : json(nullptr)},
+          {"start_time",
+           seed.start_time_ms ? json(FormatIso8601(*seed.start_time_ms)) : json(nullptr)}};
 }
 
 }  // namespace workos_mock

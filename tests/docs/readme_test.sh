@@ -4,7 +4,7 @@
 #   readme_test.sh WORKOS_MOCK_BIN [--with-scripts-run]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-BIN="$1"
+BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"  # absolute: the tour runs elsewhere
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -32,7 +32,8 @@ start_server "$BIN" --port 0 --log off
 awk '/^```bash$/{on=1; next} /^```$/{on=0} on' "$ROOT/README.md" \
   | sed "s#http://127.0.0.1:4400#http://127.0.0.1:$PORT#g" > "$work/tour.sh"
 [ "$(grep -c . "$work/tour.sh")" -gt 10 ] || { echo "README has no tour blocks"; exit 1; }
-(cd "$work" && bash -euo pipefail tour.sh) > "$work/tour.out" 2>&1 || {
+# The snapshot-testing block runs `workos-mock exec` itself: the binary under test is on PATH.
+(cd "$work" && PATH="$(dirname "$BIN"):$PATH" bash -euo pipefail tour.sh) > "$work/tour.out" 2>&1 || {
   echo "README tour failed:"; cat "$work/tour.out"; exit 1; }
 cat "$work/tour.out"
 check() { grep -q -- "$1" "$work/tour.out" || { echo "README tour: expected output '$1' missing"; exit 1; }; }
@@ -47,6 +48,7 @@ check '"api_key": "sk_test_'
 check '"mode":"prefetch"'
 check '"outcome":"consumed"'
 check '^user click: 302 http://localhost:3000/callback?error=access_denied&error_description='
+check '^{"id":"passwordless_session_01KDVDNA00[0-9A-Z]\{16\}","expires_at":"2026-01-01T00:15:00.000Z"}$'
 # The README's C++ snippet is the body of tests/docs/readme_cpp_example.cc (built and run by CTest).
 sed -n '/README:BEGIN/,/README:END/p' "$ROOT/tests/docs/readme_cpp_example.cc" | sed '1d;$d;s/^  //' > "$work/cpp_expected"
 awk '/^```cpp$/{on=1; next} /^```$/{on=0} on' "$ROOT/README.md" > "$work/cpp_readme"
