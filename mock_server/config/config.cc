@@ -90,6 +90,36 @@ class Parser {
     return out;
   }
 
+  // An organization's domains: "foo.com" (verified) or {"domain": "foo.com", "state":
+  // "verified"|"pending"}.
+  std::vector<Domain> OrganizationDomains(const json& obj, const std::string& path, int64_t now,
+                                          IdGenerator& ids) const {
+    std::vector<Domain> out;
+    if (!obj.contains("domains")) return out;
+    if (!obj["domains"].is_array()) Fail(path + ".domains", "must be an array");
+    for (size_t i = 0; i < obj["domains"].size(); ++i) {
+      const std::string p = path + ".domains[" + std::to_string(i) + "]";
+      const json& d = obj["domains"][i];
+      Domain domain{ids.NewId("org_domain", now), "", "verified"};
+      if (d.is_string()) {
+        domain.domain = d.get<std::string>();
+      } else if (d.is_object()) {
+        Keys(d, p, {"domain", "state"});
+        domain.domain = String(d, p, "domain", "", true);
+        domain.state = String(d, p, "state", "verified");
+        if (domain.state != "verified" && domain.state != "pending")
+          Fail(p + ".state", "must be \"verified\" or \"pending\"");
+      } else {
+        Fail(p,
+             "must be a domain (\"foo.com\") or {\"domain\": \"foo.com\", \"state\": "
+             "\"pending\"}");
+      }
+      if (domain.domain.empty()) Fail(p, "must not be empty");
+      out.push_back(domain);
+    }
+    return out;
+  }
+
   // The keys seed and start_time of an environment (over the server's defaults), checked.
   void Deterministic(const json& e, const std::string& path, EnvironmentConfig& c) const {
     c.random_seed = defaults_.seed;
@@ -267,12 +297,18 @@ class Parser {
       for (size_t i = 0; i < e["organizations"].size(); ++i) {
         const std::string p = path + ".organizations[" + std::to_string(i) + "]";
         const json& o = e["organizations"][i];
-        Keys(o, p, {"id", "name", "domains"});
+        Keys(o, p, {"id", "name", "domains", "allow_profiles_outside_organization"});
         Organization org;
         org.id = o.contains("id") ? String(o, p, "id", "") : ids.NewId("org", now);
         if (org.id.rfind("org_", 0) != 0) Fail(p + ".id", "must start with 'org_'");
         org.name = String(o, p, "name", "", true);
-        org.domains = Domains(o, p, now, ids);
+        org.domains = OrganizationDomains(o, p, now, ids);
+        if (o.contains("allow_profiles_outside_organization")) {
+          if (!o["allow_profiles_outside_organization"].is_boolean())
+            Fail(p + ".allow_profiles_outside_organization", "must be true or false");
+          org.allow_profiles_outside_organization =
+              o["allow_profiles_outside_organization"].get<bool>();
+        }
         org.created_ms = org.updated_ms = now;
         if (!org_ids.insert(org.id).second) Fail(p + ".id", "duplicate organization id");
         c.organizations.push_back(org);
@@ -315,9 +351,16 @@ class Parser {
             const json& u = o["users"][j];
             Keys(u, up,
                  {"email", "first_name", "last_name", "idp_id", "groups", "roles",
-                  "custom_attributes"});
+                  "custom_attributes", "outcome"});
             IdpUser user;
             user.email = String(u, up, "email", "", true);
+            user.outcome = String(u, up, "outcome", "");
+            if (!user.outcome.empty() && !IsSignInOutcome(user.outcome)) {
+              std::string all;
+              for (const auto& code : SignInOutcomes()) all += (all.empty() ? "" : ", ") + code;
+              Fail(up + ".outcome", "'" + user.outcome + "' is not a sign-in outcome (one of " +
+                                        all + "; leave it out to sign the user in)");
+            }
             if (u.contains("first_name")) user.first_name = String(u, up, "first_name", "");
             if (u.contains("last_name")) user.last_name = String(u, up, "last_name", "");
             user.idp_id = String(u, up, "idp_id", "");

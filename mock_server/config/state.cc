@@ -11,7 +11,11 @@ json Opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullp
 
 json DomainsJson(const std::vector<Domain>& domains) {
   json out = json::array();
-  for (const auto& d : domains) out.push_back({{"id", d.id}, {"domain", d.domain}});
+  for (const auto& d : domains) {
+    json j = {{"id", d.id}, {"domain", d.domain}};
+    if (d.state != "verified") j["state"] = d.state;  // organizations' pending domains
+    out.push_back(j);
+  }
   return out;
 }
 
@@ -23,6 +27,7 @@ json UserJson(const IdpUser& u) {
   if (!u.groups.empty()) j["groups"] = u.groups;
   if (!u.roles.empty()) j["roles"] = u.roles;
   if (!u.custom_attributes.empty()) j["custom_attributes"] = u.custom_attributes;
+  if (!u.outcome.empty()) j["outcome"] = u.outcome;
   return j;
 }
 
@@ -113,7 +118,10 @@ class Reader {
   }
   std::vector<Domain> Domains(const json& o, const std::string& path) const {
     return List<Domain>(o, path, "domains", [&](const json& d, const std::string& p) {
-      return Domain{Str(d, p, "id"), Str(d, p, "domain")};
+      Domain x{Str(d, p, "id"), Str(d, p, "domain"), Str(d, p, "state", false, "verified")};
+      if (x.state != "verified" && x.state != "pending")
+        Fail(p + ".state", "must be \"verified\" or \"pending\"");
+      return x;
     });
   }
 
@@ -127,8 +135,12 @@ json SeedJson(const EnvironmentConfig& c) {
   json orgs = json::array();
   for (const auto& o : c.organizations) {
     json domains = json::array();
-    for (const auto& d : o.domains) domains.push_back(d.domain);
-    orgs.push_back({{"id", o.id}, {"name", o.name}, {"domains", domains}});
+    for (const auto& d : o.domains)
+      domains.push_back(d.state == "verified" ? json(d.domain)
+                                              : json{{"domain", d.domain}, {"state", d.state}});
+    json org = {{"id", o.id}, {"name", o.name}, {"domains", domains}};
+    if (o.allow_profiles_outside_organization) org["allow_profiles_outside_organization"] = true;
+    orgs.push_back(org);
   }
   json conns = json::array();
   for (const auto& cn : c.connections) {
@@ -172,6 +184,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
     orgs.push_back({{"id", o.id},
                     {"name", o.name},
                     {"domains", DomainsJson(o.domains)},
+                    {"allow_profiles_outside_organization", o.allow_profiles_outside_organization},
                     {"created_ms", o.created_ms},
                     {"updated_ms", o.updated_ms}});
   json conns = json::array();
@@ -322,6 +335,7 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.id = r.Str(o, p, "id");
         x.name = r.Str(o, p, "name");
         x.domains = r.Domains(o, p);
+        x.allow_profiles_outside_organization = r.Bool(o, p, "allow_profiles_outside_organization");
         x.created_ms = r.Int(o, p, "created_ms");
         x.updated_ms = r.Int(o, p, "updated_ms");
         return x;
@@ -344,6 +358,9 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
           user.groups = r.Strs(u, up, "groups");
           user.roles = r.Strs(u, up, "roles");
           user.custom_attributes = r.StrMap(u, up, "custom_attributes");
+          user.outcome = r.Str(u, up, "outcome", false);
+          if (!user.outcome.empty() && !IsSignInOutcome(user.outcome))
+            r.Fail(up + ".outcome", "is not a sign-in outcome");
           return user;
         });
         x.created_ms = r.Int(o, p, "created_ms");

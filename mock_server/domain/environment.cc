@@ -104,6 +104,8 @@ void Environment::LoadSeedLocked() {
   outbox_.clear();
   idempotency_.Clear();
   pending_logins_.clear();
+  queued_outcomes_.clear();
+  sign_ins_.clear();
   scanner_ = seed_.scanner;
   settings_ = seed_.settings;
 }

@@ -189,10 +189,26 @@ class Environment {
   // GET /sso/authorize after the client id was found to be this environment's.
   AuthorizeOutcome Authorize(const AuthorizeRequest& request);
   bool HasPendingLogin(const std::string& login_id) const;
-  // Finishes a sign-in waiting at the interactive IdP page as `email` (or refuses it when
-  // `deny`); kNotFound when the login is unknown, used or expired.
+  // Finishes a sign-in waiting at the interactive IdP page. `action` "" (or "sign_in") signs in
+  // as `email`; "deny" ends it with access_denied, "cancel" with signin_consent_denied, "fail"
+  // with `outcome` (one of SignInOutcomes(); "": DefaultFailure of the connection's type).
+  // kNotFound when the login is unknown, used or expired; a validation error names a bad
+  // email, action or outcome (the login then still waits).
   Result<AuthorizeOutcome> CompleteLogin(const std::string& login_id, const std::string& email,
-                                         bool deny);
+                                         const std::string& action = "",
+                                         const std::string& outcome = "");
+
+  // --- Sign-in outcomes (POST|GET|DELETE /_mock/sso/outcomes, GET /_mock/sso/sign-ins) -----
+  // Queues `outcome` for the next `times` sign-ins through `connection_id` ("": any connection).
+  // A sign-in takes a use of the oldest entry for its connection, else of the oldest
+  // environment-wide one. At most 1000 entries (kLimitExceeded beyond).
+  Result<QueuedOutcome> QueueOutcome(const std::string& connection_id, const std::string& outcome,
+                                     int64_t times);
+  std::vector<QueuedOutcome> QueuedOutcomes() const;  // oldest first
+  void ClearQueuedOutcomes();
+  // The newest 1000 sign-ins that reached the mock IdP, newest first; "at_idp" ones past their
+  // expiry show as "expired".
+  std::vector<SsoSignIn> SignIns() const;
 
   // --- Outbox ----------------------------------------------------------------------------
   // Newest first; `to` empty means every recipient. Comparison is case-insensitive.
@@ -261,12 +277,22 @@ class Environment {
                               std::vector<std::string> provider_scopes = {});
   Email ComposeEmailLocked(const PasswordlessSession& session) const;
   // SSO helpers (domain/sso.cc)
-  std::string AppRedirectLocked(const std::string& redirect_uri, const std::string& state,
-                                const std::string& error, const std::string& description) const;
+  std::string AppRedirectLocked(
+      const std::string& redirect_uri, const std::string& state, const std::string& error,
+      const std::string& description,
+      const std::vector<std::pair<std::string, std::string>>& extra = {}) const;
+  // How the IdP ends a sign-in as `user` through `connection` for the request `login` (a
+  // pending login, or the request of a direct sign-in): with `outcome` when given (a choice on
+  // the interactive page), else a queued outcome, the user's configured one, the organization's
+  // domain policy, or a code. Recorded in sign_ins_.
   AuthorizeOutcome SignInLocked(const Connection& connection, const IdpUser& user,
-                                const std::string& redirect_uri, const std::string& state,
-                                std::optional<std::string> code_challenge,
-                                std::vector<std::string> provider_scopes);
+                                const PendingLogin& login, std::string outcome = "",
+                                std::string source = "");
+  // Why `email` may not sign in through `connection` (the organization's verified domains), or
+  // "" when it may.
+  std::string DomainPolicyLocked(const Connection& connection, const std::string& email) const;
+  // The record of `login` (found by its id, else a new one at the front).
+  SsoSignIn& SignInRecordLocked(const Connection& connection, const PendingLogin& login);
 
   const EnvironmentConfig seed_;
   const Clock& clock_;
@@ -294,6 +320,8 @@ class Environment {
   IdempotencyStore idempotency_;
   EnvironmentSettings settings_;
   IndexedMap<PendingLogin> pending_logins_{TokenIndex::Kind::kPendingLogin};
+  std::deque<QueuedOutcome> queued_outcomes_;  // oldest first
+  std::deque<SsoSignIn> sign_ins_;             // newest first
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;
   int64_t last_sweep_ms_ = 0;  // environment time of the last sweep

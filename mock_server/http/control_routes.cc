@@ -324,6 +324,54 @@ void MockServer::AddControlRoutes() {
     c.res.status = 204;
   });
 
+  // Sign-in outcomes at the mock IdP: failures queued for the next sign-ins, and what happened.
+  ControlRoute("POST", "/_mock/sso/outcomes", true, [](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    std::vector<FieldError> errors;
+    auto text = [&](const char* key) {
+      if (!body->contains(key) || (*body)[key].is_null()) return std::string();
+      if (!(*body)[key].is_string())
+        errors.push_back({key, std::string(key) + " must be a string"});
+      return (*body)[key].is_string() ? (*body)[key].get<std::string>() : std::string();
+    };
+    const std::string connection = text("connection"), outcome = text("outcome");
+    if (outcome.empty() && errors.empty())
+      errors.push_back({"outcome", "outcome is required, e.g. {\"outcome\": \"access_denied\"}"});
+    int64_t times = 1;
+    if (body->contains("times")) {
+      if ((*body)["times"].is_number_integer())
+        times = (*body)["times"].get<int64_t>();
+      else
+        errors.push_back({"times", "times must be a whole number from 1 to 1000000"});
+    }
+    if (!errors.empty()) return ReplyError(c.res, ValidationError(std::move(errors)));
+    auto queued = c.env->QueueOutcome(connection, outcome, times);
+    if (!queued.ok()) return ReplyError(c.res, queued.error());
+    ReplyJson(c.res, 201, QueuedOutcomeJson(queued.value()));
+  });
+  ControlRoute("GET", "/_mock/sso/outcomes", true, [](Call& c) {
+    json data = json::array();
+    for (const auto& q : c.env->QueuedOutcomes()) data.push_back(QueuedOutcomeJson(q));
+    ReplyJson(c.res, 200, {{"object", "list"}, {"data", data}});
+  });
+  ControlRoute("DELETE", "/_mock/sso/outcomes", true, [](Call& c) {
+    c.env->ClearQueuedOutcomes();
+    c.res.status = 204;
+  });
+  // Filters: ?state= and ?connection= (exact).
+  ControlRoute("GET", "/_mock/sso/sign-ins", true, [](Call& c) {
+    const std::string state = c.req.get_param_value("state");
+    const std::string connection = c.req.get_param_value("connection");
+    json data = json::array();
+    for (const auto& s : c.env->SignIns()) {
+      if (c.req.has_param("state") && s.state != state) continue;
+      if (!connection.empty() && s.connection_id != connection) continue;
+      data.push_back(SignInJson(s, !s.code.empty() && c.env->CodeExchanged(s.code)));
+    }
+    ReplyJson(c.res, 200, {{"object", "list"}, {"data", data}});
+  });
+
   // The environment as a fixture (config/state.h, docs/state.md); PUT replaces the runtime state.
   ControlRoute("GET", "/_mock/state", true,
                [](Call& c) { ReplyJson(c.res, 200, ExportEnvironment(*c.env)); });

@@ -1,5 +1,6 @@
 #include "http/journal.h"
 
+#include <regex>
 #include <set>
 
 #include "domain/ids.h"
@@ -72,6 +73,7 @@ JournalEntry CaptureRequest(const httplib::Request& req, const httplib::Response
   e.target = req.target;
   e.status = res.status == -1 ? 200 : res.status;
   e.request_id = res.get_header_value("X-Request-ID");
+  e.location = res.get_header_value("Location");
   e.headers.reserve(req.headers.size());
   for (const auto& [k, v] : req.headers)  // httplib adds these four; they are not headers
     if (k != "REMOTE_ADDR" && k != "REMOTE_PORT" && k != "LOCAL_ADDR" && k != "LOCAL_PORT")
@@ -103,6 +105,18 @@ json RenderJournalEntry(const JournalEntry& e) {
     for (const auto& [k, v] : url_params)
       query[k] = kSecret.count(k) ? (k == "client_secret" ? RedactSecret(v) : "[redacted]") : v;
   }
+  // A redirect's target with its code redacted, and the OAuth error it carries (a sign-in
+  // outcome, a used link): what the browser was sent to.
+  json location = nullptr, error = nullptr;
+  if (!e.location.empty()) {
+    static const std::regex kCode("([?&]code=)[^&]*");
+    location = std::regex_replace(e.location, kCode, "$1[redacted]");
+    if (auto q = e.location.find('?'); q != std::string::npos) {
+      httplib::Params params;
+      httplib::detail::parse_query_text(e.location.substr(q + 1), params);
+      if (auto it = params.find("error"); it != params.end()) error = it->second;
+    }
+  }
   const std::string bearer = BearerOf(HeaderOr(e, "Authorization"));
   const bool carries_key =
       bearer.rfind("sk_", 0) == 0 || e.body.find("client_secret") != std::string::npos;
@@ -113,6 +127,8 @@ json RenderJournalEntry(const JournalEntry& e) {
           {"query", query},
           {"status", e.status},
           {"request_id", e.request_id},
+          {"location", location},
+          {"error", error},
           {"user_agent", HeaderOr(e, "User-Agent")},
           {"headers", headers},
           {"body", RedactedBody(e)},

@@ -22,6 +22,7 @@ struct JournalEntry {
   std::string target;  // path and query as sent
   int status = 0;
   std::string request_id;
+  std::string location;  // the answer's Location (a redirect), as sent
   std::vector<std::pair<std::string, std::string>> headers;  // as sent, in order
   std::string body;                                          // empty when over kMaxJournalBody
   size_t body_size = 0;
