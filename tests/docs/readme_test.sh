@@ -48,6 +48,9 @@ check '"api_key": "sk_test_'
 check '"mode":"prefetch"'
 check '"outcome":"consumed"'
 check '^user click: 302 http://localhost:3000/callback?error=access_denied&error_description='
+check '^{"outcome":"signin_consent_denied","remaining":1}$'
+check '^sign-in: http://localhost:3000/callback?error=signin_consent_denied&error_description=User%20cancelled%20the%20authentication%20request&error_uri=https%3A%2F%2Fworkos.com%2Fdocs%2Freference%2Fsso%2Fget-authorization-url%2Ferror-codes&state=s1$'
+check '^{"status":"failed","error":"signin_consent_denied","source":"queued"}$'
 check '^{"id":"passwordless_session_01KDVDNA00[0-9A-Z]\{16\}","expires_at":"2026-01-01T00:15:00.000Z"}$'
 # The README's C++ snippet is the body of tests/docs/readme_cpp_example.cc (built and run by CTest).
 sed -n '/README:BEGIN/,/README:END/p' "$ROOT/tests/docs/readme_cpp_example.cc" | sed '1d;$d;s/^  //' > "$work/cpp_expected"
