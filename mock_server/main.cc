@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -101,7 +102,15 @@ int main(int argc, char** argv) {
   SystemClock clock;
   bool started = false;
   try {
-    ServerConfig config = cl.config_path.empty() ? DefaultConfig() : LoadConfigFile(cl.config_path);
+    ServerConfig config = cl.config_path.empty() ? DefaultConfig(cl.deterministic)
+                                                 : LoadConfigFile(cl.config_path, cl.deterministic);
+    const std::string deterministic = DeterministicWarning(config);
+    std::set<uint64_t> seeds;  // keys to make ahead (below): one per seed, the random one if any
+    bool random_key = config.environments.empty() || !cl.deterministic.seed;
+    for (const auto& e : config.environments) {
+      if (e.random_seed) seeds.insert(*e.random_seed);
+      random_key |= !e.random_seed;
+    }
     MockServer server(cl.server, std::move(config), clock);
     const int port = server.Bind();
     std::unique_ptr<StateFile> persisted;
@@ -122,10 +131,12 @@ int main(int argc, char** argv) {
       ~Joined() {
         if (joinable()) join();
       }
-    } keygen([&keygen_done] {
-      ProcessTokenSigner().Keys(SystemClock().NowMs());
+    } keygen([&keygen_done, seeds, random_key] {
+      if (random_key) ProcessTokenSigner().Keys(SystemClock().NowMs());
+      for (uint64_t seed : seeds) SeededTokenSigner(seed).Keys(0);  // derived from the seed
       keygen_done = true;
     });
+    if (!deterministic.empty()) std::cerr << deterministic << std::flush;
     if (!cl.port_file.empty()) WritePortFile(cl.port_file, port);
     notices << "workos-mock listening on " << server.listen_url() << std::endl;
     if (server.listen_url() != server.base_url() && cl.server.public_url.empty())

@@ -140,6 +140,23 @@ const std::vector<Flag>& Flags() {
        "the mock IdP of /sso/authorize shows a page to pick or type the\nuser (default: it signs "
        "in the connection's first user at once)",
        [](C& c, S v, S s) { c.server.interactive = Switch(v, s); }},
+      {"--seed", "N",
+       "deterministic mode: every environment's ids, link tokens, codes,\naccess tokens "
+       "(JWT signing key included) and request ids come\nfrom streams seeded with N (0 to "
+       "2^53-1) and the environment's\nname, so the same requests get byte-identical answers "
+       "(snapshot\ntests). PREDICTABLE: tests only; refused for production\nenvironments "
+       "(config key \"seed\" per environment)",
+       [](C& c, S v, S s) {
+         c.deterministic.seed = static_cast<uint64_t>(Number(v, 0, 9007199254740991L, s));
+       }},
+      {"--start-time", "TIME",
+       "every environment's clock starts at TIME (RFC 3339, e.g.\n2026-01-01T00:00:00Z) and "
+       "is frozen: it moves only by POST\n/_mock/clock/advance (config key \"start_time\")",
+       [](C& c, S v, S s) {
+         auto t = ParseRfc3339(v);
+         if (!t || *t < 0) Bad(s, "an RFC 3339 time from 1970 on, e.g. 2026-01-01T00:00:00Z", v);
+         c.deterministic.start_time_ms = t;
+       }},
       {"--state-file", "PATH",
        "keep every environment's state in PATH: loaded on start when it\nexists, written "
        "atomically every --state-interval-ms when it\nchanged and on SIGTERM/SIGINT "

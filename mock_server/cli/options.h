@@ -25,7 +25,8 @@ struct CommandLine {
   bool port_given = false;  // --port or WORKOS_MOCK_PORT (exec otherwise takes an ephemeral one)
   std::string config_path, port_file, state_file;
   long state_interval_ms = 2000;
-  std::vector<std::string> exec_argv;  // exec: the command after "--"
+  std::vector<std::string> exec_argv;   // exec: the command after "--"
+  DeterministicDefaults deterministic;  // --seed, --start-time
 };
 
 // A flag or variable with a bad value; the message names it ("--port ..." or

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -32,7 +33,8 @@ constexpr const char* kDefaultConfig = R"JSON({
 
 class Parser {
  public:
-  explicit Parser(std::string source) : source_(std::move(source)) {}
+  explicit Parser(std::string source, DeterministicDefaults defaults = {})
+      : source_(std::move(source)), defaults_(std::move(defaults)) {}
 
   [[noreturn]] void Fail(const std::string& path, const std::string& what) const {
     throw ConfigError(source_, path, what);
@@ -87,11 +89,82 @@ class Parser {
     return out;
   }
 
-  std::vector<Domain> Domains(const json& obj, const std::string& path, int64_t now) const {
+  std::vector<Domain> Domains(const json& obj, const std::string& path, int64_t now,
+                              IdGenerator& ids) const {
     std::vector<Domain> out;
     for (const auto& d : Strings(obj, path, "domains"))
-      out.push_back({NewId("org_domain", now), d});
+      out.push_back({ids.NewId("org_domain", now), d});
     return out;
+  }
+
+  // An organization's domains: "foo.com" (verified) or {"domain": "foo.com", "state":
+  // "verified"|"pending"}.
+  std::vector<Domain> OrganizationDomains(const json& obj, const std::string& path, int64_t now,
+                                          IdGenerator& ids) const {
+    std::vector<Domain> out;
+    if (!obj.contains("domains")) return out;
+    if (!obj["domains"].is_array()) Fail(path + ".domains", "must be an array");
+    for (size_t i = 0; i < obj["domains"].size(); ++i) {
+      const std::string p = path + ".domains[" + std::to_string(i) + "]";
+      const json& d = obj["domains"][i];
+      Domain domain{ids.NewId("org_domain", now), "", "verified"};
+      if (d.is_string()) {
+        domain.domain = d.get<std::string>();
+      } else if (d.is_object()) {
+        Keys(d, p, {"domain", "state"});
+        domain.domain = String(d, p, "domain", "", true);
+        domain.state = String(d, p, "state", "verified");
+        if (domain.state != "verified" && domain.state != "pending")
+          Fail(p + ".state", "must be \"verified\" or \"pending\"");
+      } else {
+        Fail(p,
+             "must be a domain (\"foo.com\") or {\"domain\": \"foo.com\", \"state\": "
+             "\"pending\"}");
+      }
+      if (domain.domain.empty()) Fail(p, "must not be empty");
+      out.push_back(domain);
+    }
+    return out;
+  }
+
+  // The keys seed and start_time of an environment (over the server's defaults), checked.
+  void Deterministic(const json& e, const std::string& path, EnvironmentConfig& c) const {
+    c.random_seed = defaults_.seed;
+    c.start_time_ms = defaults_.start_time_ms;
+    if (e.contains("seed")) {
+      const json& v = e["seed"];
+      if (!v.is_null()) {
+        if (!v.is_number_integer() || v.get<int64_t>() < 0 ||
+            static_cast<uint64_t>(v.get<int64_t>()) > kMaxSeed)
+          Fail(path + ".seed", "must be a whole number from 0 to 9007199254740991 (or null)");
+        c.random_seed = v.get<uint64_t>();
+      } else {
+        c.random_seed.reset();
+      }
+    }
+    if (e.contains("start_time")) {
+      const json& v = e["start_time"];
+      if (!v.is_null()) {
+        std::optional<int64_t> t;
+        if (v.is_string()) t = ParseRfc3339(v.get<std::string>());
+        if (!t || *t < 0)
+          Fail(path + ".start_time",
+               "must be an RFC 3339 time from 1970 on, e.g. \"2026-01-01T00:00:00Z\" (or null)");
+        c.start_time_ms = t;
+      } else {
+        c.start_time_ms.reset();
+      }
+    }
+    if (c.random_seed && c.kind == EnvironmentKind::kProduction) {
+      if (e.contains("seed"))
+        Fail(path + ".seed",
+             "a production environment cannot have a seed: deterministic mode makes its "
+             "tokens, links and codes predictable. Use a staging environment.");
+      Fail(path + ".kind",
+           "--seed (WORKOS_MOCK_SEED) is refused for production environment '" + c.name +
+               "': deterministic mode makes its tokens, links and codes predictable. Drop "
+               "--seed, or give the staging environments a \"seed\" key of their own.");
+    }
   }
 
   std::vector<RedirectUriEntry> RedirectUris(const json& obj, const std::string& path) const {
@@ -175,6 +248,8 @@ class Parser {
           "head_consumes_links",
           "scanner",
           "smtp_url",
+          "seed",
+          "start_time",
           "organizations",
           "connections"});
     EnvironmentConfig c;
@@ -221,6 +296,14 @@ class Parser {
     if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
         c.smtp_url.rfind("smtps://", 0) != 0)
       Fail(path + ".smtp_url", "must be smtp://host:port or smtps://host:port");
+    Deterministic(e, path, c);
+    // Ids the config leaves out are made here: in deterministic mode from a stream of their own
+    // (seed, environment name, "config") and at start_time, so they are reproducible too.
+    IdGenerator csprng;
+    std::unique_ptr<IdGenerator> seeded;
+    if (c.random_seed) seeded = std::make_unique<IdGenerator>(*c.random_seed, c.name, "config");
+    IdGenerator& ids = seeded ? *seeded : csprng;
+    if (c.start_time_ms) now = *c.start_time_ms;
 
     std::set<std::string> org_ids;
     if (e.contains("organizations")) {
@@ -228,12 +311,18 @@ class Parser {
       for (size_t i = 0; i < e["organizations"].size(); ++i) {
         const std::string p = path + ".organizations[" + std::to_string(i) + "]";
         const json& o = e["organizations"][i];
-        Keys(o, p, {"id", "name", "domains"});
+        Keys(o, p, {"id", "name", "domains", "allow_profiles_outside_organization"});
         Organization org;
-        org.id = String(o, p, "id", NewId("org", now));
+        org.id = o.contains("id") ? String(o, p, "id", "") : ids.NewId("org", now);
         if (org.id.rfind("org_", 0) != 0) Fail(p + ".id", "must start with 'org_'");
         org.name = String(o, p, "name", "", true);
-        org.domains = Domains(o, p, now);
+        org.domains = OrganizationDomains(o, p, now, ids);
+        if (o.contains("allow_profiles_outside_organization")) {
+          if (!o["allow_profiles_outside_organization"].is_boolean())
+            Fail(p + ".allow_profiles_outside_organization", "must be true or false");
+          org.allow_profiles_outside_organization =
+              o["allow_profiles_outside_organization"].get<bool>();
+        }
         org.created_ms = org.updated_ms = now;
         if (!org_ids.insert(org.id).second) Fail(p + ".id", "duplicate organization id");
         c.organizations.push_back(org);
@@ -247,7 +336,7 @@ class Parser {
         const json& o = e["connections"][i];
         Keys(o, p, {"id", "type", "name", "state", "organization", "domains", "users"});
         Connection conn;
-        conn.id = String(o, p, "id", NewId("conn", now));
+        conn.id = o.contains("id") ? String(o, p, "id", "") : ids.NewId("conn", now);
         if (conn.id.rfind("conn_", 0) != 0) Fail(p + ".id", "must start with 'conn_'");
         conn.type = String(o, p, "type", "", true);
         const auto& types = ConnectionTypes();
@@ -268,7 +357,7 @@ class Parser {
             Fail(p + ".organization", "no organization with id '" + org + "' in this environment");
           conn.organization_id = org;
         }
-        conn.domains = Domains(o, p, now);
+        conn.domains = Domains(o, p, now, ids);
         if (o.contains("users")) {
           if (!o["users"].is_array()) Fail(p + ".users", "must be an array");
           for (size_t j = 0; j < o["users"].size(); ++j) {
@@ -283,9 +372,16 @@ class Parser {
             }
             Keys(u, up,
                  {"email", "first_name", "last_name", "idp_id", "groups", "roles",
-                  "custom_attributes"});
+                  "custom_attributes", "outcome"});
             IdpUser user;
             user.email = String(u, up, "email", "", true);
+            user.outcome = String(u, up, "outcome", "");
+            if (!user.outcome.empty() && !IsSignInOutcome(user.outcome)) {
+              std::string all;
+              for (const auto& code : SignInOutcomes()) all += (all.empty() ? "" : ", ") + code;
+              Fail(up + ".outcome", "'" + user.outcome + "' is not a sign-in outcome (one of " +
+                                        all + "; leave it out to sign the user in)");
+            }
             if (u.contains("first_name")) user.first_name = String(u, up, "first_name", "");
             if (u.contains("last_name")) user.last_name = String(u, up, "last_name", "");
             user.idp_id = String(u, up, "idp_id", "");
@@ -327,6 +423,11 @@ class Parser {
         root["environments"].empty())
       Fail("environments", "must be a non-empty array");
     ServerConfig config;
+    config.deterministic = defaults_;
+    if (defaults_.seed) {
+      config.environment_ids = std::make_shared<IdGenerator>(*defaults_.seed, "", "environments");
+      config.request_ids = std::make_shared<IdGenerator>(*defaults_.seed, "", "requests");
+    }
     const int64_t now = SystemClock().NowMs();
     std::set<std::string> names, keys, client_ids;
     for (size_t i = 0; i < root["environments"].size(); ++i) {
@@ -345,6 +446,7 @@ class Parser {
 
  private:
   std::string source_;
+  DeterministicDefaults defaults_;
 };
 
 }  // namespace
@@ -372,20 +474,53 @@ EnvironmentSettings ParseSettings(const std::string& text, const std::string& so
   return parser.Settings(o, "settings", base);
 }
 
-ServerConfig ParseConfig(const std::string& text, const std::string& source) {
-  return Parser(source).Parse(text);
+ServerConfig ParseConfig(const std::string& text, const std::string& source,
+                         const DeterministicDefaults& defaults) {
+  return Parser(source, defaults).Parse(text);
 }
 
-ServerConfig LoadConfigFile(const std::string& path) {
+ServerConfig LoadConfigFile(const std::string& path, const DeterministicDefaults& defaults) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path, "", "cannot open the file");
   std::ostringstream buf;
   buf << in.rdbuf();
-  return ParseConfig(buf.str(), path);
+  return ParseConfig(buf.str(), path, defaults);
 }
 
 const char* DefaultConfigJson() { return kDefaultConfig; }
 
-ServerConfig DefaultConfig() { return ParseConfig(kDefaultConfig, "<embedded default>"); }
+std::string DeterministicWarning(const ServerConfig& config) {
+  std::string seeded, frozen;
+  for (const auto& e : config.environments) {
+    if (e.random_seed)
+      seeded +=
+          (seeded.empty() ? "" : ", ") + e.name + " (seed " + std::to_string(*e.random_seed) + ")";
+    if (e.start_time_ms)
+      frozen +=
+          (frozen.empty() ? "" : ", ") + e.name + " (at " + FormatIso8601(*e.start_time_ms) + ")";
+  }
+  std::string out;
+  if (!seeded.empty() || config.deterministic.seed)
+    out +=
+        "workos-mock: WARNING: deterministic mode: ids, magic-link tokens, codes and access tokens "
+        "are "
+        "PREDICTABLE (derived from the seed) in: " +
+        (seeded.empty() ? std::string("(no environment yet)") : seeded) +
+        (config.deterministic.seed ? "; environments created later get --seed " +
+                                         std::to_string(*config.deterministic.seed)
+                                   : std::string()) +
+        ". For tests only: never serve it where anyone else can reach it.\n";
+  if (!frozen.empty() || config.deterministic.start_time_ms)
+    out +=
+        "workos-mock: deterministic mode: the clock is frozen (it moves only by POST "
+        "/_mock/clock/advance) "
+        "in: " +
+        (frozen.empty() ? std::string("(no environment yet)") : frozen) + ".\n";
+  return out;
+}
+
+ServerConfig DefaultConfig(const DeterministicDefaults& defaults) {
+  return ParseConfig(kDefaultConfig, "<embedded default>", defaults);
+}
 
 }  // namespace workos_mock

@@ -2,22 +2,46 @@
 // fixtures/default.json shows every key; docs/config.md describes them.
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "domain/ids.h"
 #include "domain/model.h"
 
 namespace workos_mock {
 
+// Deterministic mode for every environment: the server's --seed and --start-time (or their
+// WORKOS_MOCK_ variables). An environment's own "seed" / "start_time" keys win over them.
+struct DeterministicDefaults {
+  std::optional<uint64_t> seed;
+  std::optional<int64_t> start_time_ms;
+};
+
+// Seeds are whole numbers up to 2^53 - 1 (exact in every JSON reader, JavaScript's too).
+inline constexpr uint64_t kMaxSeed = (uint64_t{1} << 53) - 1;
+
 struct ServerConfig {
   std::vector<EnvironmentConfig> environments;
+  // Also applied to the environments created later (POST /_mock/environments).
+  DeterministicDefaults deterministic;
+  // With a default seed: where the names, keys and client ids POST /_mock/environments makes up
+  // come from (a stream of the seed, shared by the whole server).
+  std::shared_ptr<IdGenerator> environment_ids;
+  // With a default seed: the X-Request-ID of requests that belong to no environment (a 401
+  // without a key, POST /_mock/environments), so those answers are reproducible too.
+  std::shared_ptr<IdGenerator> request_ids;
 };
 
 // Parses `text`; on error throws ConfigError whose what() names `source`, the key path and the
 // problem, e.g. "config.json: environments[0].redirect_uris[1]: query_not_allowed: ...".
-ServerConfig ParseConfig(const std::string& text, const std::string& source);
-ServerConfig LoadConfigFile(const std::string& path);
+// `defaults` give environments without their own seed / start_time keys one.
+ServerConfig ParseConfig(const std::string& text, const std::string& source,
+                         const DeterministicDefaults& defaults = {});
+ServerConfig LoadConfigFile(const std::string& path, const DeterministicDefaults& defaults = {});
 // The scanner object alone (config key "scanner", body of PUT /_mock/scanner); errors name
 // "scanner.<key>".
 ScannerSettings ParseScanner(const std::string& text, const std::string& source);
@@ -26,7 +50,10 @@ ScannerSettings ParseScanner(const std::string& text, const std::string& source)
 EnvironmentSettings ParseSettings(const std::string& text, const std::string& source,
                                   const EnvironmentSettings& base);
 // The embedded default: one staging environment a local app can use with zero set-up.
-ServerConfig DefaultConfig();
+ServerConfig DefaultConfig(const DeterministicDefaults& defaults = {});
+// What start-up should warn about when `config` runs in deterministic mode (which environments
+// have predictable tokens, which clocks are frozen), as lines for stderr; "" when it does not.
+std::string DeterministicWarning(const ServerConfig& config);
 const char* DefaultConfigJson();
 
 class ConfigError : public std::runtime_error {

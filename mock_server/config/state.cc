@@ -11,7 +11,11 @@ json Opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullp
 
 json DomainsJson(const std::vector<Domain>& domains) {
   json out = json::array();
-  for (const auto& d : domains) out.push_back({{"id", d.id}, {"domain", d.domain}});
+  for (const auto& d : domains) {
+    json j = {{"id", d.id}, {"domain", d.domain}};
+    if (d.state != "verified") j["state"] = d.state;  // organizations' pending domains
+    out.push_back(j);
+  }
   return out;
 }
 
@@ -23,6 +27,7 @@ json UserJson(const IdpUser& u) {
   if (!u.groups.empty()) j["groups"] = u.groups;
   if (!u.roles.empty()) j["roles"] = u.roles;
   if (!u.custom_attributes.empty()) j["custom_attributes"] = u.custom_attributes;
+  if (!u.outcome.empty()) j["outcome"] = u.outcome;
   return j;
 }
 
@@ -131,8 +136,11 @@ class Reader {
   }
   std::vector<Domain> Domains(const json& o, const std::string& path) const {
     return List<Domain>(o, path, "domains", [&](const json& d, const std::string& p) {
-      Known(d, p, {"id", "domain"});
-      return Domain{Str(d, p, "id"), Str(d, p, "domain")};
+      Known(d, p, {"id", "domain", "state"});
+      Domain x{Str(d, p, "id"), Str(d, p, "domain"), Str(d, p, "state", false, "verified")};
+      if (x.state != "verified" && x.state != "pending")
+        Fail(p + ".state", "must be \"verified\" or \"pending\"");
+      return x;
     });
   }
 
@@ -146,8 +154,12 @@ json SeedJson(const EnvironmentConfig& c) {
   json orgs = json::array();
   for (const auto& o : c.organizations) {
     json domains = json::array();
-    for (const auto& d : o.domains) domains.push_back(d.domain);
-    orgs.push_back({{"id", o.id}, {"name", o.name}, {"domains", domains}});
+    for (const auto& d : o.domains)
+      domains.push_back(d.state == "verified" ? json(d.domain)
+                                              : json{{"domain", d.domain}, {"state", d.state}});
+    json org = {{"id", o.id}, {"name", o.name}, {"domains", domains}};
+    if (o.allow_profiles_outside_organization) org["allow_profiles_outside_organization"] = true;
+    orgs.push_back(org);
   }
   json conns = json::array();
   for (const auto& cn : c.connections) {
@@ -181,6 +193,8 @@ json SeedJson(const EnvironmentConfig& c) {
             {"organizations", orgs},
             {"connections", conns}};
   if (!c.smtp_url.empty()) j["smtp_url"] = c.smtp_url;
+  if (c.random_seed) j["seed"] = *c.random_seed;
+  if (c.start_time_ms) j["start_time"] = FormatIso8601(*c.start_time_ms);
   return j;
 }
 
@@ -190,6 +204,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
     orgs.push_back({{"id", o.id},
                     {"name", o.name},
                     {"domains", DomainsJson(o.domains)},
+                    {"allow_profiles_outside_organization", o.allow_profiles_outside_organization},
                     {"created_ms", o.created_ms},
                     {"updated_ms", o.updated_ms}});
   json conns = json::array();
@@ -285,7 +300,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                       {"nonce", p.nonce},
                       {"provider_scopes", p.provider_scopes},
                       {"expires_ms", p.expires_ms}});
-  return {
+  json out = {
       {"clock_offset_ms", s.clock_offset_ms},
       {"redirect_uris", RedirectUrisJsonOf(s.redirect_uris)},
       {"scanner", ScannerJsonOf(s.scanner)},
@@ -300,6 +315,13 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
       {"access_tokens", tokens},
       {"outbox", outbox},
       {"pending_logins", logins}};
+  if (!s.id_streams.empty()) {  // deterministic mode only
+    json streams = json::object();
+    for (const auto& [name, p] : s.id_streams)
+      streams[name] = {{"drawn", p.drawn}, {"last_ulid", p.last_ulid}};
+    out["id_streams"] = streams;
+  }
+  return out;
 }
 
 EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
@@ -331,11 +353,14 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
   }
   s.organizations =
       r.List<Organization>(state, path, "organizations", [&](const json& o, const std::string& p) {
-        r.Known(o, p, {"id", "name", "domains", "created_ms", "updated_ms"});
+        r.Known(o, p,
+                {"id", "name", "domains", "allow_profiles_outside_organization", "created_ms",
+                 "updated_ms"});
         Organization x;
         x.id = r.Str(o, p, "id");
         x.name = r.Str(o, p, "name");
         x.domains = r.Domains(o, p);
+        x.allow_profiles_outside_organization = r.Bool(o, p, "allow_profiles_outside_organization");
         x.created_ms = r.Int(o, p, "created_ms");
         x.updated_ms = r.Int(o, p, "updated_ms");
         return x;
@@ -355,7 +380,7 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.users = r.List<IdpUser>(o, p, "users", [&](const json& u, const std::string& up) {
           r.Known(u, up,
                   {"email", "first_name", "last_name", "idp_id", "groups", "roles",
-                   "custom_attributes"});
+                   "custom_attributes", "outcome"});
           IdpUser user;
           user.email = r.Str(u, up, "email");
           user.first_name = r.OptStr(u, up, "first_name");
@@ -364,6 +389,9 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
           user.groups = r.Strs(u, up, "groups");
           user.roles = r.Strs(u, up, "roles");
           user.custom_attributes = r.StrMap(u, up, "custom_attributes");
+          user.outcome = r.Str(u, up, "outcome", false);
+          if (!user.outcome.empty() && !IsSignInOutcome(user.outcome))
+            r.Fail(up + ".outcome", "is not a sign-in outcome");
           return user;
         });
         x.created_ms = r.Int(o, p, "created_ms");
@@ -481,10 +509,21 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
         x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
         return x;
       });
-  static const std::set<std::string> kKeys = {"clock_offset_ms", "redirect_uris", "scanner",
-                                              "settings",        "organizations", "connections",
-                                              "profiles",        "sessions",      "codes",
-                                              "access_tokens",   "outbox",        "pending_logins"};
+  if (state.contains("id_streams")) {
+    const std::string p = path + ".id_streams";
+    const json& o = r.Obj(state["id_streams"], p);
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      const std::string sp = p + "." + it.key();
+      const json& stream = r.Known(*it, sp, {"drawn", "last_ulid"});
+      const int64_t drawn = r.Int(stream, sp, "drawn", 0, true);
+      if (drawn < 0) r.Fail(sp + ".drawn", "must be a whole number from 0");
+      s.id_streams[it.key()] = {static_cast<uint64_t>(drawn), r.Str(stream, sp, "last_ulid")};
+    }
+  }
+  static const std::set<std::string> kKeys = {
+      "id_streams",    "clock_offset_ms", "redirect_uris", "scanner",  "settings",
+      "organizations", "connections",     "profiles",      "sessions", "codes",
+      "access_tokens", "outbox",          "pending_logins"};
   for (auto it = state.begin(); it != state.end(); ++it)
     if (!kKeys.count(it.key()) && it.key().rfind("_", 0) != 0)
       r.Fail(path + "." + it.key(), "unknown key");

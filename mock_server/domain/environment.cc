@@ -57,12 +57,27 @@ const char* KindName(EnvironmentKind kind) {
   return kind == EnvironmentKind::kProduction ? "production" : "staging";
 }
 
+namespace {
+
+// A stream of deterministic mode (seed + environment name + purpose), or the CSPRNG.
+IdGenerator StreamOf(const EnvironmentConfig& seed, const char* purpose) {
+  if (seed.random_seed) return IdGenerator(*seed.random_seed, seed.name, purpose);
+  return IdGenerator();
+}
+
+}  // namespace
+
 Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string link_base,
                          TokenSigner* signer)
     : seed_(std::move(seed)),
       clock_(clock),
       link_base_(std::move(link_base)),
-      signer_(signer ? signer : &ProcessTokenSigner()) {
+      signer_(signer              ? signer
+              : seed_.random_seed ? &SeededTokenSigner(*seed_.random_seed)
+                                  : &ProcessTokenSigner()),
+      ids_(StreamOf(seed_, "objects")),
+      request_ids_(StreamOf(seed_, "requests")),
+      control_ids_(StreamOf(seed_, "control")) {
   std::lock_guard<std::mutex> lock(mu_);
   LoadSeedLocked();
 }
@@ -70,6 +85,10 @@ Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string
 void Environment::LoadSeedLocked() {
   ChangedLocked();
   offset_ms_ = 0;
+  // Deterministic mode: back to the start of every stream, so a reset replays byte for byte.
+  ids_.Rewind();
+  request_ids_.Rewind();
+  control_ids_.Rewind();
   next_sweep_due_ms_ = 0;
   redirect_uris_ = seed_.redirect_uris;
   organizations_.clear();
@@ -85,6 +104,8 @@ void Environment::LoadSeedLocked() {
   outbox_.clear();
   idempotency_.Clear();
   pending_logins_.Clear();
+  queued_outcomes_.clear();
+  sign_ins_.clear();
   scanner_ = seed_.scanner;
   settings_ = seed_.settings;
 }
@@ -95,7 +116,9 @@ bool Environment::HasApiKey(const std::string& key) const {
   return found;
 }
 
-int64_t Environment::NowMsLocked() const { return clock_.NowMs() + offset_ms_; }
+int64_t Environment::NowMsLocked() const {
+  return (seed_.start_time_ms ? *seed_.start_time_ms : clock_.NowMs()) + offset_ms_;
+}
 
 int64_t Environment::NowMs() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -236,11 +259,11 @@ Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) 
   // The product guide: a MagicLink connection is created for the email's domain when none exists.
   int64_t now = NowMsLocked();
   Connection conn;
-  conn.id = NewId("conn", now);
+  conn.id = ids_.NewId("conn", now);
   conn.type = "MagicLink";
   conn.name = "MagicLink";
   conn.state = "active";
-  conn.domains.push_back({NewId("org_domain", now), domain});
+  conn.domains.push_back({ids_.NewId("org_domain", now), domain});
   for (const auto& [org_id, org] : organizations_) {
     for (const auto& d : org.domains)
       if (Lower(d.domain) == domain) conn.organization_id = org_id;
@@ -255,7 +278,7 @@ const Profile& Environment::ProfileForLocked(const Connection& connection, const
   auto it = profile_by_user_.find(key);
   if (it != profile_by_user_.end()) return *profiles_.Find(it->second);
   Profile p;
-  p.id = NewId("prof", NowMsLocked());
+  p.id = ids_.NewId("prof", NowMsLocked());
   p.organization_id = connection.organization_id;
   p.connection_id = connection.id;
   p.connection_type = connection.type;
@@ -325,12 +348,12 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   if (connection == nullptr) connection = &MagicLinkConnectionForLocked(*request.email);
   const int64_t now = NowMsLocked();
   PasswordlessSession s;
-  s.id = NewId("passwordless_session", now);
+  s.id = ids_.NewId("passwordless_session", now);
   s.email = *request.email;
   s.redirect_uri = redirect_uri;
   if (request.state && !request.state->empty()) s.state = request.state;
   s.connection_id = connection->id;
-  s.token = RandomAlphanumeric(25);  // live shape; 148 bits
+  s.token = ids_.Alphanumeric(25);  // live shape; 148 bits
   s.created_ms = now;
   s.expires_ms =
       SaturatingAdd(now, SecondsToMs(request.expires_in.value_or(seed_.link_ttl_seconds)));
@@ -370,7 +393,7 @@ std::string Environment::LinkStatus(const std::string& session_id) const {
 
 Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
   Email e;
-  e.id = NewId("email", NowMsLocked());
+  e.id = ids_.NewId("email", NowMsLocked());
   e.to = s.email;
   e.from = seed_.email_from;
   e.subject = "Sign in to " + seed_.app_name;
@@ -504,7 +527,7 @@ std::string Environment::IssueCodeLocked(const Profile& profile, const std::stri
                                          std::optional<std::string> code_challenge,
                                          std::vector<std::string> provider_scopes) {
   AuthorizationCode c;
-  c.code = RandomCrockford(26);  // ULID-shaped like live codes, but all 130 bits random
+  c.code = ids_.Crockford(26);  // ULID-shaped like live codes, but all 130 bits random
   c.profile_id = profile.id;
   c.connection_id = profile.connection_id;
   c.redirect_uri = redirect_uri;
@@ -564,8 +587,8 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   if (IsOAuthConnectionType(conn->second.type)) {
     // The IdP's tokens (made up: the mock IdP has no API they would open); an hour, like
     // Google's and Microsoft's access tokens.
-    oauth = OAuthTokens{conn->second.type, "mock_oauth_access_" + RandomAlphanumeric(32),
-                        "mock_oauth_refresh_" + RandomAlphanumeric(32), now / 1000 + 3600,
+    oauth = OAuthTokens{conn->second.type, "mock_oauth_access_" + ids_.Alphanumeric(32),
+                        "mock_oauth_refresh_" + ids_.Alphanumeric(32), now / 1000 + 3600,
                         code.provider_scopes};
   }
   AccessToken token;
@@ -577,7 +600,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
       {"aud", seed_.client_id},
       {"iat", now / 1000},
       {"exp", token.expires_ms / 1000},
-      {"jti", Ulid(now)},
+      {"jti", ids_.Ulid(now)},
       {"org_id", profile.organization_id ? nlohmann::json(*profile.organization_id)
                                          : nlohmann::json(nullptr)}};
   // The RSA signature is the expensive part of an exchange: made without the environment's lock,

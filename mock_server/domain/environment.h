@@ -34,6 +34,7 @@
 #include "domain/entry_store.h"
 #include "domain/errors.h"
 #include "domain/idempotency.h"
+#include "domain/ids.h"
 #include "domain/model.h"
 #include "domain/pagination.h"
 #include "domain/snapshot.h"
@@ -118,7 +119,25 @@ class Environment {
 
   EnvironmentCounts Counts() const;
 
+  // --- Deterministic mode ----------------------------------------------------------------
+  // With a seed every id, secret and code below comes from seeded streams (one per purpose:
+  // objects, public requests, control plane), so the same requests give the same answers.
+  bool deterministic() const { return seed_.random_seed.has_value(); }
+  // X-Request-ID of a public request to this environment (a UUID v4, as production sends).
+  std::string NewRequestId() { return request_ids_.Uuid(); }
+  // The journal's id for a public request at `now_ms`.
+  std::string NewJournalId(int64_t now_ms) { return request_ids_.NewId("req", now_ms); }
+  // X-Request-ID of a control-plane request, and ids the control plane makes (faults, queued
+  // sign-in outcomes): a stream of their own, so polling the control plane never shifts the
+  // ids the API hands out.
+  std::string NewControlRequestId() { return control_ids_.Uuid(); }
+  std::string NewControlId(const std::string& prefix) {
+    return control_ids_.NewId(prefix, NowMs());
+  }
+
   // --- Clock -----------------------------------------------------------------------------
+  // The environment's time: the base clock (or, with start_time, that instant, frozen) plus the
+  // offset POST /_mock/clock/advance added.
   int64_t NowMs() const;
   int64_t ClockOffsetSeconds() const;
   // Moves this environment's clock forward; `seconds` must be >= 0.
@@ -185,10 +204,26 @@ class Environment {
   // GET /sso/authorize after the client id was found to be this environment's.
   AuthorizeOutcome Authorize(const AuthorizeRequest& request);
   bool HasPendingLogin(const std::string& login_id) const;
-  // Finishes a sign-in waiting at the interactive IdP page as `email` (or refuses it when
-  // `deny`); kNotFound when the login is unknown, used or expired.
+  // Finishes a sign-in waiting at the interactive IdP page. `action` "" (or "sign_in") signs in
+  // as `email`; "deny" ends it with access_denied, "cancel" with signin_consent_denied, "fail"
+  // with `outcome` (one of SignInOutcomes(); "": DefaultFailure of the connection's type).
+  // kNotFound when the login is unknown, used or expired; a validation error names a bad
+  // email, action or outcome (the login then still waits).
   Result<AuthorizeOutcome> CompleteLogin(const std::string& login_id, const std::string& email,
-                                         bool deny);
+                                         const std::string& action = "",
+                                         const std::string& outcome = "");
+
+  // --- Sign-in outcomes (POST|GET|DELETE /_mock/sso/outcomes, GET /_mock/sso/sign-ins) -----
+  // Queues `outcome` for the next `times` sign-ins through `connection_id` ("": any connection).
+  // A sign-in takes a use of the oldest entry for its connection, else of the oldest
+  // environment-wide one. At most 1000 entries (kLimitExceeded beyond).
+  Result<QueuedOutcome> QueueOutcome(const std::string& connection_id, const std::string& outcome,
+                                     int64_t times);
+  std::vector<QueuedOutcome> QueuedOutcomes() const;  // oldest first
+  void ClearQueuedOutcomes();
+  // The newest 1000 sign-ins that reached the mock IdP, newest first; "at_idp" ones past their
+  // expiry show as "expired".
+  std::vector<SsoSignIn> SignIns() const;
 
   // --- Outbox ----------------------------------------------------------------------------
   // Newest first; `to` empty means every recipient. Comparison is case-insensitive.
@@ -260,17 +295,31 @@ class Environment {
                               std::vector<std::string> provider_scopes = {});
   Email ComposeEmailLocked(const PasswordlessSession& session) const;
   // SSO helpers (domain/sso.cc)
-  std::string AppRedirectLocked(const std::string& redirect_uri, const std::string& state,
-                                const std::string& error, const std::string& description) const;
+  std::string AppRedirectLocked(
+      const std::string& redirect_uri, const std::string& state, const std::string& error,
+      const std::string& description,
+      const std::vector<std::pair<std::string, std::string>>& extra = {}) const;
+  // How the IdP ends a sign-in as `user` through `connection` for the request `login` (a
+  // pending login, or the request of a direct sign-in): with `outcome` when given (a choice on
+  // the interactive page), else a queued outcome, the user's configured one, the organization's
+  // domain policy, or a code. Recorded in sign_ins_.
   AuthorizeOutcome SignInLocked(const Connection& connection, const IdpUser& user,
-                                const std::string& redirect_uri, const std::string& state,
-                                std::optional<std::string> code_challenge,
-                                std::vector<std::string> provider_scopes);
+                                const PendingLogin& login, std::string outcome = "",
+                                std::string source = "");
+  // Why `email` may not sign in through `connection` (the organization's verified domains), or
+  // "" when it may.
+  std::string DomainPolicyLocked(const Connection& connection, const std::string& email) const;
+  // The record of `login` (found by its id, else a new one at the front).
+  SsoSignIn& SignInRecordLocked(const Connection& connection, const PendingLogin& login);
 
   const EnvironmentConfig seed_;
   const Clock& clock_;
   const std::string link_base_;
   TokenSigner* const signer_;
+  // Deterministic mode's streams (or the CSPRNG); internally locked, so const methods may draw.
+  mutable IdGenerator ids_;          // ids, link tokens, codes, access token ids, login ids
+  mutable IdGenerator request_ids_;  // X-Request-ID and journal ids of public requests
+  mutable IdGenerator control_ids_;  // the control plane's request ids and ids
 
   mutable std::mutex mu_;
   std::condition_variable outbox_cv_;
@@ -293,6 +342,8 @@ class Environment {
   EntryStore<PendingLogin> pending_logins_{TokenIndex::Kind::kPendingLogin};
   mutable std::mutex snapshot_mu_;  // one Snapshot() at a time (taken before mu_, never after)
   uint64_t changes_ = 0;            // see ChangeCount()
+  std::deque<QueuedOutcome> queued_outcomes_;  // oldest first
+  std::deque<SsoSignIn> sign_ins_;             // newest first
   ScannerSettings scanner_;
   uint64_t ops_since_sweep_ = 0;
   int64_t last_sweep_ms_ = 0;  // environment time of the last sweep

@@ -14,6 +14,8 @@ namespace workos_mock {
 struct Domain {
   std::string id;  // org_domain_... (production uses this prefix for connection domains too)
   std::string domain;
+  // An organization's domain: "verified" or "pending" (only verified ones admit SSO profiles).
+  std::string state = "verified";
 };
 
 struct Organization {
@@ -22,6 +24,9 @@ struct Organization {
   std::vector<Domain> domains;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  // Off (live's default): a sign-in through one of its connections whose email is outside its
+  // verified domains ends with profile_not_allowed_outside_organization.
+  bool allow_profiles_outside_organization = false;
 };
 
 // A user the mock IdP of a connection signs in.
@@ -32,6 +37,9 @@ struct IdpUser {
   std::vector<std::string> groups;
   std::vector<std::string> roles;                        // role slugs; the first is `role`
   std::map<std::string, std::string> custom_attributes;  // the connection's attribute mappings
+  // "": the IdP signs the user in. Else how every sign-in as this user ends, one of
+  // SignInOutcomes() (domain/sso.h), e.g. "access_denied".
+  std::string outcome;
 };
 
 struct Connection {
@@ -189,6 +197,11 @@ struct EnvironmentConfig {
   ScannerSettings scanner;
   EnvironmentSettings settings;  // config keys idempotent_replay, head_consumes_links
   std::string smtp_url;          // "": the server's --smtp-url, if any
+  // Deterministic mode (config keys seed and start_time, or the server's --seed/--start-time):
+  // every id, token and code comes from streams seeded with random_seed and this environment's
+  // name; the clock starts at start_time_ms and moves only by POST /_mock/clock/advance.
+  std::optional<uint64_t> random_seed;
+  std::optional<int64_t> start_time_ms;
   std::vector<Organization> organizations;
   std::vector<Connection> connections;
 };

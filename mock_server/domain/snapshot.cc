@@ -168,6 +168,11 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     self->access_tokens_.BeginCapture(tokens);
     self->pending_logins_.BeginCapture(logins);
     outbox.assign(outbox_.begin(), outbox_.end());
+    if (deterministic()) {
+      s.id_streams["objects"] = ids_.position();
+      s.id_streams["requests"] = request_ids_.position();
+      s.id_streams["control"] = control_ids_.position();
+    }
   }
   // Whatever happens below, the captures are closed and what they kept alive is freed (after
   // the lock).
@@ -214,6 +219,12 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
     for (auto& fe : e->errors) errors.push_back({"state." + fe.field, fe.code});
   if (auto e = ValidateScanner(s.scanner))
     for (auto& fe : e->errors) errors.push_back({"state.scanner." + fe.field, fe.code});
+  for (const auto& [name, position] : s.id_streams) {
+    if (name != "objects" && name != "requests" && name != "control")
+      errors.push_back({"state.id_streams." + name, "unknown stream (objects, requests, control)"});
+    else if (!IdGenerator(0, "", "check").Seek(position))
+      errors.push_back({"state.id_streams." + name + ".last_ulid", "must be a ULID"});
+  }
   if (!errors.empty()) return ValidationError(std::move(errors));
   for (auto& entry : s.scanner.allowlist) entry = Lower(entry);
 
@@ -286,6 +297,9 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   old_tokens = access_tokens_.ReplaceWith(std::move(tokens));
   outbox_.swap(outbox);
   old_logins = pending_logins_.ReplaceWith(std::move(logins));
+  // A state saved in deterministic mode goes on where it stood (without: the streams stay put).
+  for (const auto& [name, position] : s.id_streams)
+    (name == "objects" ? ids_ : name == "requests" ? request_ids_ : control_ids_).Seek(position);
   idempotency_.Clear();  // stored answers name objects that may no longer exist
   next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
   lock.unlock();

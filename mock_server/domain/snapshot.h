@@ -5,10 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "domain/errors.h"
+#include "domain/ids.h"
 #include "domain/model.h"
 #include "domain/sso.h"
 
@@ -28,6 +31,9 @@ struct EnvironmentSnapshot {
   std::vector<AccessToken> access_tokens;     // sorted by token
   std::vector<Email> outbox;                  // newest first
   std::vector<PendingLogin> pending_logins;   // sorted by id
+  // Deterministic mode: where each of the environment's id streams stands (by purpose), so a
+  // restored environment goes on where it was instead of repeating ids. Empty otherwise.
+  std::map<std::string, IdGenerator::Position> id_streams;
 };
 
 // Everything inconsistent in a snapshot (duplicate ids or tokens, references to missing

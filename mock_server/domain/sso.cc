@@ -25,8 +25,13 @@
 // - `organization`: its SSO connections are the non-MagicLink ones; none (or an unknown org) is
 //   `organization_invalid`, more than one `ambiguous_connection_selector`.
 // - Who signs in: the connection's user whose email equals login_hint, else its first user, else a
-//   user made from login_hint (when it is an email) or user@<the connection's first domain, else
-//   domain_hint, else example.com>.
+//   user made from login_hint (when it is an email) or user@<the connection's first domain if the
+//   organization admits it, else the organization's first verified domain, else the connection's
+//   first domain, else domain_hint, else example.com>.
+// - How the IdP ends it (SignInLocked): a choice on the interactive page, else an outcome queued
+//   through the control plane (this connection's first), else the user's configured outcome, else
+//   the organization's domain policy (profile_not_allowed_outside_organization), else a code.
+//   Failures go to the app like the selector errors, with error_uri and state; no code.
 // - `nonce`, `domain_hint`, `provider_scopes` and `provider_query_params` are accepted and have no
 //   effect (the mock IdP has no consent screen and the profile carries no id token).
 // - Every error redirect to the app carries error_uri, as the reference and a capture of
@@ -59,7 +64,49 @@ bool LooksLikeEmail(const std::string& s) {
 
 bool IsSsoConnection(const Connection& c) { return c.type != "MagicLink"; }
 
+constexpr size_t kMaxSignIns = 1000;
+constexpr size_t kMaxQueuedOutcomes = 1000;
+
+// The error_description of each outcome. Only signin_consent_denied's text is documented (the
+// sign-in consent guide's example redirect); the others follow the reference's description of
+// the code (decisions.md).
+std::string OutcomeDescription(const std::string& outcome) {
+  if (outcome == "access_denied")
+    return "The identity provider denied the user's access to the client application.";
+  if (outcome == "signin_consent_denied") return "User cancelled the authentication request";
+  if (outcome == "profile_not_allowed_outside_organization")
+    return "A profile was received that has an email that is outside the organization's domains "
+           "and the organization does not allow this.";
+  if (outcome == "oauth_failed") return "An OAuth authorization request failed for a user.";
+  if (outcome == "server_error") return "The SSO authentication failed for the user.";
+  if (outcome == "idp_initiated_sso_disabled")
+    return "IdP-initiated SSO is disabled for the connection.";
+  return outcome;
+}
+
+std::string EmailDomainOf(const std::string& email) {
+  const auto at = email.rfind('@');
+  return at == std::string::npos ? "" : Lower(email.substr(at + 1));
+}
+
 }  // namespace
+
+const std::vector<std::string>& SignInOutcomes() {
+  static const std::vector<std::string> kOutcomes = {
+      "access_denied", "idp_initiated_sso_disabled",
+      "oauth_failed",  "profile_not_allowed_outside_organization",
+      "server_error",  "signin_consent_denied"};
+  return kOutcomes;
+}
+
+bool IsSignInOutcome(const std::string& code) {
+  const auto& all = SignInOutcomes();
+  return std::find(all.begin(), all.end(), code) != all.end();
+}
+
+std::string DefaultFailure(const std::string& connection_type) {
+  return IsOAuthConnectionType(connection_type) ? "oauth_failed" : "server_error";
+}
 
 const std::vector<std::string>& OAuthProviders() {
   static const std::vector<std::string> kProviders = {"AppleOAuth",
@@ -114,29 +161,119 @@ bool IsOAuthConnectionType(const std::string& type) {
   return type.size() > 5 && type.compare(type.size() - 5, 5, "OAuth") == 0;
 }
 
-std::string Environment::AppRedirectLocked(const std::string& redirect_uri,
-                                           const std::string& state, const std::string& error,
-                                           const std::string& description) const {
+std::string Environment::AppRedirectLocked(
+    const std::string& redirect_uri, const std::string& state, const std::string& error,
+    const std::string& description,
+    const std::vector<std::pair<std::string, std::string>>& extra) const {
   std::string out = redirect_uri + (redirect_uri.find('?') == std::string::npos ? "?" : "&");
   out += "error=" + PercentEncode(error) + "&error_description=" + PercentEncode(description);
   out += std::string("&error_uri=") + PercentEncode(kErrorUri);
   if (!state.empty()) out += "&state=" + PercentEncode(state);
+  for (const auto& [k, v] : extra) out += "&" + k + "=" + PercentEncode(v);
   return out;
 }
 
+// The domain policy (WorkOS's SSO Domains guide): a profile whose email domain is not one of the
+// organization's verified domains -- or an organization with none -- is refused unless the
+// organization allows profiles outside it. Google and Microsoft OAuth are exempt (the reference),
+// and so are MagicLink connections, whose sign-in proves the address itself.
+std::string Environment::DomainPolicyLocked(const Connection& conn,
+                                            const std::string& email) const {
+  if (!conn.organization_id || conn.type == "GoogleOAuth" || conn.type == "MicrosoftOAuth" ||
+      conn.type == "MagicLink")
+    return "";
+  auto org = organizations_.find(*conn.organization_id);
+  if (org == organizations_.end() || org->second.allow_profiles_outside_organization) return "";
+  const std::string domain = EmailDomainOf(email);
+  std::string verified;
+  for (const auto& d : org->second.domains) {
+    if (d.state != "verified") continue;
+    if (Lower(d.domain) == domain) return "";
+    verified += (verified.empty() ? "" : ", ") + d.domain;
+  }
+  return "The profile's email '" + email + "' is outside the verified domains of organization '" +
+         org->first + "' (" + (verified.empty() ? std::string("it has none") : verified) +
+         "), and the organization does not allow profiles outside it. Add the domain to the "
+         "organization's domains, or allow profiles outside the organization.";
+}
+
+SsoSignIn& Environment::SignInRecordLocked(const Connection& conn, const PendingLogin& login) {
+  if (!login.id.empty())
+    for (auto& r : sign_ins_)
+      if (r.login_id == login.id) return r;
+  SsoSignIn r;
+  r.login_id = login.id;
+  r.started_ms = NowMsLocked();
+  r.expires_ms = login.expires_ms;
+  r.connection_id = conn.id;
+  r.connection_type = conn.type;
+  r.organization_id = conn.organization_id;
+  r.redirect_uri = login.redirect_uri;
+  r.state = login.state;
+  r.status = "at_idp";
+  sign_ins_.push_front(std::move(r));
+  if (sign_ins_.size() > kMaxSignIns) sign_ins_.pop_back();
+  return sign_ins_.front();
+}
+
 AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const IdpUser& user,
-                                           const std::string& redirect_uri,
-                                           const std::string& state,
-                                           std::optional<std::string> code_challenge,
-                                           std::vector<std::string> provider_scopes) {
-  const Profile& profile = ProfileForLocked(connection, user);
-  const std::string code = IssueCodeLocked(profile, redirect_uri, "", std::move(code_challenge),
-                                           std::move(provider_scopes));
+                                           const PendingLogin& login, std::string outcome,
+                                           std::string source) {
+  std::string description;
+  if (outcome.empty()) {
+    // The control plane's queue first (this connection's entries, then environment-wide ones),
+    // then the user's configured outcome, then the organization's domain policy.
+    auto take = [&](bool specific) {
+      for (auto it = queued_outcomes_.begin(); it != queued_outcomes_.end(); ++it) {
+        if (specific ? it->connection_id != connection.id : !it->connection_id.empty()) continue;
+        outcome = it->outcome;
+        if (--it->remaining <= 0) queued_outcomes_.erase(it);
+        return true;
+      }
+      return false;
+    };
+    if (take(true) || take(false)) {
+      source = "queued";
+    } else if (!user.outcome.empty()) {
+      outcome = user.outcome;
+      source = "user";
+    } else if (!(description = DomainPolicyLocked(connection, user.email)).empty()) {
+      outcome = "profile_not_allowed_outside_organization";
+      source = "domain_policy";
+    }
+  }
+  SsoSignIn& record = SignInRecordLocked(connection, login);
+  record.finished_ms = NowMsLocked();
+  record.email = user.email;
   AuthorizeOutcome out;
   out.kind = AuthorizeOutcome::Kind::kRedirect;
-  out.location = redirect_uri + (redirect_uri.find('?') == std::string::npos ? "?" : "&") +
+  if (!outcome.empty()) {
+    if (description.empty()) description = OutcomeDescription(outcome);
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (outcome == "idp_initiated_sso_disabled") {
+      // The login-flows guide: the callback carries the connection (and organization) id, so
+      // the app can start an SP-initiated sign-in instead.
+      extra.emplace_back("connection_id", connection.id);
+      if (connection.organization_id)
+        extra.emplace_back("organization_id", *connection.organization_id);
+    }
+    out.error = outcome;
+    out.location = AppRedirectLocked(login.redirect_uri, login.state, outcome, description, extra);
+    record.status = "failed";
+    record.error = outcome;
+    record.error_description = description;
+    record.source = source;
+    return out;
+  }
+  const Profile& profile = ProfileForLocked(connection, user);
+  const std::string code =
+      IssueCodeLocked(profile, login.redirect_uri, "", login.code_challenge, login.provider_scopes);
+  out.location = login.redirect_uri +
+                 (login.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
                  "code=" + PercentEncode(code);
-  if (!state.empty()) out.location += "&state=" + PercentEncode(state);
+  if (!login.state.empty()) out.location += "&state=" + PercentEncode(login.state);
+  record.status = "signed_in";
+  record.code = code;
   return out;
 }
 
@@ -247,7 +384,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     if (!conn) {
       const int64_t now = NowMsLocked();
       Connection c;
-      c.id = NewId("conn", now);
+      c.id = ids_.NewId("conn", now);
       c.type = *known;
       c.name = *known;
       c.state = "active";
@@ -263,19 +400,20 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   std::optional<std::string> challenge;
   if (!r.code_challenge.empty()) challenge = r.code_challenge;
 
+  PendingLogin p;  // the request as the IdP sees it (kept while the interactive page waits)
+  p.connection_id = conn->id;
+  p.redirect_uri = redirect_uri;
+  p.state = r.state;
+  p.code_challenge = challenge;
+  p.nonce = r.nonce;
+  p.provider_scopes = r.provider_scopes;
   if (interactive) {
-    PendingLogin p;
-    p.id = RandomAlphanumeric(32);
-    p.connection_id = conn->id;
-    p.redirect_uri = redirect_uri;
-    p.state = r.state;
-    p.code_challenge = challenge;
-    p.nonce = r.nonce;
-    p.provider_scopes = r.provider_scopes;
+    p.id = ids_.Alphanumeric(32);
     p.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
     pending_logins_.Put(p.id, p);
     ChangedLocked();
     NoteExpiryLocked(p.expires_ms, false);
+    SignInRecordLocked(*conn, p);
     out.kind = AuthorizeOutcome::Kind::kIdpPage;
     out.login_id = p.id;
     out.connection = *conn;
@@ -294,12 +432,26 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   } else if (LooksLikeEmail(r.login_hint)) {
     user.email = r.login_hint;
   } else {
-    std::string domain = !conn->domains.empty()   ? conn->domains.front().domain
-                         : !r.domain_hint.empty() ? r.domain_hint
-                                                  : "example.com";
+    // A made-up user in a domain the organization admits: the connection's first domain when it
+    // is one of the organization's verified domains, else the organization's first.
+    std::string org_domain;
+    if (conn->organization_id)
+      if (auto org = organizations_.find(*conn->organization_id); org != organizations_.end())
+        for (const auto& d : org->second.domains)
+          if (d.state == "verified" && org_domain.empty()) org_domain = d.domain;
+    std::string domain;
+    if (!conn->domains.empty() &&
+        DomainPolicyLocked(*conn, "user@" + conn->domains.front().domain).empty())
+      domain = conn->domains.front().domain;
+    else if (!org_domain.empty())
+      domain = org_domain;
+    else if (!conn->domains.empty())
+      domain = conn->domains.front().domain;
+    else
+      domain = !r.domain_hint.empty() ? r.domain_hint : "example.com";
     user.email = "user@" + domain;
   }
-  return SignInLocked(*conn, user, redirect_uri, r.state, challenge, r.provider_scopes);
+  return SignInLocked(*conn, user, p);
 }
 
 bool Environment::HasPendingLogin(const std::string& login_id) const {
@@ -308,7 +460,9 @@ bool Environment::HasPendingLogin(const std::string& login_id) const {
 }
 
 Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
-                                                    const std::string& email, bool deny) {
+                                                    const std::string& email,
+                                                    const std::string& action,
+                                                    const std::string& chosen) {
   std::lock_guard<std::mutex> lock(mu_);
   const PendingLogin* found = pending_logins_.Find(login_id);
   if (!found || NowMsLocked() >= found->expires_ms)
@@ -317,16 +471,35 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
                  {}};
   const PendingLogin p = *found;
   auto conn = connections_.find(p.connection_id);
-  if (deny || conn == connections_.end()) {
+  if (conn == connections_.end()) {  // deleted while the page waited
     pending_logins_.Erase(login_id);
     ChangedLocked();
     AuthorizeOutcome out;
-    out.error = deny ? "access_denied" : "connection_invalid";
-    out.location =
-        AppRedirectLocked(p.redirect_uri, p.state, out.error,
-                          deny ? "The user denied access at the identity provider."
-                               : "No Connection found with ID '" + p.connection_id + "'");
+    out.error = "connection_invalid";
+    out.location = AppRedirectLocked(p.redirect_uri, p.state, out.error,
+                                     "No Connection found with ID '" + p.connection_id + "'");
     return out;
+  }
+  // The person's choice on the page.
+  std::string outcome;
+  if (action == "deny") {
+    outcome = "access_denied";
+  } else if (action == "cancel") {
+    outcome = "signin_consent_denied";
+  } else if (action == "fail") {
+    outcome = chosen.empty() ? DefaultFailure(conn->second.type) : chosen;
+    if (!IsSignInOutcome(outcome)) {
+      std::string all;
+      for (const auto& o : SignInOutcomes()) all += (all.empty() ? "" : ", ") + o;
+      return ValidationError({{"outcome", "outcome must be one of " + all}});
+    }
+  } else if (!action.empty() && action != "sign_in") {
+    return ValidationError({{"action", "action must be sign_in, deny, cancel or fail"}});
+  }
+  if (!outcome.empty()) {
+    pending_logins_.Erase(login_id);
+    ChangedLocked();
+    return SignInLocked(conn->second, IdpUser{}, p, outcome, "idp_page");
   }
   if (!LooksLikeEmail(email))
     return ValidationError({{"email", "email must be an email address, e.g. ann@example.com"}});
@@ -336,8 +509,55 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
   user.email = email;
   for (const auto& u : conn->second.users)
     if (Lower(u.email) == Lower(email)) user = u;
-  return SignInLocked(conn->second, user, p.redirect_uri, p.state, p.code_challenge,
-                      p.provider_scopes);
+  return SignInLocked(conn->second, user, p);
+}
+
+Result<QueuedOutcome> Environment::QueueOutcome(const std::string& connection_id,
+                                                const std::string& outcome, int64_t times) {
+  std::vector<FieldError> errors;
+  if (!IsSignInOutcome(outcome)) {
+    std::string all;
+    for (const auto& o : SignInOutcomes()) all += (all.empty() ? "" : ", ") + o;
+    errors.push_back({"outcome", "outcome must be one of " + all});
+  }
+  if (times < 1 || times > 1000000)
+    errors.push_back({"times", "times must be a whole number from 1 to 1000000"});
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!connection_id.empty() && !connections_.count(connection_id))
+    errors.push_back(
+        {"connection", "connection '" + connection_id + "' does not exist in this environment"});
+  if (!errors.empty()) return ValidationError(std::move(errors));
+  if (queued_outcomes_.size() >= kMaxQueuedOutcomes)
+    return Error{ErrorKind::kLimitExceeded,
+                 "This environment already has " + std::to_string(kMaxQueuedOutcomes) +
+                     " queued sign-in outcomes; DELETE /_mock/sso/outcomes to clear them.",
+                 {}};
+  QueuedOutcome q;
+  q.id = control_ids_.NewId("sso_outcome", NowMsLocked());
+  q.connection_id = connection_id;
+  q.outcome = outcome;
+  q.times = q.remaining = times;
+  queued_outcomes_.push_back(q);
+  return q;
+}
+
+std::vector<QueuedOutcome> Environment::QueuedOutcomes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {queued_outcomes_.begin(), queued_outcomes_.end()};
+}
+
+void Environment::ClearQueuedOutcomes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  queued_outcomes_.clear();
+}
+
+std::vector<SsoSignIn> Environment::SignIns() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t now = NowMsLocked();
+  std::vector<SsoSignIn> out(sign_ins_.begin(), sign_ins_.end());
+  for (auto& r : out)
+    if (r.status == "at_idp" && now >= r.expires_ms) r.status = "expired";
+  return out;
 }
 
 }  // namespace workos_mock

@@ -54,6 +54,42 @@ struct PendingLogin {
   int64_t expires_ms = 0;
 };
 
+// A failure queued through the control plane (POST /_mock/sso/outcomes) for the next sign-ins.
+struct QueuedOutcome {
+  std::string id;             // sso_outcome_...
+  std::string connection_id;  // "": any connection of the environment
+  std::string outcome;        // one of SignInOutcomes()
+  int64_t times = 1;          // as queued
+  int64_t remaining = 1;      // sign-ins it still fails
+};
+
+// One sign-in that reached the mock IdP (GET /_mock/sso/sign-ins), kept for the newest 1000.
+struct SsoSignIn {
+  std::string login_id;  // the pending login of the interactive page; a secret, never shown
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;  // 0 while it waits at the interactive page
+  int64_t expires_ms = 0;   // when a waiting sign-in expires
+  std::string connection_id, connection_type;
+  std::optional<std::string> organization_id;
+  std::string redirect_uri, state;
+  std::string email;   // who signed in (or tried to); "" when the page was refused
+  std::string status;  // "at_idp" (the interactive page), "signed_in" or "failed"
+  // failed: the error sent to the app, its description, and why: "queued" (the control plane),
+  // "user" (the connection user's configured outcome), "domain_policy" (the organization's
+  // verified domains) or "idp_page" (a choice on the interactive page).
+  std::string error, error_description, source;
+  std::string code;  // signed_in: the code sent to the app
+};
+
+// The outcomes the mock IdP can end a sign-in with besides signing the user in: the reference's
+// error codes for what happens at the identity provider (CONTRACT.md, evidence review
+// 2026-11-29), in the order the docs list them.
+const std::vector<std::string>& SignInOutcomes();
+bool IsSignInOutcome(const std::string& code);
+// The outcome "fail" on the interactive page means for a connection of this type: oauth_failed
+// for OAuth connections, server_error for the others.
+std::string DefaultFailure(const std::string& connection_type);
+
 // The providers `provider=` takes (spec enum of /sso/authorize).
 const std::vector<std::string>& OAuthProviders();
 // Every connection type of the spec (v0.61.0, Connection.connection_type): what a configured

@@ -1,10 +1,12 @@
 // Signing of SSO access tokens (RS256 JWTs) and the key set that verifies them
-// (GET /sso/jwks/{client_id}). One RSA-2048 key per server process, made on first use.
+// (GET /sso/jwks/{client_id}). One RSA-2048 key per server process, made on first use; in
+// deterministic mode (--seed) one per seed, derived from it.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,11 @@ class TokenSigner {
 class RsaTokenSigner final : public TokenSigner {
  public:
   RsaTokenSigner();
+  // Deterministic mode: the key's primes are searched from a stream seeded with `seed`
+  // (IdGenerator), and its kid and certificate are dated kSeededKeyTimeMs, so every process
+  // given the same seed makes the same key, byte for byte. RS256 (PKCS #1 v1.5) signatures are
+  // deterministic, so the same claims then give the same JWT. Predictable: tests only.
+  explicit RsaTokenSigner(uint64_t seed);
   ~RsaTokenSigner() override;
   std::string Sign(const nlohmann::json& claims, int64_t now_ms) override;
   std::vector<JsonWebKey> Keys(int64_t now_ms) override;
@@ -46,10 +53,17 @@ class RsaTokenSigner final : public TokenSigner {
   const Key& KeyFor(int64_t now_ms);
   std::once_flag once_;
   std::unique_ptr<Key> key_;
+  std::optional<uint64_t> seed_;
 };
+
+// When a seeded key says it was made: 2020-01-01T00:00:00Z.
+inline constexpr int64_t kSeededKeyTimeMs = 1577836800000;
 
 // The process-wide signer every environment uses unless given another.
 TokenSigner& ProcessTokenSigner();
+// The process-wide signer of environments in deterministic mode with this seed (one per seed,
+// made on first use, never destroyed).
+TokenSigner& SeededTokenSigner(uint64_t seed);
 
 // Standard (not url-safe) base64 with padding.
 std::string Base64Encode(const std::string& bytes);

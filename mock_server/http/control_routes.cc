@@ -94,6 +94,17 @@ void MockServer::AddControlRoutes() {
     if (body->contains("kind") && (*body)["kind"] == "production")
       kind = EnvironmentKind::kProduction;
     EnvironmentConfig generated = registry_->Generate(kind);
+    if (config_.environment_ids) {
+      // --seed: generated names, keys and client ids are reproducible too (in creation order;
+      // parallel workers that want their own stream regardless of order give a "name").
+      IdGenerator& ids = *config_.environment_ids;
+      const int64_t t = config_.deterministic.start_time_ms.value_or(SystemClock().NowMs());
+      generated.name = "env_" + ids.Ulid(t);
+      generated.api_keys = {
+          std::string(kind == EnvironmentKind::kProduction ? "sk_live_" : "sk_test_") +
+          ids.Alphanumeric(32)};
+      generated.client_id = "client_" + ids.Ulid(t);
+    }
     json env = *body;
     if (!env.contains("name")) env["name"] = generated.name;
     if (env.contains("api_key")) {
@@ -106,7 +117,8 @@ void MockServer::AddControlRoutes() {
       env["redirect_uris"] = json::array({"http://localhost:3000/callback"});
     EnvironmentConfig seed;
     try {
-      seed = ParseConfig(Dump({{"environments", json::array({env})}}), "request body")
+      seed = ParseConfig(Dump({{"environments", json::array({env})}}), "request body",
+                         config_.deterministic)
                  .environments.front();
     } catch (const ConfigError& e) {
       return ReplyError(c.res, ConfigValidationError(e));
@@ -299,7 +311,7 @@ void MockServer::AddControlRoutes() {
     std::vector<FieldError> errors;
     auto fault = DecodeFault(*body, errors);
     if (!fault) return ReplyError(c.res, ValidationError(errors));
-    fault->id = NewId("fault", c.env->NowMs());
+    fault->id = c.env->NewControlId("fault");
     if (!Control(*c.env)->AddFault(*fault))
       return ReplyError(c.res, {ErrorKind::kLimitExceeded,
                                 "This environment already has the maximum of " +
@@ -316,6 +328,54 @@ void MockServer::AddControlRoutes() {
   ControlRoute("DELETE", "/_mock/faults", true, [this](Call& c) {
     Control(*c.env)->ClearFaults();
     c.res.status = 204;
+  });
+
+  // Sign-in outcomes at the mock IdP: failures queued for the next sign-ins, and what happened.
+  ControlRoute("POST", "/_mock/sso/outcomes", true, [](Call& c) {
+    auto body = ReadJsonObject(c.req, c.res);
+    if (!body) return;
+    std::vector<FieldError> errors;
+    auto text = [&](const char* key) {
+      if (!body->contains(key) || (*body)[key].is_null()) return std::string();
+      if (!(*body)[key].is_string())
+        errors.push_back({key, std::string(key) + " must be a string"});
+      return (*body)[key].is_string() ? (*body)[key].get<std::string>() : std::string();
+    };
+    const std::string connection = text("connection"), outcome = text("outcome");
+    if (outcome.empty() && errors.empty())
+      errors.push_back({"outcome", "outcome is required, e.g. {\"outcome\": \"access_denied\"}"});
+    int64_t times = 1;
+    if (body->contains("times")) {
+      if ((*body)["times"].is_number_integer())
+        times = (*body)["times"].get<int64_t>();
+      else
+        errors.push_back({"times", "times must be a whole number from 1 to 1000000"});
+    }
+    if (!errors.empty()) return ReplyError(c.res, ValidationError(std::move(errors)));
+    auto queued = c.env->QueueOutcome(connection, outcome, times);
+    if (!queued.ok()) return ReplyError(c.res, queued.error());
+    ReplyJson(c.res, 201, QueuedOutcomeJson(queued.value()));
+  });
+  ControlRoute("GET", "/_mock/sso/outcomes", true, [](Call& c) {
+    json data = json::array();
+    for (const auto& q : c.env->QueuedOutcomes()) data.push_back(QueuedOutcomeJson(q));
+    ReplyJson(c.res, 200, {{"object", "list"}, {"data", data}});
+  });
+  ControlRoute("DELETE", "/_mock/sso/outcomes", true, [](Call& c) {
+    c.env->ClearQueuedOutcomes();
+    c.res.status = 204;
+  });
+  // Filters: ?state= and ?connection= (exact).
+  ControlRoute("GET", "/_mock/sso/sign-ins", true, [](Call& c) {
+    const std::string state = c.req.get_param_value("state");
+    const std::string connection = c.req.get_param_value("connection");
+    json data = json::array();
+    for (const auto& s : c.env->SignIns()) {
+      if (c.req.has_param("state") && s.state != state) continue;
+      if (!connection.empty() && s.connection_id != connection) continue;
+      data.push_back(SignInJson(s, !s.code.empty() && c.env->CodeExchanged(s.code)));
+    }
+    ReplyJson(c.res, 200, {{"object", "list"}, {"data", data}});
   });
 
   // The environment as a fixture (config/state.h, docs/state.md); PUT replaces the runtime state.

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <regex>
 #include <set>
 
 #include "domain/ids.h"
@@ -101,6 +102,7 @@ JournalEntry CaptureRequest(const httplib::Request& req, const httplib::Response
   e.request_id = res.get_header_value("X-Request-ID");
   // Bounded whatever the client sends: 2,000 requests with 98 headers of 8 KB each used to
   // keep 1.5 GB here. Values are cut (UTF-8 safe, marked "...[N bytes]").
+  e.location = res.get_header_value("Location");
   size_t header_bytes = 0;
   for (const auto& [k, v] : req.headers) {  // httplib adds these four; they are not headers
     if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT")
@@ -116,7 +118,7 @@ JournalEntry CaptureRequest(const httplib::Request& req, const httplib::Response
   e.body_size = req.body.size();
   if (e.body_size <= JournalEntry::kMaxJournalBody) e.body = req.body;
   e.bytes = sizeof(JournalEntry) + e.id.size() + e.method.size() + e.path.size() + e.target.size() +
-            e.request_id.size() + header_bytes + e.headers.size() * sizeof(e.headers[0]) +
+            e.request_id.size() + e.location.size() + header_bytes + e.headers.size() * sizeof(e.headers[0]) +
             e.body.size();
   return e;
 }
@@ -144,6 +146,18 @@ json RenderJournalEntry(const JournalEntry& e) {
       query[k] =
           kSecret.count(k) ? (k == "client_secret" ? RedactSecret(v) : "[redacted]") : ScrubKeys(v);
   }
+  // A redirect's target with its code redacted, and the OAuth error it carries (a sign-in
+  // outcome, a used link): what the browser was sent to.
+  json location = nullptr, error = nullptr;
+  if (!e.location.empty()) {
+    static const std::regex kCode("([?&]code=)[^&]*");
+    location = std::regex_replace(e.location, kCode, "$1[redacted]");
+    if (auto q = e.location.find('?'); q != std::string::npos) {
+      httplib::Params params;
+      httplib::detail::parse_query_text(e.location.substr(q + 1), params);
+      if (auto it = params.find("error"); it != params.end()) error = it->second;
+    }
+  }
   const std::string bearer = BearerOf(HeaderOr(e, "Authorization"));
   const bool carries_key =
       bearer.rfind("sk_", 0) == 0 || e.body.find("client_secret") != std::string::npos;
@@ -154,6 +168,8 @@ json RenderJournalEntry(const JournalEntry& e) {
           {"query", query},
           {"status", e.status},
           {"request_id", e.request_id},
+          {"location", location},
+          {"error", error},
           {"user_agent", ScrubKeys(HeaderOr(e, "User-Agent"))},
           {"headers", headers},
           {"headers_omitted", e.headers_omitted},

@@ -27,6 +27,7 @@ struct JournalEntry {
   std::string target;  // path and query as sent
   int status = 0;
   std::string request_id;
+  std::string location;  // the answer's Location (a redirect), as sent: bounded by the request
   std::vector<std::pair<std::string, std::string>> headers;  // as sent (values cut), in order
   size_t headers_omitted = 0;                                // beyond kMaxHeaderBytes
   std::string body;                                          // empty when over kMaxJournalBody

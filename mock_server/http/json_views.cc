@@ -85,11 +85,11 @@ json OrganizationJson(const Organization& o) {
                        {"id", d.id},
                        {"domain", d.domain},
                        {"organization_id", o.id},
-                       {"state", "verified"}});
+                       {"state", d.state}});
   return {{"object", "organization"},
           {"id", o.id},
           {"name", o.name},
-          {"allow_profiles_outside_organization", false},
+          {"allow_profiles_outside_organization", o.allow_profiles_outside_organization},
           {"domains", domains},
           {"created_at", FormatIso8601(o.created_ms)},
           {"updated_at", FormatIso8601(o.updated_ms)}};
@@ -158,9 +158,45 @@ json JwksJson(const std::vector<JsonWebKey>& keys) {
 }
 
 json EnvironmentJson(const Environment& env) {
-  return {{"object", "environment"},      {"name", env.name()},
-          {"kind", KindName(env.kind())}, {"api_key", env.api_keys().front()},
-          {"client_id", env.client_id()}, {"redirect_uris", RedirectUrisJson(env.redirect_uris())}};
+  const EnvironmentConfig& seed = env.seed();
+  return {{"object", "environment"},
+          {"name", env.name()},
+          {"kind", KindName(env.kind())},
+          {"api_key", env.api_keys().front()},
+          {"client_id", env.client_id()},
+          {"redirect_uris", RedirectUrisJson(env.redirect_uris())},
+          // Deterministic mode (null when off).
+          {"seed", seed.random_seed ? json(*seed.random_seed) : json(nullptr)},
+          {"start_time",
+           seed.start_time_ms ? json(FormatIso8601(*seed.start_time_ms)) : json(nullptr)}};
+}
+
+json QueuedOutcomeJson(const QueuedOutcome& q) {
+  return {{"object", "sso_outcome"},
+          {"id", q.id},
+          {"connection", q.connection_id.empty() ? json(nullptr) : json(q.connection_id)},
+          {"outcome", q.outcome},
+          {"times", q.times},
+          {"remaining", q.remaining}};
+}
+
+json SignInJson(const SsoSignIn& s, bool code_exchanged) {
+  auto opt = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  return {{"object", "sso_sign_in"},
+          {"status", s.status},
+          {"started_at", FormatIso8601(s.started_ms)},
+          {"finished_at", s.finished_ms ? json(FormatIso8601(s.finished_ms)) : json(nullptr)},
+          {"connection_id", s.connection_id},
+          {"connection_type", s.connection_type},
+          {"organization_id", s.organization_id ? json(*s.organization_id) : json(nullptr)},
+          {"email", opt(s.email)},
+          {"redirect_uri", s.redirect_uri},
+          {"state", opt(s.state)},
+          {"error", opt(s.error)},
+          {"error_description", opt(s.error_description)},
+          {"source", opt(s.source)},
+          {"code", opt(s.code)},
+          {"code_exchanged", code_exchanged}};
 }
 
 }  // namespace workos_mock

@@ -74,6 +74,13 @@ std::string EscapeForLog(const std::string& s) {
   return out;
 }
 
+// Deterministic mode (--seed): a seeded stream names the request instead of the random id the
+// pre-routing handler gave it.
+void NameRequest(httplib::Response& res, const std::string& id) {
+  res.headers.erase("X-Request-ID");
+  res.set_header("X-Request-ID", id);
+}
+
 bool DeclaresBody(const httplib::Request& req) {
   if (req.has_header("Transfer-Encoding")) return true;
   return req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0";
@@ -378,11 +385,15 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
     if (call.env)
       if (auto* connection = ConnectionContext::Current())
         connection->set_environment(call.env->name());
+    if (call.env && call.env->deterministic())  // --seed: the environment's stream names it
+      NameRequest(res, call.env->NewRequestId());
+    else if (!call.env && config_.request_ids)
+      NameRequest(res, config_.request_ids->Uuid());
     std::shared_ptr<ControlState> control = call.env ? Control(*call.env) : nullptr;
     auto record = [&] {
       if (!control) return;
       const int64_t now = call.env->NowMs();  // one read of the environment's (locked) clock
-      control->Record(CaptureRequest(req, res, NewId("req", now), now));
+      control->Record(CaptureRequest(req, res, call.env->NewJournalId(now), now));
     };
     if (control) {
       if (auto fault = control->TakeFault(req.method, req.path)) {
@@ -437,17 +448,20 @@ void MockServer::ControlRoute(const std::string& method, const std::string& patt
                                                       httplib::Response& res) {
     if (req.body.size() > max_body) return ReplyTooLarge(res);
     Call call{req, res, nullptr};
+    if (!needs_env && config_.request_ids) NameRequest(res, config_.request_ids->Uuid());
     if (needs_env) {
       call.env = registry_->ByApiKey(BearerToken(req));
       if (call.env)
         if (auto* connection = ConnectionContext::Current())
           connection->set_environment(call.env->name());
+      if (call.env && call.env->deterministic()) NameRequest(res, call.env->NewControlRequestId());
       if (!call.env) {
         std::string message =
             "Unauthorized: send the environment's API key as 'Authorization: Bearer sk_test_...'";
         // Named only while it works: after the default environment is deleted it would mislead.
         if (registry_->ByApiKey(kDefaultApiKey))
           message += std::string(" (the default environment's key is ") + kDefaultApiKey + ")";
+        if (config_.request_ids) NameRequest(res, config_.request_ids->Uuid());
         ReplyJson(res, 401, {{"message", message + "."}});
         return;
       }

@@ -59,10 +59,16 @@ void ReplyIdpPage(httplib::Response& res, const AuthorizeOutcome& o) {
     if (u.first_name || u.last_name)
       label = u.first_name.value_or("") + (u.first_name && u.last_name ? " " : "") +
               u.last_name.value_or("") + " <" + u.email + ">";
+    if (!u.outcome.empty()) label += " (the IdP answers " + u.outcome + ")";
     users += "<li><button type=\"submit\" name=\"email\" value=\"" + HtmlEscape(u.email) + "\">" +
              HtmlEscape(label) + "</button></li>";
   }
   const std::string action = "/sso/idp/" + HtmlEscape(o.login_id);
+  std::string failures;  // the default for the connection's type first
+  const std::string first = DefaultFailure(conn.type);
+  failures += "<option value=\"" + first + "\" selected>" + first + "</option>";
+  for (const auto& code : SignInOutcomes())
+    if (code != first) failures += "<option value=\"" + code + "\">" + code + "</option>";
   std::string html =
       "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in with " +
       HtmlEscape(conn.name) +
@@ -80,8 +86,15 @@ void ReplyIdpPage(httplib::Response& res, const AuthorizeOutcome& o) {
           "\"></label> <button type=\"submit\">Sign in</button></p>"
           "</form><form method=\"post\" action=\"" +
           action +
-          "\"><button type=\"submit\" name=\"action\" value=\"deny\">Deny access</button>"
-          "</form><p><small>workos-mock</small></p></body></html>";
+          "\"><p>Or end the sign-in as a person or the identity provider would:</p><p>"
+          "<button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button> "
+          "<button type=\"submit\" name=\"action\" value=\"deny\">Deny access</button></p>"
+          "</form><form method=\"post\" action=\"" +
+          action + "\"><p><label>Fail with <select name=\"outcome\">" + failures +
+          "</select></label> <button type=\"submit\" name=\"action\" value=\"fail\">Fail"
+          "</button></p></form><p><small>workos-mock: Cancel sends signin_consent_denied, Deny "
+          "access sends access_denied, Fail the error chosen; the app gets no code."
+          "</small></p></body></html>";
   res.status = 200;
   res.set_header("Content-Security-Policy",
                  "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
@@ -152,9 +165,13 @@ void MockServer::AddSsoRoutes() {
     auto body = ReadFormOrJson(c.req, c.res);
     if (!body) return;
     auto done = c.env->CompleteLogin(c.req.matches[1], Field(*body, "email"),
-                                     Field(*body, "action") == "deny");
+                                     Field(*body, "action"), Field(*body, "outcome"));
     if (!done.ok()) {
       if (done.error().kind == ErrorKind::kNotFound) return expired();
+      const auto& errors = done.error().errors;
+      if (!errors.empty() && errors.front().field != "email")
+        return ReplyHtml(c.res, 400, "Choose what the identity provider does",
+                         errors.front().code + ". Go back and choose again.");
       return ReplyHtml(c.res, 400, "Enter an email address",
                        "Go back and enter the email address of the user to sign in as.");
     }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The browser test of the web inbox: playwright-core (pinned in package-lock.json) drives Debian's
-# chromium. Installs what is missing: chromium with apt-get, the npm packages with npm ci.
-#   tests/browser/run.sh WORKOS_MOCK_BIN [SCREENSHOT_DIR]
+# The browser tests (the web inbox, the interactive IdP page): playwright-core (pinned in
+# package-lock.json) drives Debian's chromium. Installs what is missing: chromium with apt-get,
+# the npm packages with npm ci.
+#   tests/browser/run.sh WORKOS_MOCK_BIN [SCREENSHOT_DIR [TEST_FILE]]   (default inbox.test.mjs)
 set -euo pipefail
-[ $# -ge 1 ] || { echo "usage: $0 path/to/workos-mock [screenshot-dir]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 path/to/workos-mock [screenshot-dir [test-file]]" >&2; exit 2; }
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shots=${2:-$(dirname "$bin")}
+tests=${3:-inbox.test.mjs}
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 if [ ! -x /usr/bin/chromium ]; then
@@ -27,4 +29,4 @@ if [ ! -f "$marker" ] || [ package-lock.json -nt "$marker" ]; then
   npm ci --no-audit --no-fund >&2
 fi
 
-WORKOS_MOCK_BIN="$bin" SCREENSHOT_DIR="$shots" node --test inbox.test.mjs
+WORKOS_MOCK_BIN="$bin" SCREENSHOT_DIR="$shots" node --test "$tests"

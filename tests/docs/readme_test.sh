@@ -4,7 +4,7 @@
 #   readme_test.sh WORKOS_MOCK_BIN [--with-scripts-run]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-BIN="$1"
+BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"  # absolute: the tour runs elsewhere
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -32,8 +32,9 @@ start_server "$BIN" --port 0 --log off
 awk '/^```bash$/{on=1; next} /^```$/{on=0} on' "$ROOT/README.md" \
   | sed "s#http://127.0.0.1:4400#http://127.0.0.1:$PORT#g" > "$work/tour.sh"
 [ "$(grep -c . "$work/tour.sh")" -gt 10 ] || { echo "README has no tour blocks"; exit 1; }
-# From the repository's folder, as the README says (the SSO block reads fixtures/).
-(cd "$ROOT" && bash -euo pipefail "$work/tour.sh") > "$work/tour.out" 2>&1 || {
+# From the repository's folder, as the README says (the SSO block reads fixtures/); the
+# snapshot-testing block runs `workos-mock exec` itself: the binary under test is on PATH.
+(cd "$ROOT" && PATH="$(dirname "$BIN"):$PATH" bash -euo pipefail "$work/tour.sh") > "$work/tour.out" 2>&1 || {
   echo "README tour failed:"; cat "$work/tour.out"; exit 1; }
 cat "$work/tour.out"
 check() { grep -q -- "$1" "$work/tour.out" || { echo "README tour: expected output '$1' missing"; exit 1; }; }
@@ -53,6 +54,10 @@ check '^{"success":true}$'
 check '{"name":"sso","client_id":"client_workos_mock_sso"}'
 check '^http://localhost:3000/callback?code=[0-9A-Z]*&state=s1$'
 check '{"email":"ann@foo-corp.com","organization_id":"org_foo","connection_type":"OktaSAML"}'
+check '^{"outcome":"signin_consent_denied","remaining":1}$'
+check '^sign-in: http://localhost:3000/callback?error=signin_consent_denied&error_description=User%20cancelled%20the%20authentication%20request&error_uri=https%3A%2F%2Fworkos.com%2Fdocs%2Freference%2Fsso%2Fget-authorization-url%2Ferror-codes&state=s1$'
+check '^{"status":"failed","error":"signin_consent_denied","source":"queued"}$'
+check '^{"id":"passwordless_session_01KDVDNA00[0-9A-Z]\{16\}","expires_at":"2026-01-01T00:15:00.000Z"}$'
 # The README's C++ snippet is the body of tests/docs/readme_cpp_example.cc (built and run by CTest).
 sed -n '/README:BEGIN/,/README:END/p' "$ROOT/tests/docs/readme_cpp_example.cc" | sed '1d;$d;s/^  //' > "$work/cpp_expected"
 awk '/^```cpp$/{on=1; next} /^```$/{on=0} on' "$ROOT/README.md" > "$work/cpp_readme"

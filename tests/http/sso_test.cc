@@ -424,7 +424,7 @@ TEST_CASE("SSO: PKCE end to end, as the Node SDK does it for public clients", "[
 TEST_CASE("SSO: the interactive mock IdP page", "[http][sso][idp]") {
   json cfg = json::parse(R"({"environments":[{"name":"i","api_keys":["sk_test_i"],
     "client_id":"client_i","redirect_uris":["http://localhost:3000/callback"],
-    "interactive_idp":true,"organizations":[{"id":"org_1","name":"One"}],
+    "interactive_idp":true,"organizations":[{"id":"org_1","name":"One","domains":["one.com"]}],
     "connections":[{"id":"conn_1","type":"OktaSAML","name":"<One & Co>","organization":"org_1",
     "users":[{"email":"ann@one.com","first_name":"Ann"},{"email":"x\"y@one.com"}]}]}]})");
   TestServer s(workos_mock::ParseConfig(cfg.dump(), "test"));

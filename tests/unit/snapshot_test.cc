@@ -114,7 +114,7 @@ TEST_CASE("the change counter moves with every change to exported state, not wit
   auto page = env.Authorize(a);
   REQUIRE(page.kind == AuthorizeOutcome::Kind::kIdpPage);
   changed("pending sign-in (and its provider connection)");
-  REQUIRE(env.CompleteLogin(page.login_id, "bob@example.com", false).ok());
+  REQUIRE(env.CompleteLogin(page.login_id, "bob@example.com", "sign_in").ok());
   changed("sign-in completed");
   REQUIRE(env.DeleteConnection(s.connection_id));
   changed("connection deleted");

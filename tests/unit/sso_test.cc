@@ -324,7 +324,8 @@ TEST_CASE("authorize: the mock IdP signs in the login_hint user, else the first 
   o.organization = "org_foo";
   CHECK(login(o).connection_id == "conn_foo");
 
-  // A connection without users: from login_hint, else user@<first domain>.
+  // A connection without users: from login_hint, else user@<its first domain, else its
+  // organization's first verified domain -- a user the domain policy admits>.
   AuthorizeRequest g = Req();
   g.connection = "conn_bar1";
   CHECK(login(g).email == "user@bar.io");
@@ -332,7 +333,7 @@ TEST_CASE("authorize: the mock IdP signs in the login_hint user, else the first 
   CHECK(login(g).email == "cleo@bar.io");
   AuthorizeRequest e = Req();
   e.connection = "conn_bar2";
-  CHECK(login(e).email == "user@example.com");
+  CHECK(login(e).email == "user@bar.io");
 
   // The same user on the same connection keeps one profile id.
   CHECK(login(r).id == login(r).id);
@@ -388,26 +389,23 @@ TEST_CASE("interactive IdP: a pending login completes once, as the chosen user",
   CHECK(page.login_hint == "bob@foo.com");
   CHECK(f.env.HasPendingLogin(page.login_id));
 
-  CHECK(ErrorOf(f.env.CompleteLogin(page.login_id, "not an email", false)).kind ==
-        ErrorKind::kValidation);
-  auto done = f.env.CompleteLogin(page.login_id, "zed@foo.com", false);
+  CHECK(ErrorOf(f.env.CompleteLogin(page.login_id, "not an email")).kind == ErrorKind::kValidation);
+  auto done = f.env.CompleteLogin(page.login_id, "zed@foo.com");
   REQUIRE(done.ok());
   auto grant = f.Exchange(Param(done.value().location, "code"));
   REQUIRE(grant.ok());
   CHECK(grant.value().profile.email == "zed@foo.com");
-  CHECK(ErrorOf(f.env.CompleteLogin(page.login_id, "zed@foo.com", false)).kind ==
-        ErrorKind::kNotFound);
+  CHECK(ErrorOf(f.env.CompleteLogin(page.login_id, "zed@foo.com")).kind == ErrorKind::kNotFound);
 
   AuthorizeOutcome page2 = f.env.Authorize(r);
-  auto denied = f.env.CompleteLogin(page2.login_id, "", true);
+  auto denied = f.env.CompleteLogin(page2.login_id, "", "deny");
   REQUIRE(denied.ok());
   CHECK(Param(denied.value().location, "error") == "access_denied");
   CHECK(Param(denied.value().location, "state") == "s 1");
 
   AuthorizeOutcome page3 = f.env.Authorize(r);
   f.clock.AdvanceMs(601 * 1000);
-  CHECK(ErrorOf(f.env.CompleteLogin(page3.login_id, "ann@foo.com", false)).kind ==
-        ErrorKind::kNotFound);
+  CHECK(ErrorOf(f.env.CompleteLogin(page3.login_id, "ann@foo.com")).kind == ErrorKind::kNotFound);
 }
 
 TEST_CASE("access tokens are RS256 JWTs that verify with the JWKS key", "[sso][jwt]") {
@@ -569,8 +567,8 @@ TEST_CASE("pending sign-ins are never dropped to make room; at max_stored they a
     ids.push_back(page.login_id);
   }
   CHECK(env.HasPendingLogin(ids.front()));
-  CHECK(env.CompleteLogin(ids.front(), "ann@foo.com", false).ok());
-  CHECK(env.CompleteLogin(ids.back(), "ann@foo.com", false).ok());
+  CHECK(env.CompleteLogin(ids.front(), "ann@foo.com", "sign_in").ok());
+  CHECK(env.CompleteLogin(ids.back(), "ann@foo.com", "sign_in").ok());
 
   // At the cap: 429 (kLimitExceeded) naming the cap, and every stored sign-in still completes.
   EnvironmentConfig small = Seed();
@@ -584,7 +582,7 @@ TEST_CASE("pending sign-ins are never dropped to make room; at max_stored they a
         std::string::npos);
   for (const auto& id : ids) CHECK(full.HasPendingLogin(id));
   // Completing one makes room for one more.
-  REQUIRE(full.CompleteLogin(ids[0], "ann@foo.com", false).ok());
+  REQUIRE(full.CompleteLogin(ids[0], "ann@foo.com", "sign_in").ok());
   CHECK(full.Authorize(r).kind == AuthorizeOutcome::Kind::kIdpPage);
   CHECK(full.Authorize(r).kind == AuthorizeOutcome::Kind::kLimitExceeded);
   // Direct sign-ins are capped by the codes they store, with the same answer.

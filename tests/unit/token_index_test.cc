@@ -116,7 +116,7 @@ TEST_CASE("registry: a pending interactive sign-in is found by its id and gone o
   AuthorizeOutcome out = env.value()->Authorize(ar);
   REQUIRE(out.kind == AuthorizeOutcome::Kind::kIdpPage);
   CHECK(registry.ByPendingLogin(out.login_id) == env.value());
-  auto done = env.value()->CompleteLogin(out.login_id, "ann@example.com", false);
+  auto done = env.value()->CompleteLogin(out.login_id, "ann@example.com");
   REQUIRE(done.ok());
   CHECK(registry.ByPendingLogin(out.login_id) == nullptr);
 }
