@@ -236,16 +236,20 @@ int Sample(const std::string& host, int port) {
             create.status == 201;
   std::string link = Between(create.body, "\"link\":\"", "\"");
   size_t path_at = link.find("/passwordless/");
-  ok = ok && path_at != std::string::npos && conn.Send("GET", link.substr(path_at), "", "", &visit) &&
-       visit.status == 302;
+  ok = ok && path_at != std::string::npos &&
+       conn.Send("GET", link.substr(path_at), "", "", &visit) && visit.status == 302;
   const std::string code = Between(visit.headers, "code=", "&\r");
-  ok = ok && conn.Send("POST", "/sso/token", "Content-Type: application/x-www-form-urlencoded\r\n",
-                       "client_id=client_workos_mock&client_secret=sk_test_workos_mock"
-                       "&grant_type=authorization_code&code=" + code, &token) &&
+  ok = ok &&
+       conn.Send("POST", "/sso/token", "Content-Type: application/x-www-form-urlencoded\r\n",
+                 "client_id=client_workos_mock&client_secret=sk_test_workos_mock"
+                 "&grant_type=authorization_code&code=" +
+                     code,
+                 &token) &&
        token.status == 200;
   const std::string access_token = Between(token.body, "\"access_token\":\"", "\"");
-  ok = ok && conn.Send("GET", "/sso/profile", "Authorization: Bearer " + access_token + "\r\n", "",
-                       &profile) &&
+  ok = ok &&
+       conn.Send("GET", "/sso/profile", "Authorization: Bearer " + access_token + "\r\n", "",
+                 &profile) &&
        profile.status == 200 && conn.Send("GET", "/health", "", "", &health) &&
        health.status == 200;
   if (!ok) {

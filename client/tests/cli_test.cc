@@ -180,8 +180,8 @@ TEST_CASE("CLI: exit codes and help", "[cli]") {
 
 TEST_CASE("CLI: the mock verbs default to a local mock and never go to the live API", "[cli]") {
   // No WORKOS_BASE_URL: http://127.0.0.1:4400 (workos-mock's default), not api.workos.com.
-  Run local =
-      RunCommand({WORKOS_CLIENT_CLI, "mock", "clock", "get"}, {"WORKOS_API_KEY=sk_test_workos_mock"});
+  Run local = RunCommand({WORKOS_CLIENT_CLI, "mock", "clock", "get"},
+                         {"WORKOS_API_KEY=sk_test_workos_mock"});
   INFO("stdout: " << local.out << "\nstderr: " << local.err);
   CHECK(local.err.find("api.workos.com") == std::string::npos);
   // Either a mock answers there (a developer's scripts/run), or the error names the address.

@@ -75,8 +75,7 @@ TEST_CASE("sign-in outcomes: each IdP outcome reaches the callback as error and 
   REQUIRE(list.status == 200);
   int failed = 0;
   const json data = list.json()["data"];
-  for (const auto& item : data)
-    failed += item["status"] == "failed" && item["source"] == "queued";
+  for (const auto& item : data) failed += item["status"] == "failed" && item["source"] == "queued";
   CHECK(failed == 6);
 }
 

@@ -300,7 +300,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   // A state saved in deterministic mode goes on where it stood (without: the streams stay put).
   for (const auto& [name, position] : s.id_streams)
     (name == "objects" ? ids_ : name == "requests" ? request_ids_ : control_ids_).Seek(position);
-  idempotency_.Clear();  // stored answers name objects that may no longer exist
+  idempotency_.Clear();    // stored answers name objects that may no longer exist
   next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
   lock.unlock();
   outbox_cv_.notify_all();

@@ -118,8 +118,8 @@ JournalEntry CaptureRequest(const httplib::Request& req, const httplib::Response
   e.body_size = req.body.size();
   if (e.body_size <= JournalEntry::kMaxJournalBody) e.body = req.body;
   e.bytes = sizeof(JournalEntry) + e.id.size() + e.method.size() + e.path.size() + e.target.size() +
-            e.request_id.size() + e.location.size() + header_bytes + e.headers.size() * sizeof(e.headers[0]) +
-            e.body.size();
+            e.request_id.size() + e.location.size() + header_bytes +
+            e.headers.size() * sizeof(e.headers[0]) + e.body.size();
   return e;
 }
 

@@ -12,7 +12,7 @@ int main() {
   auto session = client.passwordless().CreateSession(options);
   client.passwordless().SendSession(session.id);
   auto email = client.mock().LatestEmail("ann@example.com", 5);  // the mock's outbox
-  auto click = client.mock().OpenLink(email->link);               // the user's click
+  auto click = client.mock().OpenLink(email->link);              // the user's click
   auto signed_in = client.sso().GetProfileAndToken(click.code);
   std::cout << signed_in.profile.email << " signed in\n";
   // README:END
