@@ -9,7 +9,7 @@
 // Upper-case schemes and hosts are accepted at registration, but matching stays byte-exact
 // (WorkOS: redirect URIs must match exactly, including protocol and trailing slash), so a
 // registered `HTTPS://Example.com/cb` does NOT match a requested `https://example.com/cb`.
-#include "domain/redirect_uri.h"
+#include "rules/redirect_uri.h"
 
 #include <cstddef>
 

@@ -1,4 +1,5 @@
-// Redirect-URI rules as the WorkOS dashboard and API apply them (CONTRACT.md, "Redirect URIs").
+// Redirect-URI rules as the WorkOS dashboard and API apply them (CONTRACT.md, "Redirect URIs"),
+// the one copy the mock (domain/environment.cc) and the go-live checker share.
 // Pure functions: no I/O, no clock. Registration-time validation names the violated rule;
 // use-time matching is exact, or follows WorkOS's documented wildcard rules when enabled.
 #pragma once

@@ -1,5 +1,5 @@
-// Unit tests for the redirect-URI rules (mock_server/domain/redirect_uri.h).
-#include "domain/redirect_uri.h"
+// Unit tests for the redirect-URI rules (rules/redirect_uri.h).
+#include "rules/redirect_uri.h"
 
 #include <catch2/catch.hpp>
 
