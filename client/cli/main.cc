@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "workos/golive.h"
+#include "golive/golive.h"
 #include "workos/workos.h"
 
 namespace {

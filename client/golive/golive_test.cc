@@ -18,7 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include "mock_server.h"
-#include "workos/golive.h"
+#include "golive/golive.h"
 
 #ifndef WORKOS_CLIENT_CLI
 #error "WORKOS_CLIENT_CLI must name the workos-client binary"

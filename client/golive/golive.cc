@@ -1,5 +1,5 @@
-// The go-live checklist: see workos/golive.h.
-#include "workos/golive.h"
+// The go-live checklist: see golive.h.
+#include "golive/golive.h"
 
 #include <fcntl.h>
 #include <fnmatch.h>
