@@ -16,6 +16,7 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -26,6 +27,8 @@
 #include "workos/client.h"
 #include "workos/errors.h"
 #include "workos/mock_control.h"
+
+#include "rules/redirect_uri.h"
 
 namespace workos {
 namespace golive {
@@ -40,6 +43,8 @@ const char* StatusName(Status s) {
       return "FAIL";
     case Status::kSkip:
       return "SKIP";
+    case Status::kWarn:
+      return "WARN";
   }
   return "?";
 }
@@ -63,6 +68,9 @@ CheckResult Fail(std::string id, std::string subject, std::string reason) {
 }
 CheckResult Skip(std::string id, std::string subject, std::string reason) {
   return Make(Status::kSkip, std::move(id), std::move(subject), std::move(reason));
+}
+CheckResult Warn(std::string id, std::string subject, std::string reason) {
+  return Make(Status::kWarn, std::move(id), std::move(subject), std::move(reason));
 }
 
 int Report::count(Status s) const {
@@ -134,90 +142,6 @@ std::vector<std::string> SplitUriList(const std::string& value) {
 
 namespace {
 
-struct Uri {
-  std::string scheme;  // lower-cased
-  std::string host;    // lower-cased; brackets kept for IPv6
-  std::string port;
-  bool has_userinfo = false;
-};
-
-// The shape rules of redirect_uri.absolute; on failure `why` says how to fix it.
-bool ParseAbsolute(const std::string& uri, Uri* out, std::string* why) {
-  for (char c : uri) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) {
-      *why = "contains a space or control character: remove it or percent-encode it";
-      return false;
-    }
-  }
-  size_t colon = uri.find(':');
-  if (colon == std::string::npos || colon == 0 || uri.compare(colon + 1, 2, "//") != 0) {
-    *why = "not an absolute URI: write it in full, e.g. https://app.example.com/callback";
-    return false;
-  }
-  out->scheme = ToLower(uri.substr(0, colon));
-  if (out->scheme != "https" && out->scheme != "http") {
-    *why = "scheme '" + uri.substr(0, colon) + "' is not http(s): use https://your-host/callback";
-    return false;
-  }
-  size_t begin = colon + 3;
-  size_t end = uri.find_first_of("/?#", begin);
-  std::string authority =
-      uri.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-  size_t at = authority.rfind('@');
-  if (at != std::string::npos) {
-    *why = "contains credentials (user@host): remove the part before '@'";
-    out->has_userinfo = true;
-    return false;
-  }
-  std::string host = authority;
-  if (!host.empty() && host[0] == '[') {
-    size_t close = host.find(']');
-    if (close == std::string::npos) {
-      *why = "IPv6 address without ']': write it as https://[::1]:443/callback";
-      return false;
-    }
-    out->port = close + 1 < host.size() && host[close + 1] == ':' ? host.substr(close + 2) : "";
-    if (close + 1 < host.size() && host[close + 1] != ':') {
-      *why = "unexpected text after the IPv6 address";
-      return false;
-    }
-    host = host.substr(0, close + 1);
-  } else {
-    size_t pc = host.find(':');
-    if (pc != std::string::npos) {
-      out->port = host.substr(pc + 1);
-      host = host.substr(0, pc);
-      if (out->port.empty()) {
-        *why = "empty port after ':': remove the ':' or add the port";
-        return false;
-      }
-    }
-  }
-  if (host.empty()) {
-    *why = "has no host: use e.g. https://app.example.com/callback";
-    return false;
-  }
-  if (!out->port.empty()) {
-    bool digits = out->port.size() <= 5 && std::all_of(out->port.begin(), out->port.end(),
-                                                       [](char c) { return IsDigit(c); });
-    long p = digits ? std::stol(out->port) : 0;
-    if (!digits || p < 1 || p > 65535) {
-      *why = "port '" + out->port + "' is not a number from 1 to 65535";
-      return false;
-    }
-  }
-  for (char c : host) {
-    if (!(IsAlnum(c) || c == '-' || c == '_' || c == '.' || c == '*' || c == '[' || c == ']' ||
-          c == ':')) {
-      *why = "host '" + host + "' has characters a host name cannot have (use punycode for IDNs)";
-      return false;
-    }
-  }
-  out->host = ToLower(host);
-  return true;
-}
-
 // Dotted-quad IPv4 → four octets.
 bool ParseIpv4(const std::string& host, int octets[4]) {
   int n = 0;
@@ -272,6 +196,16 @@ std::string NonPublicHost(const std::string& host) {
   return "";
 }
 
+// Which golive check reports a rule of rules/redirect_uri (the rules workos-mock applies).
+const char* CheckOfRule(const std::string& rule) {
+  if (rule == "query_not_allowed") return "redirect_uri.no_query";
+  if (rule == "fragment_not_allowed") return "redirect_uri.no_fragment";
+  if (rule == "https_required") return "redirect_uri.https";
+  if (rule == "localhost_not_allowed_in_production") return "redirect_uri.public";
+  if (StartsWith(rule, "wildcard_")) return "redirect_uri.no_wildcard";
+  return "redirect_uri.absolute";  // the shape: scheme, characters, credentials, host, port
+}
+
 }  // namespace
 
 std::vector<CheckResult> CheckRedirectUris(const std::vector<std::string>& uris, Kind kind) {
@@ -285,79 +219,84 @@ std::vector<CheckResult> CheckRedirectUris(const std::vector<std::string>& uris,
   }
   out.push_back(Pass("redirect_uri.present", "",
                      Plural(uris.size(), "redirect URI", "redirect URIs") + " to check"));
+  // The rules are workos-mock's own (rules/redirect_uri.h), for the environment's default policy
+  // (no wildcards), so every URI the mock would refuse fails a check here, and none it accepts
+  // does; what goes beyond them (a private host in production) is advice: WARN.
+  workos_mock::RedirectUriPolicy policy;
+  policy.kind =
+      prod ? workos_mock::EnvironmentKind::kProduction : workos_mock::EnvironmentKind::kStaging;
   for (const std::string& u : uris) {
-    Uri p;
-    std::string why;
-    const bool ok = ParseAbsolute(u, &p, &why);
-    out.push_back(ok ? Pass("redirect_uri.absolute", u, "absolute " + p.scheme + " URI")
-                     : Fail("redirect_uri.absolute", u, why));
+    std::map<std::string, std::string> failed;  // check id → the first violated rule's message
+    for (const workos_mock::RedirectUriCheck& v :
+         workos_mock::RedirectUriViolations(u, policy, /*is_default=*/false)) {
+      failed.emplace(CheckOfRule(v.rule), v.message);
+    }
+    auto failure = [&failed](const char* id) {
+      auto it = failed.find(id);
+      return it == failed.end() ? nullptr : &it->second;
+    };
+    workos_mock::RedirectUriParts p;
+    const bool ok = !failure("redirect_uri.absolute") && workos_mock::ParseRedirectUri(u, &p);
+    const std::string scheme = ToLower(p.scheme);
+    const std::string host = ToLower(p.host);
+    out.push_back(ok ? Pass("redirect_uri.absolute", u, "absolute " + scheme + " URI")
+                     : Fail("redirect_uri.absolute", u, *failure("redirect_uri.absolute")));
     const std::string not_parsed = "not judged: the URI is not absolute (fix that first)";
 
     // https
     if (!ok) {
       out.push_back(Skip("redirect_uri.https", u, not_parsed));
-    } else if (p.scheme == "https") {
+    } else if (const std::string* why = failure("redirect_uri.https")) {
+      out.push_back(Fail("redirect_uri.https", u, *why));
+    } else if (scheme == "https") {
       out.push_back(Pass("redirect_uri.https", u, "uses HTTPS"));
     } else if (!prod) {
       out.push_back(Pass("redirect_uri.https", u,
                          "http is allowed in staging; production will need https://"));
-    } else if (p.host == "127.0.0.1") {
+    } else {
       out.push_back(Pass("redirect_uri.https", u,
                          "http://127.0.0.1 is WorkOS's only http exception (native apps)"));
-    } else {
-      out.push_back(Fail("redirect_uri.https", u,
-                         "production redirect URIs must use HTTPS (\"cannot use HTTP or "
-                         "localhost\"): serve the callback over TLS and change http:// to "
-                         "https://"));
     }
 
     // wildcard
-    const bool star_anywhere = u.find('*') != std::string::npos;
-    if (ok && p.host.find('*') != std::string::npos) {
-      out.push_back(Fail("redirect_uri.no_wildcard", u,
-                         "wildcard in the host: the Magic Link rules forbid wildcard subdomains; "
-                         "register each host explicitly, e.g. https://app.example.com/callback"));
-    } else if (!ok && star_anywhere) {
+    if (!ok && u.find('*') != std::string::npos) {
       out.push_back(Skip("redirect_uri.no_wildcard", u, not_parsed));
+    } else if (const std::string* why = failure("redirect_uri.no_wildcard")) {
+      out.push_back(Fail("redirect_uri.no_wildcard", u, *why));
     } else {
       out.push_back(Pass("redirect_uri.no_wildcard", u, "no wildcard in the host"));
     }
 
     // query and fragment: judged on the string, so they work even for a malformed URI
-    const size_t q = u.find('?');
-    const size_t f = u.find('#');
-    if (q != std::string::npos && (f == std::string::npos || q < f)) {
-      out.push_back(Fail("redirect_uri.no_query", u,
-                         "has a query string: WorkOS refuses query parameters in redirect URIs; "
-                         "remove everything from '?' and carry data in `state` instead"));
+    if (const std::string* why = failure("redirect_uri.no_query")) {
+      out.push_back(Fail("redirect_uri.no_query", u, *why));
     } else {
       out.push_back(Pass("redirect_uri.no_query", u, "no query string"));
     }
-    if (f != std::string::npos) {
-      out.push_back(Fail("redirect_uri.no_fragment", u,
-                         "has a fragment: remove everything from '#' (browsers never send it to "
-                         "your server)"));
+    if (const std::string* why = failure("redirect_uri.no_fragment")) {
+      out.push_back(Fail("redirect_uri.no_fragment", u, *why));
     } else {
       out.push_back(Pass("redirect_uri.no_fragment", u, "no fragment"));
     }
 
-    // public host
+    // public host: the mock (and WorkOS) refuse only localhost in production; other hosts
+    // production users cannot reach are a warning (http://127.0.0.1 serves native apps).
     if (!prod) {
       out.push_back(Skip("redirect_uri.public", u, "staging may use local addresses"));
     } else if (!ok) {
       out.push_back(Skip("redirect_uri.public", u, not_parsed));
-    } else if (p.host.find('*') != std::string::npos) {
+    } else if (const std::string* why = failure("redirect_uri.public")) {
+      out.push_back(Fail("redirect_uri.public", u, *why));
+    } else if (host.find('*') != std::string::npos) {
       out.push_back(Skip("redirect_uri.public", u, "not judged: the host is a wildcard"));
+    } else if (const std::string what = NonPublicHost(host); !what.empty()) {
+      out.push_back(Warn("redirect_uri.public", u,
+                         "host " + host + " is " + what +
+                             ": WorkOS accepts it, but only a native app on the user's own "
+                             "machine or network receives it; a web app needs its public "
+                             "https:// URL (keep local URIs in the staging environment)"));
     } else {
-      std::string what = NonPublicHost(p.host);
-      if (what.empty()) {
-        out.push_back(Pass("redirect_uri.public", u, "public host " + p.host));
-      } else {
-        out.push_back(Fail("redirect_uri.public", u,
-                           "host " + p.host + " is " + what +
-                               ": production users cannot reach it; use your app's public "
-                               "https:// URL (keep local URIs in the staging environment)"));
-      }
+      out.push_back(Pass("redirect_uri.public", u, "public host " + host));
     }
   }
   return out;
@@ -1792,7 +1731,12 @@ std::string RenderTable(const Report& report) {
   }
   out << "\n"
       << report.count(Status::kPass) << " passed, " << report.count(Status::kFail) << " failed, "
-      << report.count(Status::kSkip) << " skipped\n";
+      << report.count(Status::kSkip) << " skipped";
+  // Advice beyond the live rules; it never fails the checklist.
+  if (const int warned = report.count(Status::kWarn)) {
+    out << ", " << warned << (warned == 1 ? " warning" : " warnings");
+  }
+  out << "\n";
   bool header = false;
   for (const CheckResult& c : report.checks) {
     if (c.status != Status::kFail || c.details.empty()) continue;
@@ -1893,7 +1837,10 @@ std::string RenderJUnit(const Report& report, const std::string& suite_name) {
       continue;
     }
     x << ">\n";
-    if (c.status == Status::kSkip) {
+    if (c.status == Status::kWarn) {
+      // A passing test case that carries the advice.
+      x << "      <system-out>WARN: " << XmlEscape(c.reason) << "</system-out>\n";
+    } else if (c.status == Status::kSkip) {
       x << "      <skipped message=\"" << XmlEscape(c.reason) << "\"/>\n";
     } else {
       std::string body = c.reason;
