@@ -831,13 +831,6 @@ Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std:
   return Paginate(std::move(matching), page);
 }
 
-std::vector<Organization> Environment::Organizations() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<Organization> out;
-  for (const auto& [id, o] : organizations_) out.push_back(o);
-  return out;
-}
-
 std::optional<Organization> Environment::FindOrganization(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = organizations_.find(id);
