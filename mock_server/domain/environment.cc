@@ -645,7 +645,7 @@ std::optional<Email> Environment::LatestEmail(const std::string& to,
     }
     return false;
   };
-  outbox_cv_.wait_for(lock, wait, [&] { return find() || waits_cancelled_; });
+  clock_.WaitFor(outbox_cv_, lock, wait, [&] { return find() || waits_cancelled_; });
   return found;
 }
 

@@ -30,7 +30,7 @@ bool IsLoopback(const std::string& addr) {
 }  // namespace
 
 MockServer::MockServer(ServerOptions options, ServerConfig config, const Clock& clock)
-    : options_(std::move(options)), config_(std::move(config)), clock_(clock) {}
+    : options_(std::move(options)), config_(std::move(config)), clock_(clock), worker_(clock) {}
 
 MockServer::~MockServer() { worker_.Stop(); }
 
@@ -399,7 +399,7 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
       if (auto fault = control->TakeFault(req.method, req.path)) {
         // A shutdown cuts the delay short: the request is then answered at once.
         if (fault->delay_ms > 0)
-          http_->SleepUnlessShutdown(std::chrono::milliseconds(fault->delay_ms));
+          http_->SleepUnlessShutdown(clock_, std::chrono::milliseconds(fault->delay_ms));
         if (fault->action == "close") {
           res.status = fault->status ? fault->status : 200;
           // Promise a body, then fail to produce it: the client sees the connection drop.
