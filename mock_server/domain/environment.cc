@@ -78,7 +78,7 @@ Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string
       ids_(StreamOf(seed_, "objects")),
       request_ids_(StreamOf(seed_, "requests")),
       control_ids_(StreamOf(seed_, "control")) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   LoadSeedLocked();
 }
 
@@ -121,12 +121,12 @@ int64_t Environment::NowMsLocked() const {
 }
 
 int64_t Environment::NowMs() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return NowMsLocked();
 }
 
 int64_t Environment::ClockOffsetSeconds() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return offset_ms_ / 1000;
 }
 
@@ -135,7 +135,7 @@ Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
     error->code += "; the clock only moves forward";
     return ValidationError({*error});
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   // The offset has the same limit as one advance, so a snapshot of it always loads back.
   if (seconds * 1000 > kMaxDurationMs - offset_ms_) {
     return ValidationError(
@@ -151,17 +151,17 @@ Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
 }
 
 void Environment::Reset() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   LoadSeedLocked();
 }
 
 EnvironmentSettings Environment::settings() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return settings_;
 }
 
 void Environment::SetSettings(const EnvironmentSettings& settings) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   settings_ = settings;
 }
 
@@ -195,7 +195,7 @@ std::optional<Error> Environment::ValidateRedirectUris(const std::vector<Redirec
 }
 
 std::vector<RedirectUriEntry> Environment::redirect_uris() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return redirect_uris_;
 }
 
@@ -213,7 +213,7 @@ Result<std::vector<RedirectUriEntry>> Environment::SetRedirectUris(
   }
   if (auto error = ValidateRedirectUris(uris, {seed_.kind, seed_.allow_wildcard_redirect_uris}))
     return *error;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   redirect_uris_ = uris;
   ChangedLocked();
   return uris;
@@ -240,7 +240,7 @@ std::string Environment::ResolveRedirectUriLocked(const std::string& requested,
 }
 
 Result<std::string> Environment::ResolveRedirectUri(const std::string& requested) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::string error;
   std::string uri = ResolveRedirectUriLocked(requested, &error);
   if (!error.empty()) return ValidationError({{"redirect_uri", error}});
@@ -317,7 +317,7 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
                                         std::to_string(seed_.expires_in_max)});
   }
 
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   MaybeSweepLocked();
   if (sessions_.size() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
@@ -377,12 +377,12 @@ std::string Environment::SessionStateLocked(const PasswordlessSession& s) const 
 }
 
 std::string Environment::SessionState(const PasswordlessSession& s) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return SessionStateLocked(s);
 }
 
 std::string Environment::LinkStatus(const std::string& session_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const PasswordlessSession* session = sessions_.Find(session_id);
   if (!session) return "expired";  // gone with a reset: nothing can use it
   const std::string state = SessionStateLocked(*session);
@@ -416,7 +416,7 @@ Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
 }
 
 Result<Email> Environment::SendSession(const std::string& session_id) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const PasswordlessSession* found = sessions_.Find(session_id);
   if (!found || found->used || NowMsLocked() >= found->expires_ms) {
     return Error{ErrorKind::kUnprocessable,
@@ -429,20 +429,20 @@ Result<Email> Environment::SendSession(const std::string& session_id) {
   outbox_.push_front(std::make_shared<const Email>(email));
   if (outbox_.size() > kMaxOutbox) outbox_.pop_back();
   ChangedLocked();
-  lock.unlock();
+  lock.Unlock();
   outbox_cv_.notify_all();
   return email;
 }
 
 bool Environment::HasLinkToken(const std::string& token) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return session_by_token_.count(token) > 0;
 }
 
 std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
                                                        const std::string& method,
                                                        const std::string& user_agent) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto t = session_by_token_.find(token);
   if (t == session_by_token_.end()) return std::nullopt;
   PasswordlessSession& s = *sessions_.FindMutable(t->second);  // every visit is recorded
@@ -508,14 +508,14 @@ void Environment::RecordVisit(PasswordlessSession& s, LinkVisit visit) {
 }
 
 std::optional<PasswordlessSession> Environment::FindSession(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const PasswordlessSession* s = sessions_.Find(id);
   if (!s) return std::nullopt;
   return *s;
 }
 
 bool Environment::CodeExchanged(const std::string& code) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const AuthorizationCode* c = codes_.Find(code);
   return c && c->used;
 }
@@ -556,7 +556,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClient();
   if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClient();
 
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   MaybeSweepLocked();
   const AuthorizationCode* stored = codes_.Find(r.code);
   const int64_t now = NowMsLocked();
@@ -606,9 +606,9 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   // The RSA signature is the expensive part of an exchange: made without the environment's lock,
   // so exchanges in one environment sign in parallel. The JWT is verifiable with
   // GET /sso/jwks/{client_id} and is also the key of the token -> profile map /sso/profile reads.
-  lock.unlock();
+  lock.Unlock();
   token.token = signer_->Sign(claims, now);
-  lock.lock();
+  lock.Lock();
   access_tokens_.Put(token.token, token);
   ChangedLocked();
   NoteExpiryLocked(token.expires_ms, true);
@@ -616,7 +616,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
 }
 
 std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const AccessToken* token = access_tokens_.Find(access_token);
   if (!token || NowMsLocked() >= token->expires_ms) return std::nullopt;
   const Profile* p = profiles_.Find(token->profile_id);
@@ -629,7 +629,7 @@ std::vector<JsonWebKey> Environment::Jwks() const { return signer_->Keys(NowMs()
 // --- Outbox --------------------------------------------------------------------------------
 
 std::vector<Email> Environment::Outbox(const std::string& to) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<Email> out;
   const std::string want = Lower(to);
   for (const auto& e : outbox_)
@@ -639,10 +639,10 @@ std::vector<Email> Environment::Outbox(const std::string& to) const {
 
 std::optional<Email> Environment::LatestEmail(const std::string& to,
                                               std::chrono::milliseconds wait) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const std::string want = Lower(to);
   std::optional<Email> found;
-  auto find = [&] {
+  auto find = [&]() REQUIRES(mu_) {
     for (const auto& e : outbox_) {
       if (want.empty() || Lower(e->to) == want) {
         found = *e;
@@ -651,12 +651,12 @@ std::optional<Email> Environment::LatestEmail(const std::string& to,
     }
     return false;
   };
-  outbox_cv_.wait_for(lock, wait, [&] { return find() || waits_cancelled_; });
+  lock.WaitFor(outbox_cv_, wait, [&]() REQUIRES(mu_) { return find() || waits_cancelled_; });
   return found;
 }
 
 EnvironmentCounts Environment::Counts() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   EnvironmentCounts c;
   c.sessions = sessions_.size();
   c.codes = codes_.size();
@@ -667,7 +667,7 @@ EnvironmentCounts Environment::Counts() const {
 }
 
 void Environment::AttachTokenIndex(std::shared_ptr<TokenIndex> index) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   session_by_token_.Attach(index, seed_.name);
   access_tokens_.Attach(index, seed_.name);
   pending_logins_.Attach(index, seed_.name);
@@ -675,14 +675,14 @@ void Environment::AttachTokenIndex(std::shared_ptr<TokenIndex> index) {
 
 void Environment::CancelWaits() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     waits_cancelled_ = true;
   }
   outbox_cv_.notify_all();
 }
 
 bool Environment::RecordScan(const std::string& email_id, const ScanResult& result) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (auto& e : outbox_) {
     if (e->id == email_id) {
       auto copy = std::make_shared<Email>(*e);  // a snapshot may still hold the old one
@@ -696,7 +696,7 @@ bool Environment::RecordScan(const std::string& email_id, const ScanResult& resu
 }
 
 bool Environment::RecordDelivery(const std::string& email_id, const DeliveryResult& result) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (auto& e : outbox_) {
     if (e->id == email_id) {
       auto copy = std::make_shared<Email>(*e);
@@ -731,14 +731,14 @@ std::optional<Error> Environment::ValidateScanner(const ScannerSettings& s) {
 }
 
 ScannerSettings Environment::scanner() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return scanner_;
 }
 
 Result<ScannerSettings> Environment::SetScanner(ScannerSettings settings) {
   if (auto error = ValidateScanner(settings)) return *error;
   for (auto& entry : settings.allowlist) entry = Lower(entry);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   scanner_ = settings;
   ChangedLocked();
   return settings;
@@ -767,21 +767,21 @@ bool Environment::ScannerAllowlisted(const ScannerSettings& s, const std::string
 // --- Connections and organizations ---------------------------------------------------------
 
 std::vector<Connection> Environment::Connections() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<Connection> out;
   for (const auto& [id, c] : connections_) out.push_back(c);
   return out;
 }
 
 std::optional<Connection> Environment::FindConnection(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = connections_.find(id);
   if (it == connections_.end()) return std::nullopt;
   return it->second;
 }
 
 bool Environment::DeleteConnection(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (connections_.erase(id) == 0) return false;
   ChangedLocked();
   // Its unexchanged codes die with it; its sessions' links fail on visit (see VisitLink).
@@ -797,7 +797,7 @@ Result<Page<Connection>> Environment::ListConnections(const ConnectionFilter& f,
                                                       const PageRequest& page) const {
   std::vector<Connection> matching;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     const std::string domain = Lower(f.domain), search = Lower(f.search);
     // The spec's list filter spells it GithubOAuth; objects say GitHubOAuth. Accept both.
     const std::string type = Lower(f.connection_type);
@@ -820,7 +820,7 @@ Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std:
                                                           const PageRequest& page) const {
   std::vector<Organization> matching;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& [id, o] : organizations_) {
       bool keep = domains.empty();
       for (const auto& want : domains)
@@ -832,14 +832,14 @@ Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std:
 }
 
 std::vector<Organization> Environment::Organizations() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<Organization> out;
   for (const auto& [id, o] : organizations_) out.push_back(o);
   return out;
 }
 
 std::optional<Organization> Environment::FindOrganization(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = organizations_.find(id);
   if (it == organizations_.end()) return std::nullopt;
   return it->second;

@@ -126,7 +126,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
   // See "Snapshots without a long lock" in environment.h. The entry stores are not const
   // (opening a capture makes their writers copy before changing); the state they hold is.
   auto* self = const_cast<Environment*>(this);
-  std::lock_guard<std::mutex> one_at_a_time(snapshot_mu_);
+  MutexLock one_at_a_time(snapshot_mu_);
   EnvironmentSnapshot s;
   std::vector<const Profile*> profiles;
   std::vector<const PasswordlessSession*> sessions;
@@ -138,7 +138,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     // The arrays the captures fill are allocated and touched before the lock is taken.
     size_t sizes[5];
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       sizes[0] = profiles_.size();
       sizes[1] = sessions_.size();
       sizes[2] = codes_.size();
@@ -154,7 +154,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     outbox.reserve(kMaxOutbox);
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (change_count) *change_count = changes_;
     s.clock_offset_ms = offset_ms_;
     s.redirect_uris = redirect_uris_;
@@ -162,11 +162,12 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
     s.settings = settings_;
     for (const auto& [id, c] : connections_) s.connections.push_back(c);
-    self->profiles_.BeginCapture(profiles);
-    self->sessions_.BeginCapture(sessions);
-    self->codes_.BeginCapture(codes);
-    self->access_tokens_.BeginCapture(tokens);
-    self->pending_logins_.BeginCapture(logins);
+    // (self == this: the stores are reached through `this` so the analysis sees mu_ held.)
+    const_cast<EntryStore<Profile>&>(profiles_).BeginCapture(profiles);
+    const_cast<EntryStore<PasswordlessSession>&>(sessions_).BeginCapture(sessions);
+    const_cast<EntryStore<AuthorizationCode>&>(codes_).BeginCapture(codes);
+    const_cast<EntryStore<AccessToken>&>(access_tokens_).BeginCapture(tokens);
+    const_cast<EntryStore<PendingLogin>&>(pending_logins_).BeginCapture(logins);
     outbox.assign(outbox_.begin(), outbox_.end());
     if (deterministic()) {
       s.id_streams["objects"] = ids_.position();
@@ -184,7 +185,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
       EntryStore<AuthorizationCode>::Retired c;
       EntryStore<AccessToken>::Retired t;
       EntryStore<PendingLogin>::Retired l;
-      std::lock_guard<std::mutex> lock(env->mu_);
+      MutexLock lock(env->mu_);
       p = env->profiles_.EndCapture();
       s = env->sessions_.EndCapture();
       c = env->codes_.EndCapture();
@@ -207,7 +208,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
 }
 
 uint64_t Environment::ChangeCount() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return changes_;
 }
 
@@ -281,7 +282,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   EntryStore<AccessToken>::Retired old_tokens;
   EntryStore<PendingLogin>::Retired old_logins;
 
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   ChangedLocked();
   offset_ms_ = s.clock_offset_ms;
   redirect_uris_.swap(s.redirect_uris);
@@ -302,7 +303,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
     (name == "objects" ? ids_ : name == "requests" ? request_ids_ : control_ids_).Seek(position);
   idempotency_.Clear();    // stored answers name objects that may no longer exist
   next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
-  lock.unlock();
+  lock.Unlock();
   outbox_cv_.notify_all();
   return std::nullopt;
 }
@@ -331,16 +332,17 @@ size_t Environment::SweepLocked() {
   const int64_t horizon = SaturatingAdd(NowMsLocked(), -grace);
   auto nothing = [](const auto&) {};
   int64_t kept = std::numeric_limits<int64_t>::max();  // earliest expiry left (with a grace)
-  size_t removed = EraseExpired(sessions_, horizon, kept, [this](const PasswordlessSession& s) {
-    session_by_token_.erase(s.token);
+  std::vector<std::string> dead_tokens;
+  size_t removed = EraseExpired(sessions_, horizon, kept, [&](const PasswordlessSession& s) {
+    dead_tokens.push_back(s.token);
   });
+  for (const auto& token : dead_tokens) session_by_token_.erase(token);
   // An email outlives its session only until the session is swept: its link is dead by then,
   // and without this a busy environment keeps up to 10,000 rendered emails for ever.
   const size_t emails = outbox_.size();
   outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
-                               [this](const std::shared_ptr<const Email>& e) {
-                                 return !sessions_.contains(e->session_id);
-                               }),
+                               [this](const std::shared_ptr<const Email>& e)
+                                   REQUIRES(mu_) { return !sessions_.contains(e->session_id); }),
                 outbox_.end());
   removed += emails - outbox_.size();
   removed += EraseExpired(codes_, horizon, kept, nothing);
@@ -378,7 +380,7 @@ void Environment::MaybeSweepLocked() {
 }
 
 size_t Environment::Sweep() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return SweepLocked();
 }
 

@@ -223,7 +223,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
   if (outcome.empty()) {
     // The control plane's queue first (this connection's entries, then environment-wide ones),
     // then the user's configured outcome, then the organization's domain policy.
-    auto take = [&](bool specific) {
+    auto take = [&](bool specific) REQUIRES(mu_) {
       for (auto it = queued_outcomes_.begin(); it != queued_outcomes_.end(); ++it) {
         if (specific ? it->connection_id != connection.id : !it->connection_id.empty()) continue;
         outcome = it->outcome;
@@ -278,7 +278,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
 }
 
 AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   AuthorizeOutcome out;
   if (r.client_id != seed_.client_id) {  // the HTTP layer routes by client id; belt and braces
     out.location = link_base_ + "/sso/client-id-invalid?client_id=" + PercentEncode(r.client_id);
@@ -455,7 +455,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
 }
 
 bool Environment::HasPendingLogin(const std::string& login_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return pending_logins_.contains(login_id);
 }
 
@@ -463,7 +463,7 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
                                                     const std::string& email,
                                                     const std::string& action,
                                                     const std::string& chosen) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const PendingLogin* found = pending_logins_.Find(login_id);
   if (!found || NowMsLocked() >= found->expires_ms)
     return Error{ErrorKind::kNotFound,
@@ -522,7 +522,7 @@ Result<QueuedOutcome> Environment::QueueOutcome(const std::string& connection_id
   }
   if (times < 1 || times > 1000000)
     errors.push_back({"times", "times must be a whole number from 1 to 1000000"});
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (!connection_id.empty() && !connections_.count(connection_id))
     errors.push_back(
         {"connection", "connection '" + connection_id + "' does not exist in this environment"});
@@ -542,17 +542,17 @@ Result<QueuedOutcome> Environment::QueueOutcome(const std::string& connection_id
 }
 
 std::vector<QueuedOutcome> Environment::QueuedOutcomes() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return {queued_outcomes_.begin(), queued_outcomes_.end()};
 }
 
 void Environment::ClearQueuedOutcomes() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   queued_outcomes_.clear();
 }
 
 std::vector<SsoSignIn> Environment::SignIns() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const int64_t now = NowMsLocked();
   std::vector<SsoSignIn> out(sign_ins_.begin(), sign_ins_.end());
   for (auto& r : out)
