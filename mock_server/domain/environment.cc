@@ -7,31 +7,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/email_address.h"
+#include "domain/expiry.h"
 #include "domain/ids.h"
 #include "domain/limits.h"
+#include "domain/magic_link.h"
 
 namespace workos_mock {
 namespace {
-
-// Deliberately modest: one '@', a non-empty local part, a dotted domain, no spaces or controls.
-// The live API refuses obvious garbage; it does not implement RFC 5322 either.
-bool IsPlausibleEmail(const std::string& email) {
-  if (email.size() > 320) return false;
-  auto at = email.find('@');
-  if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos)
-    return false;
-  std::string domain = email.substr(at + 1);
-  if (domain.empty() || domain.front() == '.' || domain.back() == '.' ||
-      domain.find('.') == std::string::npos || domain.find("..") != std::string::npos)
-    return false;
-  for (unsigned char c : email)
-    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';') return false;
-  return true;
-}
-
-std::string EmailDomain(const std::string& email) {
-  return Lower(email.substr(email.find('@') + 1));
-}
 
 std::string S256(const std::string& verifier) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -372,7 +355,7 @@ std::string Environment::SessionStateLocked(const PasswordlessSession& s) const 
         return v.user_agent == kScannerUserAgent ? "scanned" : "confirmed";
     return "confirmed";
   }
-  if (NowMsLocked() >= s.expires_ms) return "expired";
+  if (Expired(NowMsLocked(), s.expires_ms)) return "expired";
   return s.sends > 0 ? "sent" : "issued";
 }
 
@@ -397,7 +380,7 @@ Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
   e.to = s.email;
   e.from = seed_.email_from;
   e.subject = "Sign in to " + seed_.app_name;
-  e.link = link_base_ + "/passwordless/" + s.token + "/confirm";
+  e.link = MagicLinkUrl(link_base_, s.token);
   const int64_t minutes = (s.expires_ms - s.created_ms) / 60000;
   e.text = "Sign in to " + seed_.app_name +
            "\n\nClick the link below to sign in. It can be used once and expires in " +
@@ -418,7 +401,7 @@ Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
 Result<Email> Environment::SendSession(const std::string& session_id) {
   MutexLock lock(mu_);
   const PasswordlessSession* found = sessions_.Find(session_id);
-  if (!found || found->used || NowMsLocked() >= found->expires_ms) {
+  if (!found || found->used || Expired(NowMsLocked(), found->expires_ms)) {
     return Error{ErrorKind::kUnprocessable,
                  "The passwordless session '" + session_id + "' has expired or is invalid.",
                  {}};
@@ -453,7 +436,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
   auto conn = connections_.find(s.connection_id);
   if (s.used) {
     outcome = "used";
-  } else if (now >= s.expires_ms || conn == connections_.end()) {
+  } else if (Expired(now, s.expires_ms) || conn == connections_.end()) {
     // A deleted connection kills its sessions' links as expiry does.
     out.kind = LinkVisitOutcome::Kind::kExpired;
     outcome = "expired";
@@ -560,7 +543,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   MaybeSweepLocked();
   const AuthorizationCode* stored = codes_.Find(r.code);
   const int64_t now = NowMsLocked();
-  if (!stored || stored->used || now >= stored->expires_ms) return InvalidGrant(r.code);
+  if (!stored || stored->used || Expired(now, stored->expires_ms)) return InvalidGrant(r.code);
   const AuthorizationCode code = *stored;
   if (code.code_challenge) {
     if (r.code_verifier.empty() || !ConstantTimeEquals(S256(r.code_verifier), *code.code_challenge))
@@ -618,7 +601,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
 std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {
   MutexLock lock(mu_);
   const AccessToken* token = access_tokens_.Find(access_token);
-  if (!token || NowMsLocked() >= token->expires_ms) return std::nullopt;
+  if (!token || Expired(NowMsLocked(), token->expires_ms)) return std::nullopt;
   const Profile* p = profiles_.Find(token->profile_id);
   if (!p) return std::nullopt;
   return *p;

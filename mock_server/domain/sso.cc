@@ -42,7 +42,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/email_address.h"
 #include "domain/environment.h"
+#include "domain/expiry.h"
 #include "domain/ids.h"
 #include "domain/limits.h"
 
@@ -51,16 +53,6 @@ namespace {
 
 constexpr const char* kErrorUri =
     "https://workos.com/docs/reference/sso/get-authorization-url/error-codes";
-
-bool LooksLikeEmail(const std::string& s) {
-  auto at = s.find('@');
-  if (at == std::string::npos || at == 0 || at + 1 >= s.size() || s.size() > 320) return false;
-  if (s.find('@', at + 1) != std::string::npos || s.find('.', at) == std::string::npos)
-    return false;
-  return std::none_of(s.begin(), s.end(), [](unsigned char c) {
-    return c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"';
-  });
-}
 
 bool IsSsoConnection(const Connection& c) { return c.type != "MagicLink"; }
 
@@ -82,11 +74,6 @@ std::string OutcomeDescription(const std::string& outcome) {
   if (outcome == "idp_initiated_sso_disabled")
     return "IdP-initiated SSO is disabled for the connection.";
   return outcome;
-}
-
-std::string EmailDomainOf(const std::string& email) {
-  const auto at = email.rfind('@');
-  return at == std::string::npos ? "" : Lower(email.substr(at + 1));
 }
 
 }  // namespace
@@ -184,7 +171,7 @@ std::string Environment::DomainPolicyLocked(const Connection& conn,
     return "";
   auto org = organizations_.find(*conn.organization_id);
   if (org == organizations_.end() || org->second.allow_profiles_outside_organization) return "";
-  const std::string domain = EmailDomainOf(email);
+  const std::string domain = EmailDomain(email);
   std::string verified;
   for (const auto& d : org->second.domains) {
     if (d.state != "verified") continue;
@@ -429,7 +416,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     user = *match;
   } else if (!conn->users.empty()) {
     user = conn->users.front();
-  } else if (LooksLikeEmail(r.login_hint)) {
+  } else if (IsPlausibleEmail(r.login_hint)) {
     user.email = r.login_hint;
   } else {
     // A made-up user in a domain the organization admits: the connection's first domain when it
@@ -465,7 +452,7 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
                                                     const std::string& chosen) {
   MutexLock lock(mu_);
   const PendingLogin* found = pending_logins_.Find(login_id);
-  if (!found || NowMsLocked() >= found->expires_ms)
+  if (!found || Expired(NowMsLocked(), found->expires_ms))
     return Error{ErrorKind::kNotFound,
                  "This sign-in has expired or was already completed. Start again from the app.",
                  {}};
@@ -501,7 +488,7 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
     ChangedLocked();
     return SignInLocked(conn->second, IdpUser{}, p, outcome, "idp_page");
   }
-  if (!LooksLikeEmail(email))
+  if (!IsPlausibleEmail(email))
     return ValidationError({{"email", "email must be an email address, e.g. ann@example.com"}});
   pending_logins_.Erase(login_id);
   ChangedLocked();
@@ -556,7 +543,7 @@ std::vector<SsoSignIn> Environment::SignIns() const {
   const int64_t now = NowMsLocked();
   std::vector<SsoSignIn> out(sign_ins_.begin(), sign_ins_.end());
   for (auto& r : out)
-    if (r.status == "at_idp" && now >= r.expires_ms) r.status = "expired";
+    if (r.status == "at_idp" && Expired(now, r.expires_ms)) r.status = "expired";
   return out;
 }
 
