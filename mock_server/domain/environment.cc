@@ -12,6 +12,7 @@
 #include "domain/ids.h"
 #include "domain/limits.h"
 #include "domain/magic_link.h"
+#include "domain/scanner_policy.h"
 
 namespace workos_mock {
 namespace {
@@ -73,7 +74,7 @@ void Environment::LoadSeedLocked() {
   request_ids_.Rewind();
   control_ids_.Rewind();
   next_sweep_due_ms_ = 0;
-  redirect_uris_ = seed_.redirect_uris;
+  redirect_uris_.Replace(seed_.redirect_uris);
   organizations_.clear();
   for (const auto& org : seed_.organizations) organizations_[org.id] = org;
   connections_.clear();
@@ -150,82 +151,26 @@ void Environment::SetSettings(const EnvironmentSettings& settings) {
 
 // --- Redirect URIs -------------------------------------------------------------------------
 
-std::optional<Error> Environment::ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
-                                                       const RedirectUriPolicy& policy) {
-  std::vector<FieldError> errors;
-  int defaults = 0;
-  for (size_t i = 0; i < uris.size(); ++i) {
-    const auto& entry = uris[i];
-    defaults += entry.is_default ? 1 : 0;
-    RedirectUriCheck check = ValidateRegisteredRedirectUri(entry.uri, policy, entry.is_default);
-    if (!check.ok) {
-      errors.push_back({"redirect_uris[" + std::to_string(i) + "]",
-                        check.rule + ": '" + entry.uri + "': " + check.message});
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (uris[j].uri == entry.uri) {
-        errors.push_back({"redirect_uris[" + std::to_string(i) + "]",
-                          "duplicate: '" + entry.uri + "' is already in the list"});
-      }
-    }
-  }
-  if (!uris.empty() && defaults != 1) {
-    errors.push_back({"redirect_uris", "exactly one redirect URI must be the default (found " +
-                                           std::to_string(defaults) + ")"});
-  }
-  if (errors.empty()) return std::nullopt;
-  return ValidationError(std::move(errors));
-}
-
 std::vector<RedirectUriEntry> Environment::redirect_uris() const {
   MutexLock lock(mu_);
-  return redirect_uris_;
+  return redirect_uris_.entries();
 }
 
 Result<std::vector<RedirectUriEntry>> Environment::SetRedirectUris(
     std::vector<RedirectUriEntry> uris) {
-  if (!uris.empty() && std::none_of(uris.begin(), uris.end(),
-                                    [](const RedirectUriEntry& e) { return e.is_default; })) {
-    // Like the dashboard: the first URI becomes the default when none is marked.
-    for (auto& e : uris) {
-      if (e.uri.find('*') == std::string::npos) {
-        e.is_default = true;
-        break;
-      }
-    }
-  }
-  if (auto error = ValidateRedirectUris(uris, {seed_.kind, seed_.allow_wildcard_redirect_uris}))
-    return *error;
+  auto prepared = RedirectUriAllowList::Prepare(std::move(uris),
+                                                {seed_.kind, seed_.allow_wildcard_redirect_uris});
+  if (!prepared.ok()) return prepared;
   MutexLock lock(mu_);
-  redirect_uris_ = uris;
+  redirect_uris_.Replace(prepared.value());
   ChangedLocked();
-  return uris;
-}
-
-std::string Environment::ResolveRedirectUriLocked(const std::string& requested,
-                                                  std::string* error) const {
-  if (requested.empty()) {
-    for (const auto& e : redirect_uris_)
-      if (e.is_default) return e.uri;
-    *error =
-        "redirect_uri is required: this environment has no default redirect URI (configure one "
-        "with PUT /_mock/redirect_uris or the config file)";
-    return "";
-  }
-  for (const auto& e : redirect_uris_)
-    if (RedirectUriMatches(e.uri, requested)) return requested;
-  std::string known;
-  for (const auto& e : redirect_uris_) known += (known.empty() ? "'" : ", '") + e.uri + "'";
-  *error = "redirect_uri '" + requested +
-           "' is not one of this environment's redirect URIs (it must match exactly): " +
-           (known.empty() ? std::string("none are configured") : known);
-  return "";
+  return prepared;
 }
 
 Result<std::string> Environment::ResolveRedirectUri(const std::string& requested) const {
   MutexLock lock(mu_);
   std::string error;
-  std::string uri = ResolveRedirectUriLocked(requested, &error);
+  std::string uri = redirect_uris_.Resolve(requested, &error);
   if (!error.empty()) return ValidationError({{"redirect_uri", error}});
   return uri;
 }
@@ -312,7 +257,7 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   std::string redirect_uri;
   if (!has_error("redirect_uri")) {
     std::string error;
-    redirect_uri = ResolveRedirectUriLocked(request.redirect_uri.value_or(""), &error);
+    redirect_uri = redirect_uris_.Resolve(request.redirect_uri.value_or(""), &error);
     if (!error.empty()) errors.push_back({"redirect_uri", error});
   }
   const Connection* connection = nullptr;
@@ -463,7 +408,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     // session's redirect URI, else the environment's default; with neither, the HTML page.
     std::string error;
     std::string target =
-        s.redirect_uri.empty() ? ResolveRedirectUriLocked("", &error) : s.redirect_uri;
+        s.redirect_uri.empty() ? redirect_uris_.Resolve("", &error) : s.redirect_uri;
     if (!target.empty()) {
       out.location = target + (target.find('?') == std::string::npos ? "?" : "&") +
                      "error=access_denied&error_description=" +
@@ -694,57 +639,18 @@ bool Environment::RecordDelivery(const std::string& email_id, const DeliveryResu
 
 // --- Email-scanner simulation --------------------------------------------------------------
 
-std::optional<Error> Environment::ValidateScanner(const ScannerSettings& s) {
-  std::vector<FieldError> errors;
-  if (s.mode != "off" && s.mode != "prefetch" && s.mode != "prefetch_follow" && s.mode != "head")
-    errors.push_back({"mode", "mode must be one of off, prefetch, prefetch_follow, head"});
-  if (s.delay_ms < 0 || s.delay_ms > 600000)
-    errors.push_back({"delay_ms", "delay_ms must be a whole number from 0 to 600000"});
-  for (size_t i = 0; i < s.allowlist.size(); ++i) {
-    const std::string& entry = s.allowlist[i];
-    bool bad = entry.empty() || entry == "@";
-    for (unsigned char c : entry) bad |= c <= 0x20 || c == 0x7f;
-    if (bad)
-      errors.push_back(
-          {"allowlist[" + std::to_string(i) + "]",
-           "must be a domain (trusted.com) or an address (ceo@x.com), without spaces"});
-  }
-  if (errors.empty()) return std::nullopt;
-  return ValidationError(std::move(errors));
-}
-
 ScannerSettings Environment::scanner() const {
   MutexLock lock(mu_);
   return scanner_;
 }
 
 Result<ScannerSettings> Environment::SetScanner(ScannerSettings settings) {
-  if (auto error = ValidateScanner(settings)) return *error;
-  for (auto& entry : settings.allowlist) entry = Lower(entry);
+  if (auto error = ValidateScannerSettings(settings)) return *error;
+  settings = NormalizedScannerSettings(std::move(settings));
   MutexLock lock(mu_);
   scanner_ = settings;
   ChangedLocked();
   return settings;
-}
-
-bool Environment::ScannerAllowlisted(const ScannerSettings& s, const std::string& recipient) {
-  const std::string to = Lower(recipient);
-  const auto at = to.rfind('@');
-  const std::string domain = at == std::string::npos ? to : to.substr(at + 1);
-  for (std::string entry : s.allowlist) {
-    entry = Lower(entry);
-    if (!entry.empty() && entry[0] == '@') entry = entry.substr(1);
-    if (entry.find('@') != std::string::npos) {
-      if (entry == to) return true;
-      continue;
-    }
-    if (domain == entry) return true;
-    if (domain.size() > entry.size() + 1 &&
-        domain.compare(domain.size() - entry.size(), entry.size(), entry) == 0 &&
-        domain[domain.size() - entry.size() - 1] == '.')
-      return true;
-  }
-  return false;
 }
 
 // --- Connections and organizations ---------------------------------------------------------

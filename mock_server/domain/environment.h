@@ -38,6 +38,8 @@
 #include "domain/ids.h"
 #include "domain/model.h"
 #include "domain/pagination.h"
+#include "domain/redirect_uri_list.h"
+#include "domain/scanner_policy.h"
 #include "domain/snapshot.h"
 #include "domain/sso.h"
 #include "domain/thread_annotations.h"
@@ -242,11 +244,13 @@ class Environment {
   // Validates (mode, delay_ms 0..600000, non-empty entries) and replaces the settings; entries
   // are kept lower case.
   Result<ScannerSettings> SetScanner(ScannerSettings settings);
-  static std::optional<Error> ValidateScanner(const ScannerSettings& settings);
-  // True when the scanner skips mail to `recipient`: its address or its domain is on the
-  // allow-list (case-insensitive). A domain entry also covers subdomains ("x.com" covers
-  // "mail.x.com"); "@x.com" is accepted as a domain too.
-  static bool ScannerAllowlisted(const ScannerSettings& settings, const std::string& recipient);
+  // The scanner's rules (domain/scanner_policy.h), under the names callers know.
+  static std::optional<Error> ValidateScanner(const ScannerSettings& settings) {
+    return ValidateScannerSettings(settings);
+  }
+  static bool ScannerAllowlisted(const ScannerSettings& settings, const std::string& recipient) {
+    return ScannerSkipsRecipient(settings, recipient);
+  }
   const std::string& smtp_url() const { return seed_.smtp_url; }
 
   // --- Redirect URIs ---------------------------------------------------------------------
@@ -271,9 +275,11 @@ class Environment {
   // Answers stored per Idempotency-Key (used while settings().idempotent_replay is on).
   IdempotencyStore& idempotency() { return idempotency_; }
 
-  // Validates an allow-list as the dashboard does (every entry, exactly one default).
+  // Validates an allow-list as the dashboard does (domain/redirect_uri_list.h).
   static std::optional<Error> ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
-                                                   const RedirectUriPolicy& policy);
+                                                   const RedirectUriPolicy& policy) {
+    return RedirectUriAllowList::Validate(uris, policy);
+  }
 
  private:
   int64_t NowMsLocked() const REQUIRES(mu_);
@@ -288,8 +294,6 @@ class Environment {
   // Keeps `visit` (its User-Agent cut) within the per-session bound, or counts it.
   static void RecordVisit(PasswordlessSession& session, LinkVisit visit);
   void LoadSeedLocked() REQUIRES(mu_);
-  std::string ResolveRedirectUriLocked(const std::string& requested, std::string* error) const
-      REQUIRES(mu_);
   Connection& MagicLinkConnectionForLocked(const std::string& email) REQUIRES(mu_);
   const Profile& ProfileForLocked(const Connection& connection, const IdpUser& user) REQUIRES(mu_);
   std::string IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
@@ -335,7 +339,7 @@ class Environment {
   std::condition_variable outbox_cv_;
   bool waits_cancelled_ GUARDED_BY(mu_) = false;
   int64_t offset_ms_ GUARDED_BY(mu_) = 0;
-  std::vector<RedirectUriEntry> redirect_uris_ GUARDED_BY(mu_);
+  RedirectUriAllowList redirect_uris_ GUARDED_BY(mu_);
   std::map<std::string, Organization> organizations_ GUARDED_BY(mu_);
   std::map<std::string, Connection> connections_
       GUARDED_BY(mu_);  // ids are time-ordered: map order = age

@@ -13,6 +13,7 @@
 
 #include "domain/environment.h"
 #include "domain/limits.h"
+#include "domain/scanner_policy.h"
 
 namespace workos_mock {
 namespace {
@@ -157,7 +158,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     MutexLock lock(mu_);
     if (change_count) *change_count = changes_;
     s.clock_offset_ms = offset_ms_;
-    s.redirect_uris = redirect_uris_;
+    s.redirect_uris = redirect_uris_.entries();
     s.scanner = scanner_;
     for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
     s.settings = settings_;
@@ -215,10 +216,10 @@ uint64_t Environment::ChangeCount() const {
 std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   std::vector<FieldError> errors;
   if (auto e = ValidateSnapshot(s, max_stored())) errors = e->errors;
-  if (auto e =
-          ValidateRedirectUris(s.redirect_uris, {seed_.kind, seed_.allow_wildcard_redirect_uris}))
+  if (auto e = RedirectUriAllowList::Validate(s.redirect_uris,
+                                              {seed_.kind, seed_.allow_wildcard_redirect_uris}))
     for (auto& fe : e->errors) errors.push_back({"state." + fe.field, fe.code});
-  if (auto e = ValidateScanner(s.scanner))
+  if (auto e = ValidateScannerSettings(s.scanner))
     for (auto& fe : e->errors) errors.push_back({"state.scanner." + fe.field, fe.code});
   for (const auto& [name, position] : s.id_streams) {
     if (name != "objects" && name != "requests" && name != "control")
@@ -227,7 +228,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
       errors.push_back({"state.id_streams." + name + ".last_ulid", "must be a ULID"});
   }
   if (!errors.empty()) return ValidationError(std::move(errors));
-  for (auto& entry : s.scanner.allowlist) entry = Lower(entry);
+  s.scanner = NormalizedScannerSettings(std::move(s.scanner));
 
   // Everything is built before the lock is taken, swapped in under it, and the old contents
   // freed after it: a 64 MiB import stops the environment's requests only for the swap.
@@ -285,7 +286,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   MutexLock lock(mu_);
   ChangedLocked();
   offset_ms_ = s.clock_offset_ms;
-  redirect_uris_.swap(s.redirect_uris);
+  redirect_uris_.Replace(std::move(s.redirect_uris));
   scanner_ = std::move(s.scanner);
   settings_ = s.settings.value_or(seed_.settings);
   organizations_.swap(organizations);

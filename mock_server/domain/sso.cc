@@ -272,7 +272,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     return out;
   }
   std::string uri_error;
-  const std::string redirect_uri = ResolveRedirectUriLocked(r.redirect_uri, &uri_error);
+  const std::string redirect_uri = redirect_uris_.Resolve(r.redirect_uri, &uri_error);
   if (!uri_error.empty()) {
     out.kind = AuthorizeOutcome::Kind::kInvalidRedirectUri;
     out.location =
