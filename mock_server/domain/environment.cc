@@ -80,12 +80,10 @@ void Environment::LoadSeedLocked() {
   connections_.clear();
   for (const auto& conn : seed_.connections) connections_[conn.id] = conn;
   profiles_.Clear();
-  profile_by_user_.clear();
   sessions_.Clear();
-  session_by_token_.clear();
   codes_.Clear();
   access_tokens_.Clear();
-  outbox_.clear();
+  outbox_.Clear();
   idempotency_.Clear();
   pending_logins_.Clear();
   queued_outcomes_.clear();
@@ -202,9 +200,7 @@ Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) 
 }
 
 const Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUser& user) {
-  const std::string key = connection.id + "\n" + Lower(user.email);
-  auto it = profile_by_user_.find(key);
-  if (it != profile_by_user_.end()) return *profiles_.Find(it->second);
+  if (const Profile* known = profiles_.FindByUser(connection.id, user.email)) return *known;
   Profile p;
   p.id = ids_.NewId("prof", NowMsLocked());
   p.organization_id = connection.organization_id;
@@ -218,10 +214,8 @@ const Profile& Environment::ProfileForLocked(const Connection& connection, const
   p.groups = user.groups;
   p.roles = user.roles;
   p.custom_attributes = user.custom_attributes;
-  profile_by_user_[key] = p.id;
   ChangedLocked();
-  const std::string id = p.id;
-  return profiles_.Put(id, std::move(p));
+  return profiles_.Add(std::move(p));
 }
 
 Result<PasswordlessSession> Environment::CreateSession(const CreateSessionRequest& request) {
@@ -285,8 +279,7 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   s.created_ms = now;
   s.expires_ms =
       SaturatingAdd(now, SecondsToMs(request.expires_in.value_or(seed_.link_ttl_seconds)));
-  session_by_token_[s.token] = s.id;
-  sessions_.Put(s.id, s);
+  sessions_.Put(s);
   ChangedLocked();
   NoteExpiryLocked(s.expires_ms, true);
   return s;
@@ -354,8 +347,7 @@ Result<Email> Environment::SendSession(const std::string& session_id) {
   PasswordlessSession& session = *sessions_.FindMutable(session_id);
   session.sends++;
   Email email = ComposeEmailLocked(session);
-  outbox_.push_front(std::make_shared<const Email>(email));
-  if (outbox_.size() > kMaxOutbox) outbox_.pop_back();
+  outbox_.Add(email);
   ChangedLocked();
   lock.Unlock();
   outbox_cv_.notify_all();
@@ -364,16 +356,16 @@ Result<Email> Environment::SendSession(const std::string& session_id) {
 
 bool Environment::HasLinkToken(const std::string& token) const {
   MutexLock lock(mu_);
-  return session_by_token_.count(token) > 0;
+  return sessions_.HasToken(token);
 }
 
 std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
                                                        const std::string& method,
                                                        const std::string& user_agent) {
   MutexLock lock(mu_);
-  auto t = session_by_token_.find(token);
-  if (t == session_by_token_.end()) return std::nullopt;
-  PasswordlessSession& s = *sessions_.FindMutable(t->second);  // every visit is recorded
+  PasswordlessSession* found = sessions_.FindMutableByToken(token);  // every visit is recorded
+  if (!found) return std::nullopt;
+  PasswordlessSession& s = *found;
   ChangedLocked();
   const int64_t now = NowMsLocked();
   LinkVisitOutcome out{LinkVisitOutcome::Kind::kUsed, "", s.id};
@@ -558,28 +550,17 @@ std::vector<JsonWebKey> Environment::Jwks() const { return signer_->Keys(NowMs()
 
 std::vector<Email> Environment::Outbox(const std::string& to) const {
   MutexLock lock(mu_);
-  std::vector<Email> out;
-  const std::string want = Lower(to);
-  for (const auto& e : outbox_)
-    if (want.empty() || Lower(e->to) == want) out.push_back(*e);
-  return out;
+  return outbox_.To(to);
 }
 
 std::optional<Email> Environment::LatestEmail(const std::string& to,
                                               std::chrono::milliseconds wait) {
   MutexLock lock(mu_);
-  const std::string want = Lower(to);
   std::optional<Email> found;
-  auto find = [&]() REQUIRES(mu_) {
-    for (const auto& e : outbox_) {
-      if (want.empty() || Lower(e->to) == want) {
-        found = *e;
-        return true;
-      }
-    }
-    return false;
-  };
-  lock.WaitFor(outbox_cv_, wait, [&]() REQUIRES(mu_) { return find() || waits_cancelled_; });
+  lock.WaitFor(outbox_cv_, wait, [&]() REQUIRES(mu_) {
+    found = outbox_.LatestTo(to);
+    return found.has_value() || waits_cancelled_;
+  });
   return found;
 }
 
@@ -596,7 +577,7 @@ EnvironmentCounts Environment::Counts() const {
 
 void Environment::AttachTokenIndex(std::shared_ptr<TokenIndex> index) {
   MutexLock lock(mu_);
-  session_by_token_.Attach(index, seed_.name);
+  sessions_.Attach(index, seed_.name);
   access_tokens_.Attach(index, seed_.name);
   pending_logins_.Attach(index, seed_.name);
 }
@@ -611,30 +592,16 @@ void Environment::CancelWaits() {
 
 bool Environment::RecordScan(const std::string& email_id, const ScanResult& result) {
   MutexLock lock(mu_);
-  for (auto& e : outbox_) {
-    if (e->id == email_id) {
-      auto copy = std::make_shared<Email>(*e);  // a snapshot may still hold the old one
-      copy->scanner = result;
-      e = std::move(copy);
-      ChangedLocked();
-      return true;
-    }
-  }
-  return false;
+  if (!outbox_.Update(email_id, [&](Email& e) { e.scanner = result; })) return false;
+  ChangedLocked();
+  return true;
 }
 
 bool Environment::RecordDelivery(const std::string& email_id, const DeliveryResult& result) {
   MutexLock lock(mu_);
-  for (auto& e : outbox_) {
-    if (e->id == email_id) {
-      auto copy = std::make_shared<Email>(*e);
-      copy->delivery = result;
-      e = std::move(copy);
-      ChangedLocked();
-      return true;
-    }
-  }
-  return false;
+  if (!outbox_.Update(email_id, [&](Email& e) { e.delivery = result; })) return false;
+  ChangedLocked();
+  return true;
 }
 
 // --- Email-scanner simulation --------------------------------------------------------------

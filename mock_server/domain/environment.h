@@ -37,9 +37,12 @@
 #include "domain/idempotency.h"
 #include "domain/ids.h"
 #include "domain/model.h"
+#include "domain/outbox.h"
 #include "domain/pagination.h"
+#include "domain/profile_store.h"
 #include "domain/redirect_uri_list.h"
 #include "domain/scanner_policy.h"
+#include "domain/session_store.h"
 #include "domain/snapshot.h"
 #include "domain/sso.h"
 #include "domain/thread_annotations.h"
@@ -345,16 +348,11 @@ class Environment {
       GUARDED_BY(mu_);  // ids are time-ordered: map order = age
   // Snapshot-friendly stores (see "Snapshots without a long lock" above): change an entry only
   // through FindMutable/Put. The outbox (at most kMaxOutbox) shares its emails the simple way.
-  EntryStore<Profile> profiles_ GUARDED_BY(mu_);
-  std::unordered_map<std::string, std::string> profile_by_user_
-      GUARDED_BY(mu_);  // conn_id + "\n" + email
-  EntryStore<PasswordlessSession> sessions_ GUARDED_BY(mu_);
-  IndexedMap<std::string> session_by_token_ GUARDED_BY(mu_){
-      TokenIndex::Kind::kLinkToken};  // token -> id
+  ProfileStore profiles_ GUARDED_BY(mu_);  // by id and by connection + email
+  SessionStore sessions_ GUARDED_BY(mu_);  // by id and by link token
   EntryStore<AuthorizationCode> codes_ GUARDED_BY(mu_);
   EntryStore<AccessToken> access_tokens_ GUARDED_BY(mu_){TokenIndex::Kind::kAccessToken};
-  std::deque<std::shared_ptr<const Email>> outbox_
-      GUARDED_BY(mu_);  // newest first; replaced, never changed
+  workos_mock::Outbox outbox_ GUARDED_BY(mu_);  // (Outbox() is also a method)
   EnvironmentSettings settings_ GUARDED_BY(mu_);
   EntryStore<PendingLogin> pending_logins_ GUARDED_BY(mu_){TokenIndex::Kind::kPendingLogin};
   uint64_t changes_ GUARDED_BY(mu_) = 0;                       // see ChangeCount()

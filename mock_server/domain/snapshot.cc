@@ -164,12 +164,12 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     s.settings = settings_;
     for (const auto& [id, c] : connections_) s.connections.push_back(c);
     // (self == this: the stores are reached through `this` so the analysis sees mu_ held.)
-    const_cast<EntryStore<Profile>&>(profiles_).BeginCapture(profiles);
-    const_cast<EntryStore<PasswordlessSession>&>(sessions_).BeginCapture(sessions);
+    const_cast<ProfileStore&>(profiles_).BeginCapture(profiles);
+    const_cast<SessionStore&>(sessions_).BeginCapture(sessions);
     const_cast<EntryStore<AuthorizationCode>&>(codes_).BeginCapture(codes);
     const_cast<EntryStore<AccessToken>&>(access_tokens_).BeginCapture(tokens);
     const_cast<EntryStore<PendingLogin>&>(pending_logins_).BeginCapture(logins);
-    outbox.assign(outbox_.begin(), outbox_.end());
+    outbox.assign(outbox_.entries().begin(), outbox_.entries().end());
     if (deterministic()) {
       s.id_streams["objects"] = ids_.position();
       s.id_streams["requests"] = request_ids_.position();
@@ -236,15 +236,8 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   for (auto& o : s.organizations) organizations[o.id] = std::move(o);
   std::map<std::string, Connection> connections;
   for (auto& c : s.connections) connections[c.id] = std::move(c);
-  EntryStore<Profile> profiles;
-  std::unordered_map<std::string, std::string> profile_by_user;
-  for (auto& p : s.profiles) {
-    profile_by_user[p.connection_id + "\n" + Lower(p.email)] = p.id;
-    const std::string id = p.id;
-    profiles.Put(id, std::move(p));
-  }
-  EntryStore<PasswordlessSession> sessions;
-  std::unordered_map<std::string, std::string> session_by_token;
+  ProfileStore::Prepared profiles;
+  ProfileStore::Prepare(std::move(s.profiles), profiles);
   for (auto& x : s.sessions) {
     // A hand-written or older snapshot may carry more visits or longer User-Agents than the
     // environment keeps: bounded the same way as live visits.
@@ -255,10 +248,9 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
     } else {
       for (auto& v : x.visits) v.user_agent = TruncateValue(v.user_agent, kMaxStoredHeaderBytes);
     }
-    session_by_token[x.token] = x.id;
-    const std::string id = x.id;
-    sessions.Put(id, std::move(x));
   }
+  SessionStore::Prepared sessions;
+  SessionStore::Prepare(std::move(s.sessions), sessions);
   EntryStore<AuthorizationCode> codes;
   for (auto& x : s.codes) {
     const std::string code = x.code;
@@ -291,13 +283,11 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   settings_ = s.settings.value_or(seed_.settings);
   organizations_.swap(organizations);
   connections_.swap(connections);
-  old_profiles = profiles_.ReplaceWith(std::move(profiles));
-  profile_by_user_.swap(profile_by_user);
-  old_sessions = sessions_.ReplaceWith(std::move(sessions));
-  session_by_token_.swap(session_by_token);
+  old_profiles = profiles_.ReplaceWith(profiles);
+  old_sessions = sessions_.ReplaceWith(sessions);
   old_codes = codes_.ReplaceWith(std::move(codes));
   old_tokens = access_tokens_.ReplaceWith(std::move(tokens));
-  outbox_.swap(outbox);
+  outbox_.Replace(std::move(outbox));
   old_logins = pending_logins_.ReplaceWith(std::move(logins));
   // A state saved in deterministic mode goes on where it stood (without: the streams stay put).
   for (const auto& [name, position] : s.id_streams)
@@ -333,19 +323,11 @@ size_t Environment::SweepLocked() {
   const int64_t horizon = SaturatingAdd(NowMsLocked(), -grace);
   auto nothing = [](const auto&) {};
   int64_t kept = std::numeric_limits<int64_t>::max();  // earliest expiry left (with a grace)
-  std::vector<std::string> dead_tokens;
-  size_t removed = EraseExpired(sessions_, horizon, kept, [&](const PasswordlessSession& s) {
-    dead_tokens.push_back(s.token);
-  });
-  for (const auto& token : dead_tokens) session_by_token_.erase(token);
+  size_t removed = EraseExpired(sessions_, horizon, kept, nothing);
   // An email outlives its session only until the session is swept: its link is dead by then,
   // and without this a busy environment keeps up to 10,000 rendered emails for ever.
-  const size_t emails = outbox_.size();
-  outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
-                               [this](const std::shared_ptr<const Email>& e)
-                                   REQUIRES(mu_) { return !sessions_.contains(e->session_id); }),
-                outbox_.end());
-  removed += emails - outbox_.size();
+  removed += outbox_.DropOrphans([&](const std::string& id)
+                                     REQUIRES(mu_) { return sessions_.contains(id); });
   removed += EraseExpired(codes_, horizon, kept, nothing);
   removed += EraseExpired(access_tokens_, horizon, kept, nothing);
   next_sweep_due_ms_ = kept == std::numeric_limits<int64_t>::max()
