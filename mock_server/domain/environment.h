@@ -1,15 +1,21 @@
 // An environment is what a WorkOS environment is: keys, client id, redirect URIs, connections,
-// sessions, codes, tokens, outbox and a virtual clock offset. Every expiry and single-use rule of
-// the magic-link and SSO flows is a method here.
+// sessions, codes, tokens, outbox and a virtual clock offset. Its methods are the flows' rules;
+// the state they share lives in small units, each with its own header and tests: the
+// redirect-URI allow-list (redirect_uri_list.h), the scanner policy (scanner_policy.h), the
+// outbox (outbox.h), sessions by id and link token (session_store.h), profiles by user
+// (profile_store.h), the expiry predicate (expiry.h), the email check (email_address.h) and the
+// link URL (magic_link.h). The methods are defined by flow: environment.cc, passwordless.cc,
+// tokens.cc, sso.cc, sso_idp.cc, snapshot.cc.
 //
 // Locking (the one place it is described): each Environment has one mutex guarding all of its
-// state; every public method takes it for its whole duration, so each method is atomic with
-// respect to the others (e.g. two concurrent visits of one link: exactly one gets the code).
-// The fields it guards are marked GUARDED_BY(mu_) and the helpers that expect it held
-// REQUIRES(mu_); clang's -Wthread-safety checks both (scripts/thread-safety, run by scripts/test).
-// The Registry has its own mutex for its maps only and never calls into an Environment while
-// holding it, so no thread ever holds two of these locks. The IdempotencyStore's mutex and the
-// TokenIndex's shard mutexes are leaf locks (domain/idempotency.h, domain/token_index.h).
+// state, the units above included (they are not thread-safe by themselves); every public method
+// takes it for its whole duration, so each method is atomic with respect to the others (e.g. two
+// concurrent visits of one link: exactly one gets the code). The fields it guards are marked
+// GUARDED_BY(mu_) and the helpers that expect it held REQUIRES(mu_); clang's -Wthread-safety checks
+// both (scripts/thread-safety, run by scripts/test). The Registry has its own mutex for its maps
+// only and never calls into an Environment while holding it, so no thread ever holds two of these
+// locks. The IdempotencyStore's mutex and the TokenIndex's shard mutexes are leaf locks
+// (domain/idempotency.h, domain/token_index.h).
 //
 // Snapshots without a long lock: the stores that grow (sessions, codes, access tokens,
 // profiles, pending sign-ins) are EntryStores (domain/entry_store.h). Snapshot() holds the lock
@@ -169,7 +175,7 @@ class Environment {
   // Replaces the runtime state with `snapshot` (validated first: nothing changes on error).
   std::optional<Error> Restore(EnvironmentSnapshot snapshot);
 
-  // --- Bounded resources -----------------------------------------------------------------
+  // --- Bounded resources (domain/snapshot.cc) --------------------------------------------
   // Drops sessions, codes, access tokens and pending logins that can no longer be used (expired
   // for longer than a grace period, so the lifecycle endpoint still shows a recently expired
   // session). Returns how many entries were removed.
@@ -179,7 +185,7 @@ class Environment {
   size_t max_stored() const { return static_cast<size_t>(seed_.max_stored); }
   // How long (environment time) an expired entry is kept before a sweep drops it.
 
-  // --- Passwordless ----------------------------------------------------------------------
+  // --- Passwordless (domain/passwordless.cc) ---------------------------------------------
   Result<PasswordlessSession> CreateSession(const CreateSessionRequest& request);
   // Emails the link. Unknown, used or expired sessions are refused with the live message.
   Result<Email> SendSession(const std::string& session_id);
@@ -197,7 +203,7 @@ class Environment {
   std::string LinkStatus(const std::string& session_id) const;
   bool CodeExchanged(const std::string& code) const;
 
-  // --- Codes and tokens ------------------------------------------------------------------
+  // --- Codes and tokens (domain/tokens.cc) -----------------------------------------------
   // Exchanges an authorization code. A failed attempt never burns the code.
   Result<TokenGrant> ExchangeCode(const TokenRequest& request);
   // The checks of a token request that need no environment, in order: the grant type, then a
@@ -220,7 +226,7 @@ class Environment {
                                          const std::string& action = "",
                                          const std::string& outcome = "");
 
-  // --- Sign-in outcomes (POST|GET|DELETE /_mock/sso/outcomes, GET /_mock/sso/sign-ins) -----
+  // --- Sign-in outcomes (domain/sso_idp.cc: /_mock/sso/outcomes, /_mock/sso/sign-ins) ----
   // Queues `outcome` for the next `times` sign-ins through `connection_id` ("": any connection).
   // A sign-in takes a use of the oldest entry for its connection, else of the oldest
   // environment-wide one. At most 1000 entries (kLimitExceeded beyond).
