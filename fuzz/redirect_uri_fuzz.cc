@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "domain/redirect_uri.h"
+#include "rules/redirect_uri.h"
 
 using workos_mock::EnvironmentKind;
 using workos_mock::RedirectUriPolicy;

@@ -23,7 +23,7 @@
 #include "domain/clock.h"
 #include "domain/token_signer.h"
 #include "http/server.h"
-#include "http/state_file.h"
+#include "persistence/state_file.h"
 
 namespace {
 

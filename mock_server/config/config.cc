@@ -458,7 +458,11 @@ ScannerSettings ParseScanner(const std::string& text, const std::string& source)
   } catch (const json::exception& e) {
     throw ConfigError(source, "", std::string("not valid JSON: ") + e.what());
   }
-  return Parser(source).Scanner(o, "scanner");
+  return ScannerFromJson(o, source);
+}
+
+ScannerSettings ScannerFromJson(const json& object, const std::string& source) {
+  return Parser(source).Scanner(object, "scanner");
 }
 
 EnvironmentSettings ParseSettings(const std::string& text, const std::string& source,
@@ -469,9 +473,14 @@ EnvironmentSettings ParseSettings(const std::string& text, const std::string& so
   } catch (const json::exception& e) {
     throw ConfigError(source, "", std::string("not valid JSON: ") + e.what());
   }
+  return SettingsFromJson(o, source, base);
+}
+
+EnvironmentSettings SettingsFromJson(const json& object, const std::string& source,
+                                     const EnvironmentSettings& base) {
   Parser parser(source);
-  parser.Keys(o, "settings", {"idempotent_replay", "head_consumes_links"});
-  return parser.Settings(o, "settings", base);
+  parser.Keys(object, "settings", {"idempotent_replay", "head_consumes_links"});
+  return parser.Settings(object, "settings", base);
 }
 
 ServerConfig ParseConfig(const std::string& text, const std::string& source,

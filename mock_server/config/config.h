@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "domain/ids.h"
 #include "domain/model.h"
 
@@ -49,6 +51,10 @@ ScannerSettings ParseScanner(const std::string& text, const std::string& source)
 // errors name "settings.<key>".
 EnvironmentSettings ParseSettings(const std::string& text, const std::string& source,
                                   const EnvironmentSettings& base);
+// The same two from a body already parsed (the routes read it once, with ReadJsonObject).
+ScannerSettings ScannerFromJson(const nlohmann::json& object, const std::string& source);
+EnvironmentSettings SettingsFromJson(const nlohmann::json& object, const std::string& source,
+                                     const EnvironmentSettings& base);
 // The embedded default: one staging environment a local app can use with zero set-up.
 ServerConfig DefaultConfig(const DeterministicDefaults& defaults = {});
 // What start-up should warn about when `config` runs in deterministic mode (which environments

@@ -151,7 +151,7 @@ std::optional<Email> Environment::LatestEmail(const std::string& to,
                                               std::chrono::milliseconds wait) {
   MutexLock lock(mu_);
   std::optional<Email> found;
-  lock.WaitFor(outbox_cv_, wait, [&]() REQUIRES(mu_) {
+  clock_.WaitFor(outbox_cv_, lock.native(), wait, [&]() REQUIRES(mu_) {
     found = outbox_.LatestTo(to);
     return found.has_value() || waits_cancelled_;
   });
@@ -279,13 +279,6 @@ Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std:
     }
   }
   return Paginate(std::move(matching), page);
-}
-
-std::vector<Organization> Environment::Organizations() const {
-  MutexLock lock(mu_);
-  std::vector<Organization> out;
-  for (const auto& [id, o] : organizations_) out.push_back(o);
-  return out;
 }
 
 std::optional<Organization> Environment::FindOrganization(const std::string& id) const {

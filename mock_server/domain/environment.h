@@ -274,7 +274,6 @@ class Environment {
   bool DeleteConnection(const std::string& id);
   Result<Page<Connection>> ListConnections(const ConnectionFilter& filter,
                                            const PageRequest& page) const;
-  std::vector<Organization> Organizations() const;
   // `domains`: organizations having any of these domains (case-insensitive); empty = all.
   Result<Page<Organization>> ListOrganizations(const std::vector<std::string>& domains,
                                                const PageRequest& page) const;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/redirect_uri.h"
+#include "rules/redirect_uri.h"
 
 namespace workos_mock {
 

@@ -35,8 +35,11 @@ Result<std::vector<RedirectUriEntry>> RedirectUriAllowList::Prepare(
     std::vector<RedirectUriEntry> uris, const RedirectUriPolicy& policy) {
   if (!uris.empty() && std::none_of(uris.begin(), uris.end(),
                                     [](const RedirectUriEntry& e) { return e.is_default; })) {
+    // Like the dashboard: the first URI becomes the default when none is marked (the first
+    // without a wildcard host: a `*` elsewhere is a literal character).
     for (auto& e : uris) {
-      if (e.uri.find('*') == std::string::npos) {
+      RedirectUriParts parts;
+      if (!ParseRedirectUri(e.uri, &parts) || parts.host.find('*') == std::string::npos) {
         e.is_default = true;
         break;
       }

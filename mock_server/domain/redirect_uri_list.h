@@ -10,7 +10,7 @@
 
 #include "domain/errors.h"
 #include "domain/model.h"
-#include "domain/redirect_uri.h"
+#include "rules/redirect_uri.h"
 
 namespace workos_mock {
 

@@ -57,12 +57,9 @@ class SCOPED_CAPABILITY MutexLock {
   void Unlock() RELEASE() { lock_.unlock(); }
   void Lock() ACQUIRE() { lock_.lock(); }
 
-  // Waits on `cv` until `done()` holds or `timeout` passed; the lock is held again on return
-  // (as for the analysis it never was released). `done` is called with the lock held.
-  template <typename Rep, typename Period, typename Done>
-  bool WaitFor(std::condition_variable& cv, std::chrono::duration<Rep, Period> timeout, Done done) {
-    return cv.wait_for(lock_, timeout, done);
-  }
+  // The std::unique_lock underneath, to wait on a std::condition_variable with (the wait
+  // releases and retakes it; for the analysis it stays held). Clock::WaitFor takes it.
+  std::unique_lock<std::mutex>& native() { return lock_; }
 
  private:
   std::unique_lock<std::mutex> lock_;

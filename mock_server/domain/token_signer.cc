@@ -12,6 +12,8 @@
 #include <map>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "domain/ids.h"
 
 namespace workos_mock {
@@ -181,10 +183,22 @@ const RsaTokenSigner::Key& RsaTokenSigner::KeyFor(int64_t now_ms) {
   return *key_;
 }
 
-std::string RsaTokenSigner::Sign(const nlohmann::json& claims, int64_t now_ms) {
+std::string RsaTokenSigner::Sign(const AccessTokenClaims& claims, int64_t now_ms) {
+  const nlohmann::json payload = {
+      {"iss", claims.iss},
+      {"sub", claims.sub},
+      {"aud", claims.aud},
+      {"iat", claims.iat},
+      {"exp", claims.exp},
+      {"jti", claims.jti},
+      {"org_id", claims.org_id ? nlohmann::json(*claims.org_id) : nlohmann::json(nullptr)}};
+  return SignPayload(payload.dump(), now_ms);
+}
+
+std::string RsaTokenSigner::SignPayload(const std::string& payload, int64_t now_ms) {
   const Key& key = KeyFor(now_ms);
   const nlohmann::json header = {{"alg", "RS256"}, {"kid", key.jwk.kid}, {"typ", "JWT"}};
-  const std::string input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(claims.dump());
+  const std::string input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(payload);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   if (!ctx) Fail("EVP_MD_CTX_new");
   std::string sig;

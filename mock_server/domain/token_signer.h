@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace workos_mock {
 
 // One member of a JSON Web Key Set, as the spec's JwksResponse lists it (all eight required).
@@ -25,12 +23,23 @@ struct JsonWebKey {
   std::string x5t_s256;          // base64url SHA-256 of the certificate's DER
 };
 
+// The claims of an SSO access token: the JWT's payload, as data (the signer writes the JSON).
+struct AccessTokenClaims {
+  std::string iss;
+  std::string sub;  // the profile id
+  std::string aud;  // the client id
+  int64_t iat = 0;  // seconds since the epoch
+  int64_t exp = 0;
+  std::string jti;
+  std::optional<std::string> org_id;  // null in the JWT when absent
+};
+
 class TokenSigner {
  public:
   virtual ~TokenSigner() = default;
   // A compact JWS of `claims`. `now_ms` (from the caller's Clock) dates the key if this call
   // creates it.
-  virtual std::string Sign(const nlohmann::json& claims, int64_t now_ms) = 0;
+  virtual std::string Sign(const AccessTokenClaims& claims, int64_t now_ms) = 0;
   virtual std::vector<JsonWebKey> Keys(int64_t now_ms) = 0;
 };
 
@@ -45,7 +54,9 @@ class RsaTokenSigner final : public TokenSigner {
   // deterministic, so the same claims then give the same JWT. Predictable: tests only.
   explicit RsaTokenSigner(uint64_t seed);
   ~RsaTokenSigner() override;
-  std::string Sign(const nlohmann::json& claims, int64_t now_ms) override;
+  std::string Sign(const AccessTokenClaims& claims, int64_t now_ms) override;
+  // A compact JWS of any payload (the bytes of a JSON object): what Sign signs.
+  std::string SignPayload(const std::string& payload, int64_t now_ms);
   std::vector<JsonWebKey> Keys(int64_t now_ms) override;
 
  private:

@@ -111,15 +111,9 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   AccessToken token;
   token.profile_id = code.profile_id;
   token.expires_ms = SaturatingAdd(now, SecondsToMs(seed_.access_token_ttl_seconds));
-  const nlohmann::json claims = {
-      {"iss", link_base_},
-      {"sub", code.profile_id},
-      {"aud", seed_.client_id},
-      {"iat", now / 1000},
-      {"exp", token.expires_ms / 1000},
-      {"jti", ids_.Ulid(now)},
-      {"org_id", profile.organization_id ? nlohmann::json(*profile.organization_id)
-                                         : nlohmann::json(nullptr)}};
+  const AccessTokenClaims claims{
+      link_base_,     code.profile_id,        seed_.client_id, now / 1000, token.expires_ms / 1000,
+      ids_.Ulid(now), profile.organization_id};
   // The RSA signature is the expensive part of an exchange: made without the environment's lock,
   // so exchanges in one environment sign in parallel. The JWT is verifiable with
   // GET /sso/jwks/{client_id} and is also the key of the token -> profile map /sso/profile reads.

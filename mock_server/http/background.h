@@ -2,23 +2,26 @@
 // when it is due, on a thread of its own, so one slow job (a redirect followed to an app that
 // does not answer) never holds back another environment's. At most kMaxRunning run at once; the
 // rest wait their turn. Stop() drops the jobs not yet due and joins the running ones, so a server
-// never shuts down under a running job's feet. Real time (it waits for real seconds, like a
-// gateway).
+// never shuts down under a running job's feet. Time and waiting come from the injected Clock:
+// real seconds in the server, like a gateway; a ManualClock's in tests.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "domain/clock.h"
+
 namespace workos_mock {
 
 class BackgroundWorker {
  public:
-  BackgroundWorker() = default;
+  explicit BackgroundWorker(const Clock& clock) : clock_(clock) {}
   ~BackgroundWorker() { Stop(); }
   BackgroundWorker(const BackgroundWorker&) = delete;
   BackgroundWorker& operator=(const BackgroundWorker&) = delete;
@@ -28,15 +31,15 @@ class BackgroundWorker {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
     if (!timer_.joinable()) timer_ = std::thread([this] { Loop(); });
-    jobs_.emplace(std::chrono::steady_clock::now() + delay, std::move(job));
-    cv_.notify_all();
+    jobs_.emplace(clock_.NowMs() + delay.count(), std::move(job));
+    Notify();
   }
 
   void Stop() {
     std::unique_lock<std::mutex> lock(mu_);
     stopped_ = true;
     jobs_.clear();
-    cv_.notify_all();
+    Notify();
     cv_.wait(lock, [&] { return running_ == 0; });
     std::thread timer = std::move(timer_);
     lock.unlock();
@@ -54,9 +57,12 @@ class BackgroundWorker {
         cv_.wait(lock);
         continue;
       }
-      auto due = jobs_.begin()->first;
-      if (std::chrono::steady_clock::now() < due) {
-        cv_.wait_until(lock, due);
+      const int64_t wait = jobs_.begin()->first - clock_.NowMs();
+      if (wait > 0) {
+        // Until the first job is due, or anything changes (a job added, one finished, Stop).
+        const uint64_t seen = changes_;
+        clock_.WaitFor(cv_, lock, std::chrono::milliseconds(wait),
+                       [&] { return changes_ != seen; });
         continue;
       }
       auto job = std::move(jobs_.begin()->second);
@@ -68,12 +74,18 @@ class BackgroundWorker {
         std::lock_guard<std::mutex> done(mu_);
         finished_.splice(finished_.end(), threads_, slot);
         --running_;
-        cv_.notify_all();
+        Notify();
       });
       lock.unlock();
       ReapFinished();
       lock.lock();
     }
+  }
+
+  // With mu_ held: wakes Loop and Stop to look again.
+  void Notify() {
+    ++changes_;
+    cv_.notify_all();
   }
 
   // Joins the job threads that have finished (each has left its function or is about to).
@@ -86,9 +98,11 @@ class BackgroundWorker {
     for (auto& t : done) t.join();
   }
 
+  const Clock& clock_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> jobs_;
+  uint64_t changes_ = 0;
+  std::multimap<int64_t, std::function<void()>> jobs_;  // by when due, in the clock's ms
   bool stopped_ = false;
   int running_ = 0;
   std::list<std::thread> threads_, finished_;

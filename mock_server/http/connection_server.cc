@@ -21,7 +21,7 @@
 
 namespace workos_mock {
 
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
@@ -31,8 +31,8 @@ thread_local ConnectionContext* t_context = nullptr;
 // cap: process_and_close_socket() then hands the socket to the refuser instead of serving it.
 thread_local bool t_refuse = false;
 
-int MsUntil(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+int MsUntil(Steady::time_point deadline) {
+  auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now()).count();
   if (left <= 0) return 0;
   return static_cast<int>(std::min<int64_t>(left, 1 << 30));
 }
@@ -40,7 +40,7 @@ int MsUntil(Clock::time_point deadline) {
 // Waits until `fd` is ready for `events` or the deadline passes; false on timeout, or when
 // `wake_fd` (>= 0) becomes readable (shutdown). POLLHUP/POLLERR count as ready: the next read or
 // write reports them.
-bool WaitFor(int fd, short events, Clock::time_point deadline, int wake_fd) {
+bool WaitFor(int fd, short events, Steady::time_point deadline, int wake_fd) {
   for (;;) {
     pollfd fds[2] = {{fd, events, 0}, {wake_fd, POLLIN, 0}};
     const int n = ::poll(fds, wake_fd >= 0 ? 2 : 1, MsUntil(deadline));
@@ -216,7 +216,7 @@ class ConnectionServer::Refuser {
       ::close(fd);  // refusals are themselves bounded
       return;
     }
-    incoming_.push_back({fd, Clock::now() + kLinger});
+    incoming_.push_back({fd, Steady::now() + kLinger});
     Wake();
   }
 
@@ -248,7 +248,7 @@ class ConnectionServer::Refuser {
         incoming_.clear();
       }
       fds.assign(1, {wake_, POLLIN, 0});
-      Clock::time_point next = Clock::now() + std::chrono::hours(1);
+      Steady::time_point next = Steady::now() + std::chrono::hours(1);
       for (auto& [fd, deadline] : lingering_) {
         fds.push_back({fd, POLLIN, 0});
         next = std::min(next, deadline);
@@ -259,8 +259,8 @@ class ConnectionServer::Refuser {
         uint64_t v;
         (void)!::read(wake_, &v, sizeof(v));
       }
-      const auto now = Clock::now();
-      std::vector<std::pair<int, Clock::time_point>> kept;
+      const auto now = Steady::now();
+      std::vector<std::pair<int, Steady::time_point>> kept;
       for (size_t i = 0; i < lingering_.size(); ++i) {
         auto [fd, deadline] = lingering_[i];
         const bool closed = fds[i + 1].revents && Drain(fd);
@@ -278,8 +278,8 @@ class ConnectionServer::Refuser {
   int wake_ = -1;
   std::mutex mu_;
   bool stop_ = false;
-  std::vector<std::pair<int, Clock::time_point>> incoming_;
-  std::vector<std::pair<int, Clock::time_point>> lingering_;  // only the loop's thread
+  std::vector<std::pair<int, Steady::time_point>> incoming_;
+  std::vector<std::pair<int, Steady::time_point>> lingering_;  // only the loop's thread
   std::thread thread_;
 };
 
@@ -294,7 +294,7 @@ class ConnectionServer::Stream : public httplib::Stream {
 
   // TLS: the handshake, within the handshake deadline.
   bool Handshake() {
-    const auto deadline = Clock::now() + limits_.handshake_timeout;
+    const auto deadline = Steady::now() + limits_.handshake_timeout;
     for (;;) {
       ERR_clear_error();
       const int r = SSL_accept(ssl_);
@@ -312,9 +312,9 @@ class ConnectionServer::Stream : public httplib::Stream {
   bool WaitForRequest() {
     if (server_.shutting_down()) return false;
     if (off_ == len_ && !(ssl_ && SSL_pending(ssl_) > 0) &&
-        !WaitFor(fd_, POLLIN, Clock::now() + limits_.idle_timeout, server_.wake_fd_))
+        !WaitFor(fd_, POLLIN, Steady::now() + limits_.idle_timeout, server_.wake_fd_))
       return false;
-    request_deadline_ = Clock::now() + limits_.request_timeout;
+    request_deadline_ = Steady::now() + limits_.request_timeout;
     return true;
   }
 
@@ -409,7 +409,7 @@ class ConnectionServer::Stream : public httplib::Stream {
   void LingeringClose() {
     if (ssl_) SSL_shutdown(ssl_);
     ::shutdown(fd_, SHUT_WR);
-    const auto until = Clock::now() + kLinger;
+    const auto until = Steady::now() + kLinger;
     char scratch[4096];
     size_t dropped = 0;
     while (dropped < kLingerBytes && WaitFor(fd_, POLLIN, until, server_.wake_fd_)) {
@@ -424,13 +424,13 @@ class ConnectionServer::Stream : public httplib::Stream {
   static constexpr size_t kLingerBytes = 1 << 20;
   static constexpr milliseconds kShutdownWriteGrace{1000};
 
-  Clock::time_point ReadDeadline() const {
-    return std::min(Clock::now() + limits_.io_timeout, request_deadline_);
+  Steady::time_point ReadDeadline() const {
+    return std::min(Steady::now() + limits_.io_timeout, request_deadline_);
   }
-  Clock::time_point WriteDeadline() const {
-    return Clock::now() + (server_.shutting_down()
-                               ? std::min(limits_.io_timeout, kShutdownWriteGrace)
-                               : limits_.io_timeout);
+  Steady::time_point WriteDeadline() const {
+    return Steady::now() + (server_.shutting_down()
+                                ? std::min(limits_.io_timeout, kShutdownWriteGrace)
+                                : limits_.io_timeout);
   }
 
   ssize_t Fill() {
@@ -465,7 +465,7 @@ class ConnectionServer::Stream : public httplib::Stream {
   SSL* const ssl_;
   const ConnectionServer& server_;
   const ConnectionLimits& limits_;
-  Clock::time_point request_deadline_ = Clock::time_point::max();
+  Steady::time_point request_deadline_ = Steady::time_point::max();
   static constexpr size_t kOutLimit = 16384;
   char buf_[4096];
   size_t off_ = 0, len_ = 0;
@@ -510,9 +510,9 @@ void ConnectionServer::Shutdown() {
   }
 }
 
-bool ConnectionServer::SleepUnlessShutdown(milliseconds d) {
+bool ConnectionServer::SleepUnlessShutdown(const Clock& clock, milliseconds d) {
   std::unique_lock<std::mutex> lock(sleep_mu_);
-  return !sleep_cv_.wait_for(lock, d, [&] { return shutting_down_.load(); });
+  return !clock.WaitFor(sleep_cv_, lock, d, [&] { return shutting_down_.load(); });
 }
 
 bool ConnectionServer::process_and_close_socket(socket_t sock) {
@@ -544,7 +544,7 @@ void ConnectionServer::Serve(int fd) {
   for (size_t served = 0; served < limits_.keep_alive_max; ++served) {
     if (!stream.WaitForRequest()) break;
     ConnectionContext context;
-    context.started_ = Clock::now();
+    context.started_ = Steady::now();
     t_context = &context;
     bool closed_by_request = false;
     const bool last = served + 1 == limits_.keep_alive_max || shutting_down();

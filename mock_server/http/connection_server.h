@@ -24,6 +24,8 @@
 #include <string>
 #include <thread>
 
+#include "domain/clock.h"
+
 namespace workos_mock {
 
 struct ConnectionLimits {
@@ -72,8 +74,8 @@ class ConnectionServer : public httplib::Server {
   // returns once the last worker is done. Safe to call from any thread, more than once.
   void Shutdown();
   bool shutting_down() const { return shutting_down_.load(); }
-  // Waits up to `d` (real time); returns early, false, once Shutdown() was called.
-  bool SleepUnlessShutdown(std::chrono::milliseconds d);
+  // Waits up to `d` on `clock`; returns early, false, once Shutdown() was called.
+  bool SleepUnlessShutdown(const Clock& clock, std::chrono::milliseconds d);
 
   const ConnectionLimits& limits() const { return limits_; }
   size_t open_connections() const { return open_.load(); }

@@ -22,9 +22,7 @@ PageRequest PageOf(const httplib::Request& req) {
 }  // namespace
 
 void MockServer::AddDirectoryRoutes() {
-  auto by_key = [this](const httplib::Request& req) {
-    return registry_->ByApiKey(BearerToken(req));
-  };
+  auto by_key = [this](Call& c) { return registry_->ByApiKey(BearerToken(c.req)); };
 
   Route("GET", "/connections", by_key, [](Call& c) {
     if (!c.env) return ReplyUnauthorized(c.res);

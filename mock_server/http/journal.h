@@ -1,4 +1,4 @@
-// The request journal (GET /_mock/journal): entries are captured raw on the request path and
+// The request journal (GET /_mock/requests): entries are captured raw on the request path and
 // redacted and rendered as JSON only when somebody reads them -- rendering cost more than the
 // request it describes (scripts/bench: ~28% of create-session).
 #pragma once
@@ -41,7 +41,7 @@ struct JournalEntry {
 JournalEntry CaptureRequest(const httplib::Request& req, const httplib::Response& res,
                             std::string id, int64_t at_ms);
 
-// The entry as GET /_mock/journal shows it: API keys, client secrets, codes, verifiers, access
+// The entry as GET /_mock/requests shows it: API keys, client secrets, codes, verifiers, access
 // tokens, cookies and admin tokens redacted; link tokens and login ids out of the path.
 nlohmann::json RenderJournalEntry(const JournalEntry& entry);
 

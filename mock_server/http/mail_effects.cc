@@ -11,7 +11,7 @@
 #include "domain/ids.h"
 #include "http/journal.h"
 #include "http/server.h"
-#include "http/smtp.h"
+#include "mail/smtp.h"
 
 namespace workos_mock {
 namespace {

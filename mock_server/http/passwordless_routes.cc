@@ -49,9 +49,7 @@ CreateSessionRequest DecodeCreateSession(const json& body) {
 }  // namespace
 
 void MockServer::AddPasswordlessRoutes() {
-  auto by_key = [this](const httplib::Request& req) {
-    return registry_->ByApiKey(BearerToken(req));
-  };
+  auto by_key = [this](Call& c) { return registry_->ByApiKey(BearerToken(c.req)); };
 
   Route("POST", "/passwordless/sessions", by_key, [this](Call& c) {
     if (!c.env) return ReplyUnauthorized(c.res);
@@ -73,9 +71,7 @@ void MockServer::AddPasswordlessRoutes() {
     ReplyJson(c.res, 201, {{"success", true}});
   });
 
-  auto by_token = [this](const httplib::Request& req) {
-    return registry_->ByLinkToken(req.matches[1]);
-  };
+  auto by_token = [this](Call& c) { return registry_->ByLinkToken(c.req.matches[1]); };
   // GET consumes the link, and so does HEAD unless the environment is HEAD-safe
   // (head_consumes_links; httplib routes HEAD to GET handlers). A used or expired link sends the
   // browser back to the app with error=access_denied; an unknown token gets an HTML page.

@@ -120,11 +120,11 @@ void ReplyTooLarge(httplib::Response& res) {
              {"message", "Payload Too Large: request bodies are limited to 1 MiB."}});
 }
 
-std::optional<json> ReadJsonObject(const httplib::Request& req, httplib::Response& res) {
+std::optional<json> DecodeJsonObject(const httplib::Request& req, std::string* error) {
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
   if (JsonTooDeep(req.body, kMaxJsonDepth)) {
-    ReplyBadRequest(res, "The request body nests arrays or objects more than " +
-                             std::to_string(kMaxJsonDepth) + " levels deep.");
+    *error = "The request body nests arrays or objects more than " + std::to_string(kMaxJsonDepth) +
+             " levels deep.";
     return std::nullopt;
   }
   json body;
@@ -132,17 +132,24 @@ std::optional<json> ReadJsonObject(const httplib::Request& req, httplib::Respons
     body = json::parse(req.body);
   } catch (const json::exception& e) {
     const std::string type = req.get_header_value("Content-Type");
-    ReplyBadRequest(res, std::string("The request body is not valid JSON (") + e.what() +
-                             "). Send a JSON object with Content-Type: application/json" +
-                             (type.empty() || type.find("json") != std::string::npos
-                                  ? std::string(".")
-                                  : " (this request said Content-Type: " + type + ")."));
+    *error = std::string("The request body is not valid JSON (") + e.what() +
+             "). Send a JSON object with Content-Type: application/json" +
+             (type.empty() || type.find("json") != std::string::npos
+                  ? std::string(".")
+                  : " (this request said Content-Type: " + type + ").");
     return std::nullopt;
   }
   if (!body.is_object()) {
-    ReplyBadRequest(res, "The request body must be a JSON object.");
+    *error = "The request body must be a JSON object.";
     return std::nullopt;
   }
+  return body;
+}
+
+std::optional<json> ReadJsonObject(const httplib::Request& req, httplib::Response& res) {
+  std::string error;
+  auto body = DecodeJsonObject(req, &error);
+  if (!body) ReplyBadRequest(res, error);
   return body;
 }
 
@@ -153,11 +160,11 @@ bool ParsedAsForm(const std::string& type, const std::string& body) {
   return !(type.find("application/json") != std::string::npos || (type.empty() && looks_json));
 }
 
-std::optional<json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res) {
+std::optional<json> DecodeFormOrJson(const httplib::Request& req, std::string* error) {
   json out = json::object();
   const std::string type = req.get_header_value("Content-Type");
   if (!ParsedAsForm(type, req.body) && !req.body.empty()) {
-    auto body = ReadJsonObject(req, res);
+    auto body = DecodeJsonObject(req, error);
     if (!body) return std::nullopt;
     for (auto it = body->begin(); it != body->end(); ++it) {
       if (it->is_string())
@@ -174,6 +181,13 @@ std::optional<json> ReadFormOrJson(const httplib::Request& req, httplib::Respons
   for (const auto& [k, v] : req.params)
     if (!out.contains(k)) out[k] = v;
   return out;
+}
+
+std::optional<json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res) {
+  std::string error;
+  auto body = DecodeFormOrJson(req, &error);
+  if (!body) ReplyBadRequest(res, error);
+  return body;
 }
 
 std::vector<std::string> ListParam(const httplib::Request& req, const std::string& name) {

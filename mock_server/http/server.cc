@@ -31,7 +31,7 @@ bool IsLoopback(const std::string& addr) {
 }  // namespace
 
 MockServer::MockServer(ServerOptions options, ServerConfig config, const Clock& clock)
-    : options_(std::move(options)), config_(std::move(config)), clock_(clock) {}
+    : options_(std::move(options)), config_(std::move(config)), clock_(clock), worker_(clock) {}
 
 MockServer::~MockServer() { worker_.Stop(); }
 
@@ -368,6 +368,20 @@ void MockServer::Log(const httplib::Request& req, const httplib::Response& res) 
   }
 }
 
+const nlohmann::json* MockServer::Call::PeekForm() {
+  if (!form_decoded_) {
+    form_ = DecodeFormOrJson(req, &form_error_);
+    form_decoded_ = true;
+  }
+  return form_ ? &*form_ : nullptr;
+}
+
+const nlohmann::json* MockServer::Call::ReadForm() {
+  const nlohmann::json* form = PeekForm();
+  if (!form) ReplyBadRequest(res, form_error_);
+  return form;
+}
+
 void MockServer::Route(const std::string& method, const std::string& pattern, Resolver resolve,
                        Handler handler) {
   auto wrapped = [this, resolve, handler](const httplib::Request& req, httplib::Response& res) {
@@ -382,7 +396,8 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
         return ReplyBadRequest(
             res, "The parameter '" + k + "' was given more than once; send each parameter once.");
     }
-    Call call{req, res, resolve ? resolve(req) : nullptr};
+    Call call(req, res);
+    if (resolve) call.env = resolve(call);
     if (call.env)
       if (auto* connection = ConnectionContext::Current())
         connection->set_environment(call.env->name());
@@ -400,7 +415,7 @@ void MockServer::Route(const std::string& method, const std::string& pattern, Re
       if (auto fault = control->TakeFault(req.method, req.path)) {
         // A shutdown cuts the delay short: the request is then answered at once.
         if (fault->delay_ms > 0)
-          http_->SleepUnlessShutdown(std::chrono::milliseconds(fault->delay_ms));
+          http_->SleepUnlessShutdown(clock_, std::chrono::milliseconds(fault->delay_ms));
         if (fault->action == "close") {
           res.status = fault->status ? fault->status : 200;
           // Promise a body, then fail to produce it: the client sees the connection drop.
@@ -448,7 +463,7 @@ void MockServer::ControlRoute(const std::string& method, const std::string& patt
   auto wrapped = [this, needs_env, handler, max_body](const httplib::Request& req,
                                                       httplib::Response& res) {
     if (req.body.size() > max_body) return ReplyTooLarge(res);
-    Call call{req, res, nullptr};
+    Call call(req, res);
     if (!needs_env && config_.request_ids) NameRequest(res, config_.request_ids->Uuid());
     if (needs_env) {
       call.env = registry_->ByApiKey(BearerToken(req));

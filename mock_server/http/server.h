@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <string>
 #include <utility>
@@ -70,11 +71,25 @@ class MockServer {
 
  private:
   struct Call {
+    Call(const httplib::Request& request, httplib::Response& response)
+        : req(request), res(response) {}
     const httplib::Request& req;
     httplib::Response& res;
     std::shared_ptr<Environment> env;
+
+    // The body as ReadFormOrJson reads it (POST /sso/token), decoded on first use and kept, so
+    // the route's resolver and its handler parse it once between them. Null when it is not
+    // valid: PeekForm writes nothing, ReadForm writes the 400.
+    const nlohmann::json* PeekForm();
+    const nlohmann::json* ReadForm();
+
+   private:
+    bool form_decoded_ = false;
+    std::optional<nlohmann::json> form_;
+    std::string form_error_;
   };
-  using Resolver = std::function<std::shared_ptr<Environment>(const httplib::Request&)>;
+  // Names the environment a request belongs to; may read the body through the Call.
+  using Resolver = std::function<std::shared_ptr<Environment>(Call&)>;
   using Handler = std::function<void(Call&)>;
 
   // Registers a public route. `resolve` names the environment the request belongs to (for

@@ -138,8 +138,8 @@ void MockServer::AddSsoRoutes() {
               "exactly one of connection, organization or provider.");
   });
 
-  auto by_client_param = [this](const httplib::Request& req) {
-    return registry_->ByClientId(req.get_param_value("client_id"));
+  auto by_client_param = [this](Call& c) {
+    return registry_->ByClientId(c.req.get_param_value("client_id"));
   };
   Route("GET", "/sso/authorize", by_client_param, [this](Call& c) {
     if (!c.env)
@@ -153,9 +153,7 @@ void MockServer::AddSsoRoutes() {
     Redirect(c.res, o.location);
   });
 
-  auto by_login = [this](const httplib::Request& req) {
-    return registry_->ByPendingLogin(req.matches[1]);
-  };
+  auto by_login = [this](Call& c) { return registry_->ByPendingLogin(c.req.matches[1]); };
   Route("POST", R"(/sso/idp/([^/]+))", by_login, [](Call& c) {
     auto expired = [&] {
       ReplyHtml(c.res, 400, "This sign-in has expired",
@@ -178,9 +176,7 @@ void MockServer::AddSsoRoutes() {
     Redirect(c.res, done.value().location);
   });
 
-  auto by_client_path = [this](const httplib::Request& req) {
-    return registry_->ByClientId(req.matches[1]);
-  };
+  auto by_client_path = [this](Call& c) { return registry_->ByClientId(c.req.matches[1]); };
   // Public, like production (jose's remote JWKS loader sends no key).
   Route("GET", R"(/sso/jwks/([^/]+))", by_client_path, [](Call& c) {
     if (!c.env) return ReplyNotFound(c.res);
@@ -189,9 +185,8 @@ void MockServer::AddSsoRoutes() {
 
   // The environment is the one whose key is the client_secret (form or JSON body), else the
   // one owning client_id (PKCE public clients send no secret).
-  auto by_client = [this](const httplib::Request& req) -> std::shared_ptr<Environment> {
-    httplib::Response scratch;
-    auto body = ReadFormOrJson(req, scratch);
+  auto by_client = [this](Call& c) -> std::shared_ptr<Environment> {
+    const json* body = c.PeekForm();
     if (!body) return nullptr;
     const std::string secret = Field(*body, "client_secret");
     if (!secret.empty()) return registry_->ByApiKey(secret);
@@ -199,7 +194,7 @@ void MockServer::AddSsoRoutes() {
   };
 
   Route("POST", "/sso/token", by_client, [](Call& c) {
-    auto body = ReadFormOrJson(c.req, c.res);
+    const json* body = c.ReadForm();
     if (!body) return;
     TokenRequest r{Field(*body, "client_id"), Field(*body, "client_secret"),
                    Field(*body, "grant_type"), Field(*body, "code"), Field(*body, "code_verifier")};
@@ -220,9 +215,7 @@ void MockServer::AddSsoRoutes() {
     ReplyJson(c.res, 200, reply);
   });
 
-  auto by_access_token = [this](const httplib::Request& req) {
-    return registry_->ByAccessToken(BearerToken(req));
-  };
+  auto by_access_token = [this](Call& c) { return registry_->ByAccessToken(BearerToken(c.req)); };
   Route("GET", "/sso/profile", by_access_token, [](Call& c) {
     std::optional<Profile> profile;
     if (c.env) profile = c.env->ProfileForAccessToken(BearerToken(c.req));

@@ -65,6 +65,13 @@ TEST_CASE("PUT /_mock/redirect_uris: no duplicates, exactly one default; a refus
   Reply visit = Get(s, PathOf(session.json["link"]));
   REQUIRE(visit.status == 302);
   CHECK(visit.header("Location").rfind(kB + "?code=", 0) == 0);
+
+  // A `*` in the path is a literal character, not a wildcard: such a URI can be the default.
+  const std::string star_path = "http://localhost:3000/*/callback";
+  Reply literal = put(json::array({star_path}));
+  INFO(literal.body);
+  REQUIRE(literal.status == 200);
+  CHECK(literal.json["redirect_uris"] == json::array({{{"uri", star_path}, {"default", true}}}));
 }
 
 TEST_CASE("POST /_mock/environments refuses a redirect-URI list with a duplicate or two defaults",

@@ -12,7 +12,7 @@
 #include <regex>
 #include <thread>
 
-#include "http/smtp.h"
+#include "mail/smtp.h"
 #include "test_server.h"
 
 using namespace workos_mock::testing;

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "config/state.h"
-#include "http/state_file.h"
+#include "persistence/state_file.h"
 #include "test_server.h"
 
 using namespace workos_mock::testing;

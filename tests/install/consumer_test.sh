@@ -31,6 +31,13 @@ for bin in workos-mock workos-client workos-conformance; do
   got=$("$prefix/bin/$bin" --version)
   [ "$got" = "$bin $version" ] || fail "$bin --version printed '$got', not '$bin $version'"
 done
+# The SDK library is the SDK: the go-live checklist (process runner, secret scanner) is the CLI's
+# own target, neither installed as a header nor linked into the library.
+[ ! -e "$prefix/include/workos/golive.h" ] || fail "the install tree has the CLI's golive.h"
+nm -C "$prefix/lib/libworkos_client.a" >"$tmp/lib.nm" || fail "nm cannot read libworkos_client.a"
+if grep -q 'workos::golive::' "$tmp/lib.nm"; then
+  fail "lib/libworkos_client.a carries workos::golive (it belongs to the CLI)"
+fi
 grep -q "#define WORKOS_CPP_VERSION \"$version\"" "$prefix/include/workos/version.h" ||
   fail "include/workos/version.h does not carry $version"
 

@@ -263,8 +263,9 @@ TEST_CASE("the seeded signing key: the same seed makes the same key and JWTs",
           "[deterministic][jwt]") {
   RsaTokenSigner a(3), b(3), c(4);
   const nlohmann::json claims = {{"sub", "prof_1"}, {"iat", 1}};
-  const std::string jwt = a.Sign(claims, 123);  // the key's date does not follow the clock
-  CHECK(jwt == b.Sign(claims, 999999999999));
+  // The key's date does not follow the clock.
+  const std::string jwt = a.SignPayload(claims.dump(), 123);
+  CHECK(jwt == b.SignPayload(claims.dump(), 999999999999));
   const JsonWebKey ka = a.Keys(0).at(0), kb = b.Keys(0).at(0), kc = c.Keys(0).at(0);
   CHECK(ka.n == kb.n);
   CHECK(ka.kid == kb.kid);
@@ -275,7 +276,7 @@ TEST_CASE("the seeded signing key: the same seed makes the same key and JWTs",
   CHECK(ka.kid.substr(4, 10) == Ulid(kSeededKeyTimeMs).substr(0, 10));
   CHECK(workos_mock::testing::Base64UrlDecode(ka.n).size() == 256);  // RSA-2048
   CHECK(VerifyRs256(jwt, ka.n, ka.e) == claims);
-  CHECK(VerifyRs256(c.Sign(claims, 0), ka.n, ka.e).is_null());
+  CHECK(VerifyRs256(c.SignPayload(claims.dump(), 0), ka.n, ka.e).is_null());
   CHECK(&SeededTokenSigner(3) == &SeededTokenSigner(3));
 }
 

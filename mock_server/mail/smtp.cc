@@ -1,4 +1,4 @@
-#include "http/smtp.h"
+#include "mail/smtp.h"
 
 #include <curl/curl.h>
 

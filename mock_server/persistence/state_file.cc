@@ -1,4 +1,4 @@
-#include "http/state_file.h"
+#include "persistence/state_file.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

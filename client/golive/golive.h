@@ -18,8 +18,10 @@
 namespace workos {
 namespace golive {
 
-enum class Status { kPass, kFail, kSkip };
-const char* StatusName(Status s);  // "PASS", "FAIL", "SKIP"
+// kWarn is advice beyond the live API's rules (e.g. a production redirect URI on a private
+// address, which WorkOS accepts): shown, never a failure.
+enum class Status { kPass, kFail, kSkip, kWarn };
+const char* StatusName(Status s);  // "PASS", "FAIL", "SKIP", "WARN"
 
 struct CheckResult {
   std::string id;       // e.g. "redirect_uri.https"
@@ -33,6 +35,7 @@ struct CheckResult {
 CheckResult Pass(std::string id, std::string subject, std::string reason);
 CheckResult Fail(std::string id, std::string subject, std::string reason);
 CheckResult Skip(std::string id, std::string subject, std::string reason);
+CheckResult Warn(std::string id, std::string subject, std::string reason);
 
 struct Report {
   std::vector<CheckResult> checks;
@@ -51,7 +54,11 @@ const char* KindName(Kind kind);
 std::vector<std::string> SplitUriList(const std::string& value);
 
 // redirect_uri.present, then for each URI: redirect_uri.absolute, .https, .no_wildcard,
-// .no_query, .no_fragment, .public (production: not localhost, a private or loopback address).
+// .no_query, .no_fragment, .public. The rules are workos-mock's (rules/redirect_uri.h, the
+// environment's default policy: no wildcards): a URI fails a check exactly when the mock would
+// refuse to register it, with the mock's message as the reason. Production: localhost fails
+// .public; another host production users cannot reach (a loopback such as http://127.0.0.1,
+// which WorkOS accepts for native apps, a private or link-local address, .local) is a WARN.
 std::vector<CheckResult> CheckRedirectUris(const std::vector<std::string>& uris, Kind kind);
 
 // ------------------------------------------------------------------ API key and client id

@@ -1,6 +1,7 @@
 // Redirect-URI rules (CONTRACT.md, "Redirect URIs"; live-api-evidence.md section 5).
 //
-// Validation order (the first violated rule is reported):
+// Validation order (RedirectUriViolations lists every violated rule in this order;
+// ValidateRegisteredRedirectUri reports the first):
 //   1. shape: absolute http(s) URI, no whitespace/control characters, no query, no fragment,
 //      no userinfo, a valid host (ASCII/punycode only) and port;
 //   2. environment: production refuses localhost and any http:// except http://127.0.0.1;
@@ -9,22 +10,13 @@
 // Upper-case schemes and hosts are accepted at registration, but matching stays byte-exact
 // (WorkOS: redirect URIs must match exactly, including protocol and trailing slash), so a
 // registered `HTTPS://Example.com/cb` does NOT match a requested `https://example.com/cb`.
-#include "domain/redirect_uri.h"
+#include "rules/redirect_uri.h"
 
 #include <cstddef>
+#include <vector>
 
 namespace workos_mock {
 namespace {
-
-struct ParsedUri {
-  std::string scheme;     // as written
-  std::string authority;  // between "//" and the first '/', '?' or '#'
-  bool has_userinfo = false;
-  std::string host;  // as written; includes brackets for an IPv6 literal
-  bool has_port = false;
-  std::string port;  // digits expected, unchecked here
-  std::string rest;  // path (plus any query/fragment), starts with '/', '?', '#' or is empty
-};
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -41,44 +33,6 @@ std::string ToLower(std::string s) {
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Splits `scheme://authority rest`. Returns false when there is no scheme or no "//".
-bool ParseUri(const std::string& uri, ParsedUri* out) {
-  const std::size_t colon = uri.find(':');
-  if (colon == std::string::npos || colon == 0 || !IsAlpha(uri[0])) return false;
-  for (std::size_t i = 1; i < colon; ++i) {
-    const char c = uri[i];
-    if (!IsAlpha(c) && !IsDigit(c) && c != '+' && c != '-' && c != '.') return false;
-  }
-  if (uri.compare(colon + 1, 2, "//") != 0) return false;
-  out->scheme = uri.substr(0, colon);
-  const std::size_t auth_begin = colon + 3;
-  std::size_t auth_end = uri.find_first_of("/?#", auth_begin);
-  if (auth_end == std::string::npos) auth_end = uri.size();
-  out->authority = uri.substr(auth_begin, auth_end - auth_begin);
-  out->rest = uri.substr(auth_end);
-
-  std::string host_port = out->authority;
-  const std::size_t at = host_port.rfind('@');
-  out->has_userinfo = at != std::string::npos;
-  if (out->has_userinfo) host_port = host_port.substr(at + 1);
-
-  std::size_t host_end = std::string::npos;
-  if (!host_port.empty() && host_port[0] == '[') {
-    const std::size_t close = host_port.find(']');
-    host_end = close == std::string::npos ? host_port.size() : close + 1;
-  } else {
-    host_end = host_port.find(':');
-    if (host_end == std::string::npos) host_end = host_port.size();
-  }
-  out->host = host_port.substr(0, host_end);
-  const std::string after_host = host_port.substr(host_end);
-  out->has_port = !after_host.empty();
-  out->port = out->has_port ? after_host.substr(1) : std::string();
-  // Anything after an IPv6 literal other than ":port" is kept in `port` so it fails validation.
-  if (out->has_port && after_host[0] != ':') out->port = after_host;
-  return true;
 }
 
 bool IsValidIpv6Literal(const std::string& host) {
@@ -256,99 +210,152 @@ RedirectUriCheck ValidateWildcard(const std::string& host, const RedirectUriPoli
 
 }  // namespace
 
-RedirectUriCheck ValidateRegisteredRedirectUri(const std::string& uri,
-                                               const RedirectUriPolicy& policy, bool is_default) {
-  ParsedUri parsed;
-  if (!ParseUri(uri, &parsed)) {
-    return Fail("absolute_http_uri_required",
-                "The redirect URI must be an absolute http:// or https:// URI such as "
-                "https://app.example.com/callback; add the scheme and host.");
-  }
+std::vector<RedirectUriCheck> RedirectUriViolations(const std::string& uri,
+                                                    const RedirectUriPolicy& policy,
+                                                    bool is_default) {
+  std::vector<RedirectUriCheck> out;
+  RedirectUriParts parsed;
+  const bool parsed_ok = ParseRedirectUri(uri, &parsed);
   const std::string scheme = ToLower(parsed.scheme);
-  if (scheme != "http" && scheme != "https") {
-    return Fail("absolute_http_uri_required",
-                "The redirect URI must use the http or https scheme, not '" + parsed.scheme +
-                    "'; use a URI such as https://app.example.com/callback.");
+  if (!parsed_ok) {
+    out.push_back(Fail("absolute_http_uri_required",
+                       "The redirect URI must be an absolute http:// or https:// URI such as "
+                       "https://app.example.com/callback; add the scheme and host."));
+  } else if (scheme != "http" && scheme != "https") {
+    out.push_back(Fail("absolute_http_uri_required",
+                       "The redirect URI must use the http or https scheme, not '" + parsed.scheme +
+                           "'; use a URI such as https://app.example.com/callback."));
   }
   for (const char c : uri) {
     const unsigned char u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f) {
-      return Fail("invalid_character",
-                  "The redirect URI contains a space or control character; remove it or "
-                  "percent-encode it.");
+      out.push_back(Fail("invalid_character",
+                         "The redirect URI contains a space or control character; remove it or "
+                         "percent-encode it."));
+      break;
     }
   }
-  // '?' and '#' are checked on the whole string, so even an empty query or fragment is refused.
+  // '?' and '#' are checked on the whole string, so even an empty query or fragment is refused
+  // (and they are judged even when the URI could not be parsed).
   const std::size_t query = uri.find('?');
   const std::size_t fragment = uri.find('#');
   if (query != std::string::npos && (fragment == std::string::npos || query < fragment)) {
-    return Fail("query_not_allowed",
-                "Redirect URIs cannot contain a query string; remove everything from '?' and "
-                "carry request data in the `state` parameter instead.");
+    out.push_back(Fail("query_not_allowed",
+                       "Redirect URIs cannot contain a query string; remove everything from '?' "
+                       "and carry request data in the `state` parameter instead."));
   }
   if (fragment != std::string::npos) {
-    return Fail("fragment_not_allowed",
-                "Redirect URIs cannot contain a fragment; remove everything from '#'.");
+    out.push_back(Fail("fragment_not_allowed",
+                       "Redirect URIs cannot contain a fragment; remove everything from '#'."));
   }
+  if (!parsed_ok) return out;  // no host, port or scheme to judge
+
   if (parsed.has_userinfo) {
-    return Fail("userinfo_not_allowed",
-                "Redirect URIs cannot contain credentials (user:password@host); remove the part "
-                "before '@' from the host.");
+    out.push_back(Fail("userinfo_not_allowed",
+                       "Redirect URIs cannot contain credentials (user:password@host); remove the "
+                       "part before '@' from the host."));
   }
   if (parsed.host.empty()) {
-    return Fail(
-        "host_required",
-        "The redirect URI has no host; use a URI such as https://app.example.com/callback.");
-  }
-  for (const char c : parsed.host) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      return Fail("punycode_required",
-                  "Internationalized host names must be registered in punycode; register the "
-                  "xn-- (punycode) form of the host instead, e.g. xn--bcher-kva.example.");
+    out.push_back(
+        Fail("host_required",
+             "The redirect URI has no host; use a URI such as https://app.example.com/callback."));
+  } else {
+    bool ascii = true;
+    for (const char c : parsed.host) {
+      if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+    }
+    const bool is_ipv6 = parsed.host[0] == '[';
+    if (!ascii) {
+      out.push_back(Fail("punycode_required",
+                         "Internationalized host names must be registered in punycode; register "
+                         "the xn-- (punycode) form of the host instead, e.g. "
+                         "xn--bcher-kva.example."));
+    } else if (is_ipv6 ? !IsValidIpv6Literal(parsed.host) : !IsValidHostName(parsed.host)) {
+      out.push_back(Fail("invalid_host", "The redirect URI host '" + parsed.host +
+                                             "' is not a valid host name; use letters, digits, "
+                                             "hyphens and dots (or an IP address)."));
     }
   }
-  const bool is_ipv6 = parsed.host[0] == '[';
-  if (is_ipv6 ? !IsValidIpv6Literal(parsed.host) : !IsValidHostName(parsed.host)) {
-    return Fail("invalid_host", "The redirect URI host '" + parsed.host +
-                                    "' is not a valid host name; use letters, digits, hyphens "
-                                    "and dots (or an IP address).");
-  }
   if (parsed.has_port && !IsValidPort(parsed.port)) {
-    return Fail("invalid_port",
-                "The redirect URI port must be a number from 1 to 65535; fix the port or remove "
-                "the ':port' part.");
+    out.push_back(Fail("invalid_port",
+                       "The redirect URI port must be a number from 1 to 65535; fix the port or "
+                       "remove the ':port' part."));
   }
 
   if (policy.kind == EnvironmentKind::kProduction) {
     const std::string host = ToLower(parsed.host);
     if (host == "localhost" || EndsWith(host, ".localhost") || host == "[::1]") {
-      return Fail("localhost_not_allowed_in_production",
-                  "Production environments cannot use localhost redirect URIs; register your "
-                  "public https:// URL (or http://127.0.0.1 for native clients), or use a "
-                  "staging environment for local development.");
+      out.push_back(Fail("localhost_not_allowed_in_production",
+                         "Production environments cannot use localhost redirect URIs; register "
+                         "your public https:// URL (or http://127.0.0.1 for native clients), or "
+                         "use a staging environment for local development."));
     }
     // Sole documented exception to HTTPS: http://127.0.0.1 (any port, any path).
     if (scheme == "http" && parsed.host != "127.0.0.1") {
-      return Fail("https_required",
-                  "Production redirect URIs must use https:// (the only http exception is "
-                  "http://127.0.0.1 for native clients); change the scheme to https.");
+      out.push_back(Fail("https_required",
+                         "Production redirect URIs must use https:// (the only http exception is "
+                         "http://127.0.0.1 for native clients); change the scheme to https."));
     }
   }
 
   // A '*' in the path is a literal path character; only a '*' in the host is a wildcard.
   if (parsed.host.find('*') != std::string::npos) {
-    return ValidateWildcard(parsed.host, policy, is_default);
+    RedirectUriCheck wildcard = ValidateWildcard(parsed.host, policy, is_default);
+    if (!wildcard.ok) out.push_back(wildcard);
   }
-  return RedirectUriCheck{};
+  return out;
+}
+
+RedirectUriCheck ValidateRegisteredRedirectUri(const std::string& uri,
+                                               const RedirectUriPolicy& policy, bool is_default) {
+  std::vector<RedirectUriCheck> violations = RedirectUriViolations(uri, policy, is_default);
+  return violations.empty() ? RedirectUriCheck{} : violations.front();
+}
+
+bool ParseRedirectUri(const std::string& uri, RedirectUriParts* out) {
+  const std::size_t colon = uri.find(':');
+  if (colon == std::string::npos || colon == 0 || !IsAlpha(uri[0])) return false;
+  for (std::size_t i = 1; i < colon; ++i) {
+    const char c = uri[i];
+    if (!IsAlpha(c) && !IsDigit(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  if (uri.compare(colon + 1, 2, "//") != 0) return false;
+  out->scheme = uri.substr(0, colon);
+  const std::size_t auth_begin = colon + 3;
+  std::size_t auth_end = uri.find_first_of("/?#", auth_begin);
+  if (auth_end == std::string::npos) auth_end = uri.size();
+  out->authority = uri.substr(auth_begin, auth_end - auth_begin);
+  out->rest = uri.substr(auth_end);
+
+  std::string host_port = out->authority;
+  const std::size_t at = host_port.rfind('@');
+  out->has_userinfo = at != std::string::npos;
+  if (out->has_userinfo) host_port = host_port.substr(at + 1);
+
+  std::size_t host_end = std::string::npos;
+  if (!host_port.empty() && host_port[0] == '[') {
+    const std::size_t close = host_port.find(']');
+    host_end = close == std::string::npos ? host_port.size() : close + 1;
+  } else {
+    host_end = host_port.find(':');
+    if (host_end == std::string::npos) host_end = host_port.size();
+  }
+  out->host = host_port.substr(0, host_end);
+  const std::string after_host = host_port.substr(host_end);
+  out->has_port = !after_host.empty();
+  out->port = out->has_port ? after_host.substr(1) : std::string();
+  // Anything after an IPv6 literal other than ":port" is kept in `port` so it fails validation.
+  if (out->has_port && after_host[0] != ':') out->port = after_host;
+  return true;
 }
 
 bool RedirectUriMatches(const std::string& registered, const std::string& requested) {
   if (requested.empty() || requested.find_first_of("?#") != std::string::npos) return false;
   if (registered == requested) return true;  // byte-exact, see the note at the top of the file
 
-  ParsedUri reg;
-  ParsedUri req;
-  if (!ParseUri(registered, &reg) || !ParseUri(requested, &req)) return false;
+  RedirectUriParts reg;
+  RedirectUriParts req;
+  if (!ParseRedirectUri(registered, &reg) || !ParseRedirectUri(requested, &req)) return false;
   if (req.has_userinfo || reg.has_userinfo) return false;
   const std::size_t star = reg.host.find('*');
   const std::size_t reg_dot = reg.host.find('.');

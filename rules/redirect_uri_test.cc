@@ -1,5 +1,5 @@
-// Unit tests for the redirect-URI rules (mock_server/domain/redirect_uri.h).
-#include "domain/redirect_uri.h"
+// Unit tests for the redirect-URI rules (rules/redirect_uri.h).
+#include "rules/redirect_uri.h"
 
 #include <catch2/catch.hpp>
 
@@ -9,9 +9,12 @@
 namespace {
 
 using workos_mock::EnvironmentKind;
+using workos_mock::ParseRedirectUri;
 using workos_mock::RedirectUriCheck;
 using workos_mock::RedirectUriMatches;
+using workos_mock::RedirectUriParts;
 using workos_mock::RedirectUriPolicy;
+using workos_mock::RedirectUriViolations;
 using workos_mock::ValidateRegisteredRedirectUri;
 
 constexpr EnvironmentKind kStaging = EnvironmentKind::kStaging;
@@ -45,7 +48,26 @@ void CheckAll(const std::vector<ValidationCase>& cases) {
     } else {
       CHECK_FALSE(check.message.empty());
     }
+    // The list of every violated rule starts with the one reported.
+    const std::vector<RedirectUriCheck> all = RedirectUriViolations(c.uri, policy, c.is_default);
+    CHECK(all.empty() == check.ok);
+    if (!all.empty()) {
+      CHECK(all.front().rule == check.rule);
+      CHECK(all.front().message == check.message);
+    }
   }
+}
+
+std::vector<std::string> Rules(const std::string& uri, EnvironmentKind kind) {
+  RedirectUriPolicy policy;
+  policy.kind = kind;
+  std::vector<std::string> rules;
+  for (const RedirectUriCheck& c : RedirectUriViolations(uri, policy, false)) {
+    CHECK_FALSE(c.ok);
+    CHECK_FALSE(c.message.empty());
+    rules.push_back(c.rule);
+  }
+  return rules;
 }
 
 // Shorthands for the common case (wildcards off, not the default).
@@ -325,4 +347,49 @@ TEST_CASE("Entries with a '*' outside the left-most host label never act as wild
   CHECK_FALSE(RedirectUriMatches("https://sub.*.example.com/cb", "https://sub.a.example.com/cb"));
   CHECK_FALSE(RedirectUriMatches("https://*.*.example.com/cb", "https://a.b.example.com/cb"));
   CHECK_FALSE(RedirectUriMatches("https://example.com/*/cb", "https://example.com/a/cb"));
+}
+
+TEST_CASE("Every violated rule is listed, in validation order", "[redirect_uri]") {
+  using V = std::vector<std::string>;
+  CHECK(Rules("https://app.example.com/callback", kProduction) == V{});
+  CHECK(Rules("http://127.0.0.1:8080/callback", kProduction) == V{});
+  // Query and fragment are judged on the string, even when the URI is not absolute.
+  CHECK(Rules("app.example.com/cb?next=1#top", kProduction) ==
+        V{"absolute_http_uri_required", "query_not_allowed", "fragment_not_allowed"});
+  CHECK(Rules("ftp://user@example.com/cb?x", kStaging) ==
+        V{"absolute_http_uri_required", "query_not_allowed", "userinfo_not_allowed"});
+  CHECK(Rules("http://localhost:3000/cb?x", kProduction) ==
+        V{"query_not_allowed", "localhost_not_allowed_in_production", "https_required"});
+  CHECK(Rules("http://localhost:3000/cb?x", kStaging) == V{"query_not_allowed"});
+  CHECK(Rules("https://exa mple.com:0/cb", kStaging) ==
+        V{"invalid_character", "invalid_host", "invalid_port"});
+  CHECK(Rules("http://*.example.com/cb#f", kProduction) ==
+        V{"fragment_not_allowed", "https_required", "wildcard_not_allowed"});
+  CHECK(Rules("https:///cb", kProduction) == V{"host_required"});
+}
+
+TEST_CASE("ParseRedirectUri splits a URI as written and refuses what is not absolute",
+          "[redirect_uri]") {
+  RedirectUriParts p;
+  REQUIRE(ParseRedirectUri("HTTP://u:pw@[::1]:8443/cb?x#y", &p));
+  CHECK(p.scheme == "HTTP");
+  CHECK(p.authority == "u:pw@[::1]:8443");
+  CHECK(p.has_userinfo);
+  CHECK(p.host == "[::1]");
+  CHECK(p.has_port);
+  CHECK(p.port == "8443");
+  CHECK(p.rest == "/cb?x#y");
+
+  RedirectUriParts q;
+  REQUIRE(ParseRedirectUri("https://App.Example.com", &q));
+  CHECK(q.host == "App.Example.com");
+  CHECK_FALSE(q.has_port);
+  CHECK_FALSE(q.has_userinfo);
+  CHECK(q.rest.empty());
+
+  for (const char* uri : {"app.example.com/cb", "/cb", "https:/cb", "1http://x/cb", ""}) {
+    RedirectUriParts r;
+    INFO(uri);
+    CHECK_FALSE(ParseRedirectUri(uri, &r));
+  }
 }

@@ -1,4 +1,4 @@
-// Delivering a composed email over SMTP with libcurl (I/O: HTTP layer, not domain).
+// Delivering a composed email over SMTP with libcurl (I/O outside the domain; no HTTP server).
 #pragma once
 
 #include <cstdint>
