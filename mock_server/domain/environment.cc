@@ -1,57 +1,14 @@
 #include "domain/environment.h"
 #include "domain/text.h"
 
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cctype>
 
 #include "domain/ids.h"
 #include "domain/limits.h"
+#include "domain/scanner_policy.h"
 
 namespace workos_mock {
-namespace {
-
-// Deliberately modest: one '@', a non-empty local part, a dotted domain, no spaces or controls.
-// The live API refuses obvious garbage; it does not implement RFC 5322 either.
-bool IsPlausibleEmail(const std::string& email) {
-  if (email.size() > 320) return false;
-  auto at = email.find('@');
-  if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos)
-    return false;
-  std::string domain = email.substr(at + 1);
-  if (domain.empty() || domain.front() == '.' || domain.back() == '.' ||
-      domain.find('.') == std::string::npos || domain.find("..") != std::string::npos)
-    return false;
-  for (unsigned char c : email)
-    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';') return false;
-  return true;
-}
-
-std::string EmailDomain(const std::string& email) {
-  return Lower(email.substr(email.find('@') + 1));
-}
-
-std::string S256(const std::string& verifier) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
-  return Base64UrlEncode(std::string(reinterpret_cast<char*>(digest), sizeof digest));
-}
-
-bool ConstantTimeEquals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-Error InvalidGrant(const std::string& code) {
-  return Error{ErrorKind::kInvalidGrant, "The code '" + code + "' has expired or is invalid.", {}};
-}
-
-Error InvalidClient() {
-  return Error{ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}};
-}
-
-}  // namespace
 
 const char* KindName(EnvironmentKind kind) {
   return kind == EnvironmentKind::kProduction ? "production" : "staging";
@@ -78,7 +35,7 @@ Environment::Environment(EnvironmentConfig seed, const Clock& clock, std::string
       ids_(StreamOf(seed_, "objects")),
       request_ids_(StreamOf(seed_, "requests")),
       control_ids_(StreamOf(seed_, "control")) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   LoadSeedLocked();
 }
 
@@ -90,18 +47,16 @@ void Environment::LoadSeedLocked() {
   request_ids_.Rewind();
   control_ids_.Rewind();
   next_sweep_due_ms_ = 0;
-  redirect_uris_ = seed_.redirect_uris;
+  redirect_uris_.Replace(seed_.redirect_uris);
   organizations_.clear();
   for (const auto& org : seed_.organizations) organizations_[org.id] = org;
   connections_.clear();
   for (const auto& conn : seed_.connections) connections_[conn.id] = conn;
   profiles_.Clear();
-  profile_by_user_.clear();
   sessions_.Clear();
-  session_by_token_.clear();
   codes_.Clear();
   access_tokens_.Clear();
-  outbox_.clear();
+  outbox_.Clear();
   idempotency_.Clear();
   pending_logins_.Clear();
   queued_outcomes_.clear();
@@ -110,23 +65,17 @@ void Environment::LoadSeedLocked() {
   settings_ = seed_.settings;
 }
 
-bool Environment::HasApiKey(const std::string& key) const {
-  bool found = false;
-  for (const auto& k : seed_.api_keys) found |= ConstantTimeEquals(k, key);
-  return found;
-}
-
 int64_t Environment::NowMsLocked() const {
   return (seed_.start_time_ms ? *seed_.start_time_ms : clock_.NowMs()) + offset_ms_;
 }
 
 int64_t Environment::NowMs() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return NowMsLocked();
 }
 
 int64_t Environment::ClockOffsetSeconds() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return offset_ms_ / 1000;
 }
 
@@ -135,7 +84,7 @@ Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
     error->code += "; the clock only moves forward";
     return ValidationError({*error});
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   // The offset has the same limit as one advance, so a snapshot of it always loads back.
   if (seconds * 1000 > kMaxDurationMs - offset_ms_) {
     return ValidationError(
@@ -151,508 +100,66 @@ Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
 }
 
 void Environment::Reset() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   LoadSeedLocked();
 }
 
 EnvironmentSettings Environment::settings() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return settings_;
 }
 
 void Environment::SetSettings(const EnvironmentSettings& settings) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   settings_ = settings;
 }
 
 // --- Redirect URIs -------------------------------------------------------------------------
 
-std::optional<Error> Environment::ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
-                                                       const RedirectUriPolicy& policy) {
-  std::vector<FieldError> errors;
-  int defaults = 0;
-  for (size_t i = 0; i < uris.size(); ++i) {
-    const auto& entry = uris[i];
-    defaults += entry.is_default ? 1 : 0;
-    RedirectUriCheck check = ValidateRegisteredRedirectUri(entry.uri, policy, entry.is_default);
-    if (!check.ok) {
-      errors.push_back({"redirect_uris[" + std::to_string(i) + "]",
-                        check.rule + ": '" + entry.uri + "': " + check.message});
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (uris[j].uri == entry.uri) {
-        errors.push_back({"redirect_uris[" + std::to_string(i) + "]",
-                          "duplicate: '" + entry.uri + "' is already in the list"});
-      }
-    }
-  }
-  if (!uris.empty() && defaults != 1) {
-    errors.push_back({"redirect_uris", "exactly one redirect URI must be the default (found " +
-                                           std::to_string(defaults) + ")"});
-  }
-  if (errors.empty()) return std::nullopt;
-  return ValidationError(std::move(errors));
-}
-
 std::vector<RedirectUriEntry> Environment::redirect_uris() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return redirect_uris_;
+  MutexLock lock(mu_);
+  return redirect_uris_.entries();
 }
 
 Result<std::vector<RedirectUriEntry>> Environment::SetRedirectUris(
     std::vector<RedirectUriEntry> uris) {
-  if (!uris.empty() && std::none_of(uris.begin(), uris.end(),
-                                    [](const RedirectUriEntry& e) { return e.is_default; })) {
-    // Like the dashboard: the first URI becomes the default when none is marked (the first
-    // without a wildcard host: a `*` elsewhere is a literal character).
-    for (auto& e : uris) {
-      RedirectUriParts parts;
-      if (!ParseRedirectUri(e.uri, &parts) || parts.host.find('*') == std::string::npos) {
-        e.is_default = true;
-        break;
-      }
-    }
-  }
-  if (auto error = ValidateRedirectUris(uris, {seed_.kind, seed_.allow_wildcard_redirect_uris}))
-    return *error;
-  std::lock_guard<std::mutex> lock(mu_);
-  redirect_uris_ = uris;
+  auto prepared = RedirectUriAllowList::Prepare(std::move(uris),
+                                                {seed_.kind, seed_.allow_wildcard_redirect_uris});
+  if (!prepared.ok()) return prepared;
+  MutexLock lock(mu_);
+  redirect_uris_.Replace(prepared.value());
   ChangedLocked();
-  return uris;
-}
-
-std::string Environment::ResolveRedirectUriLocked(const std::string& requested,
-                                                  std::string* error) const {
-  if (requested.empty()) {
-    for (const auto& e : redirect_uris_)
-      if (e.is_default) return e.uri;
-    *error =
-        "redirect_uri is required: this environment has no default redirect URI (configure one "
-        "with PUT /_mock/redirect_uris or the config file)";
-    return "";
-  }
-  for (const auto& e : redirect_uris_)
-    if (RedirectUriMatches(e.uri, requested)) return requested;
-  std::string known;
-  for (const auto& e : redirect_uris_) known += (known.empty() ? "'" : ", '") + e.uri + "'";
-  *error = "redirect_uri '" + requested +
-           "' is not one of this environment's redirect URIs (it must match exactly): " +
-           (known.empty() ? std::string("none are configured") : known);
-  return "";
+  return prepared;
 }
 
 Result<std::string> Environment::ResolveRedirectUri(const std::string& requested) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::string error;
-  std::string uri = ResolveRedirectUriLocked(requested, &error);
+  std::string uri = redirect_uris_.Resolve(requested, &error);
   if (!error.empty()) return ValidationError({{"redirect_uri", error}});
   return uri;
 }
 
-// --- Passwordless --------------------------------------------------------------------------
-
-Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) {
-  const std::string domain = EmailDomain(email);
-  for (auto& [id, conn] : connections_) {
-    if (conn.type != "MagicLink") continue;
-    for (const auto& d : conn.domains)
-      if (Lower(d.domain) == domain) return conn;
-  }
-  // The product guide: a MagicLink connection is created for the email's domain when none exists.
-  int64_t now = NowMsLocked();
-  Connection conn;
-  conn.id = ids_.NewId("conn", now);
-  conn.type = "MagicLink";
-  conn.name = "MagicLink";
-  conn.state = "active";
-  conn.domains.push_back({ids_.NewId("org_domain", now), domain});
-  for (const auto& [org_id, org] : organizations_) {
-    for (const auto& d : org.domains)
-      if (Lower(d.domain) == domain) conn.organization_id = org_id;
-  }
-  conn.created_ms = conn.updated_ms = now;
-  ChangedLocked();
-  return connections_[conn.id] = conn;
-}
-
-const Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUser& user) {
-  const std::string key = connection.id + "\n" + Lower(user.email);
-  auto it = profile_by_user_.find(key);
-  if (it != profile_by_user_.end()) return *profiles_.Find(it->second);
-  Profile p;
-  p.id = ids_.NewId("prof", NowMsLocked());
-  p.organization_id = connection.organization_id;
-  p.connection_id = connection.id;
-  p.connection_type = connection.type;
-  // A 2024 capture shows Magic Link profiles carrying the email as idp_id.
-  p.idp_id = user.idp_id.empty() ? user.email : user.idp_id;
-  p.email = user.email;
-  p.first_name = user.first_name;
-  p.last_name = user.last_name;
-  p.groups = user.groups;
-  p.roles = user.roles;
-  p.custom_attributes = user.custom_attributes;
-  profile_by_user_[key] = p.id;
-  ChangedLocked();
-  const std::string id = p.id;
-  return profiles_.Put(id, std::move(p));
-}
-
-Result<PasswordlessSession> Environment::CreateSession(const CreateSessionRequest& request) {
-  std::vector<FieldError> errors = request.decode_errors;
-  auto has_error = [&](const std::string& field) {
-    return std::any_of(errors.begin(), errors.end(),
-                       [&](const FieldError& e) { return e.field == field; });
-  };
-  if (!has_error("email")) {
-    if (!request.email || request.email->empty())
-      errors.push_back({"email", "email must be a string"});
-    else if (!IsPlausibleEmail(*request.email))
-      errors.push_back({"email", "email must be an email"});
-  }
-  if (!has_error("type") && (!request.type || *request.type != "MagicLink"))
-    errors.push_back({"type", "type must be a valid enum value (the only one is 'MagicLink')"});
-  if (request.expires_in &&
-      (*request.expires_in < seed_.expires_in_min || *request.expires_in > seed_.expires_in_max)) {
-    errors.push_back({"expires_in", "expires_in must be a whole number of seconds between " +
-                                        std::to_string(seed_.expires_in_min) + " and " +
-                                        std::to_string(seed_.expires_in_max)});
-  }
-
-  std::lock_guard<std::mutex> lock(mu_);
-  MaybeSweepLocked();
-  if (sessions_.size() >= max_stored())
-    return Error{ErrorKind::kLimitExceeded,
-                 "This environment holds the maximum of " + std::to_string(max_stored()) +
-                     " (config max_stored) unexpired passwordless sessions; wait for them to "
-                     "expire, advance the "
-                     "clock, or POST /_mock/reset.",
-                 {}};
-  std::string redirect_uri;
-  if (!has_error("redirect_uri")) {
-    std::string error;
-    redirect_uri = ResolveRedirectUriLocked(request.redirect_uri.value_or(""), &error);
-    if (!error.empty()) errors.push_back({"redirect_uri", error});
-  }
-  const Connection* connection = nullptr;
-  if (request.connection && !request.connection->empty() && !has_error("connection")) {
-    auto it = connections_.find(*request.connection);
-    if (it == connections_.end())
-      errors.push_back({"connection", "connection '" + *request.connection +
-                                          "' does not exist in this environment"});
-    else if (it->second.state != "active")
-      errors.push_back({"connection", "connection '" + *request.connection + "' is not active"});
-    else
-      connection = &it->second;
-  }
-  if (!errors.empty()) return ValidationError(std::move(errors));
-
-  if (connection == nullptr) connection = &MagicLinkConnectionForLocked(*request.email);
-  const int64_t now = NowMsLocked();
-  PasswordlessSession s;
-  s.id = ids_.NewId("passwordless_session", now);
-  s.email = *request.email;
-  s.redirect_uri = redirect_uri;
-  if (request.state && !request.state->empty()) s.state = request.state;
-  s.connection_id = connection->id;
-  s.token = ids_.Alphanumeric(25);  // live shape; 148 bits
-  s.created_ms = now;
-  s.expires_ms =
-      SaturatingAdd(now, SecondsToMs(request.expires_in.value_or(seed_.link_ttl_seconds)));
-  session_by_token_[s.token] = s.id;
-  sessions_.Put(s.id, s);
-  ChangedLocked();
-  NoteExpiryLocked(s.expires_ms, true);
-  return s;
-}
-
-std::string Environment::SessionStateLocked(const PasswordlessSession& s) const {
-  if (s.used) {
-    // The first consuming visit is the one that yielded the code.
-    for (const auto& v : s.visits)
-      if (v.outcome == "redirected")
-        return v.user_agent == kScannerUserAgent ? "scanned" : "confirmed";
-    return "confirmed";
-  }
-  if (NowMsLocked() >= s.expires_ms) return "expired";
-  return s.sends > 0 ? "sent" : "issued";
-}
-
-std::string Environment::SessionState(const PasswordlessSession& s) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return SessionStateLocked(s);
-}
-
-std::string Environment::LinkStatus(const std::string& session_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const PasswordlessSession* session = sessions_.Find(session_id);
-  if (!session) return "expired";  // gone with a reset: nothing can use it
-  const std::string state = SessionStateLocked(*session);
-  if (state == "confirmed") return "used";
-  if (state == "scanned" || state == "expired") return state;
-  return "unused";
-}
-
-Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
-  Email e;
-  e.id = ids_.NewId("email", NowMsLocked());
-  e.to = s.email;
-  e.from = seed_.email_from;
-  e.subject = "Sign in to " + seed_.app_name;
-  e.link = link_base_ + "/passwordless/" + s.token + "/confirm";
-  const int64_t minutes = (s.expires_ms - s.created_ms) / 60000;
-  e.text = "Sign in to " + seed_.app_name +
-           "\n\nClick the link below to sign in. It can be used once and expires in " +
-           std::to_string(minutes) + " minutes.\n\n" + e.link +
-           "\n\nIf you did not request this email, you can ignore it.\n";
-  e.html = "<!doctype html><html><body style=\"font-family:sans-serif\"><h1>Sign in to " +
-           HtmlEscape(seed_.app_name) +
-           "</h1><p>Click the button below to sign in. The link can be used once and expires in " +
-           std::to_string(minutes) + " minutes.</p><p><a href=\"" + HtmlEscape(e.link) +
-           "\" style=\"padding:10px 16px;background:#6363f1;color:#fff;text-decoration:none;"
-           "border-radius:6px\">Sign in</a></p><p>If you did not request this email, you can "
-           "ignore it.</p></body></html>";
-  e.session_id = s.id;
-  e.sent_ms = NowMsLocked();
-  return e;
-}
-
-Result<Email> Environment::SendSession(const std::string& session_id) {
-  std::unique_lock<std::mutex> lock(mu_);
-  const PasswordlessSession* found = sessions_.Find(session_id);
-  if (!found || found->used || NowMsLocked() >= found->expires_ms) {
-    return Error{ErrorKind::kUnprocessable,
-                 "The passwordless session '" + session_id + "' has expired or is invalid.",
-                 {}};
-  }
-  PasswordlessSession& session = *sessions_.FindMutable(session_id);
-  session.sends++;
-  Email email = ComposeEmailLocked(session);
-  outbox_.push_front(std::make_shared<const Email>(email));
-  if (outbox_.size() > kMaxOutbox) outbox_.pop_back();
-  ChangedLocked();
-  lock.unlock();
-  outbox_cv_.notify_all();
-  return email;
-}
-
-bool Environment::HasLinkToken(const std::string& token) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return session_by_token_.count(token) > 0;
-}
-
-std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
-                                                       const std::string& method,
-                                                       const std::string& user_agent) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto t = session_by_token_.find(token);
-  if (t == session_by_token_.end()) return std::nullopt;
-  PasswordlessSession& s = *sessions_.FindMutable(t->second);  // every visit is recorded
-  ChangedLocked();
-  const int64_t now = NowMsLocked();
-  LinkVisitOutcome out{LinkVisitOutcome::Kind::kUsed, "", s.id};
-  std::string outcome;
-  auto conn = connections_.find(s.connection_id);
-  if (s.used) {
-    outcome = "used";
-  } else if (now >= s.expires_ms || conn == connections_.end()) {
-    // A deleted connection kills its sessions' links as expiry does.
-    out.kind = LinkVisitOutcome::Kind::kExpired;
-    outcome = "expired";
-  } else if (method == "HEAD" && !settings_.head_consumes_links) {
-    // A HEAD-safe server: link checkers that only send HEAD (e.g. Mailpit) leave it usable.
-    out.kind = LinkVisitOutcome::Kind::kValid;
-    outcome = "head";
-  } else {
-    // GET, and HEAD by default: the live stack (Express) runs the GET handler for a HEAD.
-    s.used = true;  // single use: expires on the first visit
-    IdpUser user;
-    user.email = s.email;
-    const Profile& profile = ProfileForLocked(conn->second, user);
-    s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
-    out.kind = LinkVisitOutcome::Kind::kRedirect;
-    out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
-                   "code=" + PercentEncode(s.code);
-    if (s.state) out.location += "&state=" + PercentEncode(*s.state);
-    outcome = "redirected";
-  }
-  if (out.kind == LinkVisitOutcome::Kind::kUsed || out.kind == LinkVisitOutcome::Kind::kExpired) {
-    // The reference: an expired link redirects to the app with error=access_denied; a used link
-    // has expired on its first visit (CONTRACT.md, evidence review 2026-11-29). Where to: the
-    // session's redirect URI, else the environment's default; with neither, the HTML page.
-    std::string error;
-    std::string target =
-        s.redirect_uri.empty() ? ResolveRedirectUriLocked("", &error) : s.redirect_uri;
-    if (!target.empty()) {
-      out.location = target + (target.find('?') == std::string::npos ? "?" : "&") +
-                     "error=access_denied&error_description=" +
-                     PercentEncode(out.kind == LinkVisitOutcome::Kind::kUsed
-                                       ? "The Magic Link has already been used. Request a new "
-                                         "one to sign in."
-                                       : "The Magic Link has expired. Request a new one to sign "
-                                         "in.");
-      if (s.state) out.location += "&state=" + PercentEncode(*s.state);
-    }
-  }
-  RecordVisit(s, {now, method, user_agent, outcome});
-  return out;
-}
-
-void Environment::RecordVisit(PasswordlessSession& s, LinkVisit visit) {
-  // Bounded whatever a client sends: repeat visits of a used link, each with an 8 KiB
-  // User-Agent, used to be kept for ever (21k of them: +190 MB, a 161 MB lifecycle answer).
-  if (s.visits.size() >= kMaxVisits && visit.outcome != "redirected") {
-    ++s.visits_omitted;
-    return;
-  }
-  visit.user_agent = TruncateValue(visit.user_agent, kMaxStoredHeaderBytes);
-  s.visits.push_back(std::move(visit));
-}
-
-std::optional<PasswordlessSession> Environment::FindSession(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const PasswordlessSession* s = sessions_.Find(id);
-  if (!s) return std::nullopt;
-  return *s;
-}
-
-bool Environment::CodeExchanged(const std::string& code) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const AuthorizationCode* c = codes_.Find(code);
-  return c && c->used;
-}
-
-// --- Codes and tokens ----------------------------------------------------------------------
-
-std::string Environment::IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
-                                         const std::string& session_id,
-                                         std::optional<std::string> code_challenge,
-                                         std::vector<std::string> provider_scopes) {
-  AuthorizationCode c;
-  c.code = ids_.Crockford(26);  // ULID-shaped like live codes, but all 130 bits random
-  c.profile_id = profile.id;
-  c.connection_id = profile.connection_id;
-  c.redirect_uri = redirect_uri;
-  c.session_id = session_id;
-  c.code_challenge = std::move(code_challenge);
-  c.provider_scopes = std::move(provider_scopes);
-  c.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
-  codes_.Put(c.code, c);
-  ChangedLocked();
-  NoteExpiryLocked(c.expires_ms, true);
-  return c.code;
-}
-
-std::optional<Error> Environment::CheckTokenRequest(const TokenRequest& r) {
-  if (r.grant_type != "authorization_code")
-    return Error{ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}};
-  // Live ignores HTTP Basic client authentication and names what the body lacks (a 2026 report
-  // against AuthKit's authenticate; CONTRACT.md, evidence review 2026-11-29).
-  if (r.client_id.empty())
-    return Error{ErrorKind::kOAuthInvalidRequest, "Missing required parameter: client_id", {}};
-  return std::nullopt;
-}
-
-Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
-  if (auto error = CheckTokenRequest(r)) return *error;
-  if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClient();
-  if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClient();
-
-  std::unique_lock<std::mutex> lock(mu_);
-  MaybeSweepLocked();
-  const AuthorizationCode* stored = codes_.Find(r.code);
-  const int64_t now = NowMsLocked();
-  if (!stored || stored->used || now >= stored->expires_ms) return InvalidGrant(r.code);
-  const AuthorizationCode code = *stored;
-  if (code.code_challenge) {
-    if (r.code_verifier.empty() || !ConstantTimeEquals(S256(r.code_verifier), *code.code_challenge))
-      return InvalidGrant(r.code);
-  } else if (r.client_secret.empty()) {
-    // Only PKCE lets a public client exchange a code without the secret.
-    return InvalidClient();
-  }
-  auto conn = connections_.find(code.connection_id);
-  const Profile* found = profiles_.Find(code.profile_id);
-  if (conn == connections_.end() || !found) return InvalidGrant(r.code);
-
-  if (access_tokens_.size() >= max_stored())
-    return Error{ErrorKind::kLimitExceeded,
-                 "This environment holds the maximum of " + std::to_string(max_stored()) +
-                     " (config max_stored) unexpired access tokens; wait for them to expire or "
-                     "POST /_mock/reset.",
-                 {}};
-  // Burnt under the lock: a concurrent exchange of this code now fails.
-  codes_.FindMutable(r.code)->used = true;
-  ChangedLocked();
-  const Profile profile = *found;
-  std::optional<OAuthTokens> oauth;
-  if (IsOAuthConnectionType(conn->second.type)) {
-    // The IdP's tokens (made up: the mock IdP has no API they would open); an hour, like
-    // Google's and Microsoft's access tokens.
-    oauth = OAuthTokens{conn->second.type, "mock_oauth_access_" + ids_.Alphanumeric(32),
-                        "mock_oauth_refresh_" + ids_.Alphanumeric(32), now / 1000 + 3600,
-                        code.provider_scopes};
-  }
-  AccessToken token;
-  token.profile_id = code.profile_id;
-  token.expires_ms = SaturatingAdd(now, SecondsToMs(seed_.access_token_ttl_seconds));
-  const AccessTokenClaims claims{
-      link_base_,     code.profile_id,        seed_.client_id, now / 1000, token.expires_ms / 1000,
-      ids_.Ulid(now), profile.organization_id};
-  // The RSA signature is the expensive part of an exchange: made without the environment's lock,
-  // so exchanges in one environment sign in parallel. The JWT is verifiable with
-  // GET /sso/jwks/{client_id} and is also the key of the token -> profile map /sso/profile reads.
-  lock.unlock();
-  token.token = signer_->Sign(claims, now);
-  lock.lock();
-  access_tokens_.Put(token.token, token);
-  ChangedLocked();
-  NoteExpiryLocked(token.expires_ms, true);
-  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile, std::move(oauth)};
-}
-
-std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const AccessToken* token = access_tokens_.Find(access_token);
-  if (!token || NowMsLocked() >= token->expires_ms) return std::nullopt;
-  const Profile* p = profiles_.Find(token->profile_id);
-  if (!p) return std::nullopt;
-  return *p;
-}
-
-std::vector<JsonWebKey> Environment::Jwks() const { return signer_->Keys(NowMs()); }
-
 // --- Outbox --------------------------------------------------------------------------------
 
 std::vector<Email> Environment::Outbox(const std::string& to) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<Email> out;
-  const std::string want = Lower(to);
-  for (const auto& e : outbox_)
-    if (want.empty() || Lower(e->to) == want) out.push_back(*e);
-  return out;
+  MutexLock lock(mu_);
+  return outbox_.To(to);
 }
 
 std::optional<Email> Environment::LatestEmail(const std::string& to,
                                               std::chrono::milliseconds wait) {
-  std::unique_lock<std::mutex> lock(mu_);
-  const std::string want = Lower(to);
+  MutexLock lock(mu_);
   std::optional<Email> found;
-  auto find = [&] {
-    for (const auto& e : outbox_) {
-      if (want.empty() || Lower(e->to) == want) {
-        found = *e;
-        return true;
-      }
-    }
-    return false;
-  };
-  clock_.WaitFor(outbox_cv_, lock, wait, [&] { return find() || waits_cancelled_; });
+  clock_.WaitFor(outbox_cv_, lock.native(), wait, [&]() REQUIRES(mu_) {
+    found = outbox_.LatestTo(to);
+    return found.has_value() || waits_cancelled_;
+  });
   return found;
 }
 
 EnvironmentCounts Environment::Counts() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   EnvironmentCounts c;
   c.sessions = sessions_.size();
   c.codes = codes_.size();
@@ -663,121 +170,68 @@ EnvironmentCounts Environment::Counts() const {
 }
 
 void Environment::AttachTokenIndex(std::shared_ptr<TokenIndex> index) {
-  std::lock_guard<std::mutex> lock(mu_);
-  session_by_token_.Attach(index, seed_.name);
+  MutexLock lock(mu_);
+  sessions_.Attach(index, seed_.name);
   access_tokens_.Attach(index, seed_.name);
   pending_logins_.Attach(index, seed_.name);
 }
 
 void Environment::CancelWaits() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     waits_cancelled_ = true;
   }
   outbox_cv_.notify_all();
 }
 
 bool Environment::RecordScan(const std::string& email_id, const ScanResult& result) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& e : outbox_) {
-    if (e->id == email_id) {
-      auto copy = std::make_shared<Email>(*e);  // a snapshot may still hold the old one
-      copy->scanner = result;
-      e = std::move(copy);
-      ChangedLocked();
-      return true;
-    }
-  }
-  return false;
+  MutexLock lock(mu_);
+  if (!outbox_.Update(email_id, [&](Email& e) { e.scanner = result; })) return false;
+  ChangedLocked();
+  return true;
 }
 
 bool Environment::RecordDelivery(const std::string& email_id, const DeliveryResult& result) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& e : outbox_) {
-    if (e->id == email_id) {
-      auto copy = std::make_shared<Email>(*e);
-      copy->delivery = result;
-      e = std::move(copy);
-      ChangedLocked();
-      return true;
-    }
-  }
-  return false;
+  MutexLock lock(mu_);
+  if (!outbox_.Update(email_id, [&](Email& e) { e.delivery = result; })) return false;
+  ChangedLocked();
+  return true;
 }
 
 // --- Email-scanner simulation --------------------------------------------------------------
 
-std::optional<Error> Environment::ValidateScanner(const ScannerSettings& s) {
-  std::vector<FieldError> errors;
-  if (s.mode != "off" && s.mode != "prefetch" && s.mode != "prefetch_follow" && s.mode != "head")
-    errors.push_back({"mode", "mode must be one of off, prefetch, prefetch_follow, head"});
-  if (s.delay_ms < 0 || s.delay_ms > 600000)
-    errors.push_back({"delay_ms", "delay_ms must be a whole number from 0 to 600000"});
-  for (size_t i = 0; i < s.allowlist.size(); ++i) {
-    const std::string& entry = s.allowlist[i];
-    bool bad = entry.empty() || entry == "@";
-    for (unsigned char c : entry) bad |= c <= 0x20 || c == 0x7f;
-    if (bad)
-      errors.push_back(
-          {"allowlist[" + std::to_string(i) + "]",
-           "must be a domain (trusted.com) or an address (ceo@x.com), without spaces"});
-  }
-  if (errors.empty()) return std::nullopt;
-  return ValidationError(std::move(errors));
-}
-
 ScannerSettings Environment::scanner() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return scanner_;
 }
 
 Result<ScannerSettings> Environment::SetScanner(ScannerSettings settings) {
-  if (auto error = ValidateScanner(settings)) return *error;
-  for (auto& entry : settings.allowlist) entry = Lower(entry);
-  std::lock_guard<std::mutex> lock(mu_);
+  if (auto error = ValidateScannerSettings(settings)) return *error;
+  settings = NormalizedScannerSettings(std::move(settings));
+  MutexLock lock(mu_);
   scanner_ = settings;
   ChangedLocked();
   return settings;
 }
 
-bool Environment::ScannerAllowlisted(const ScannerSettings& s, const std::string& recipient) {
-  const std::string to = Lower(recipient);
-  const auto at = to.rfind('@');
-  const std::string domain = at == std::string::npos ? to : to.substr(at + 1);
-  for (std::string entry : s.allowlist) {
-    entry = Lower(entry);
-    if (!entry.empty() && entry[0] == '@') entry = entry.substr(1);
-    if (entry.find('@') != std::string::npos) {
-      if (entry == to) return true;
-      continue;
-    }
-    if (domain == entry) return true;
-    if (domain.size() > entry.size() + 1 &&
-        domain.compare(domain.size() - entry.size(), entry.size(), entry) == 0 &&
-        domain[domain.size() - entry.size() - 1] == '.')
-      return true;
-  }
-  return false;
-}
-
 // --- Connections and organizations ---------------------------------------------------------
 
 std::vector<Connection> Environment::Connections() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<Connection> out;
   for (const auto& [id, c] : connections_) out.push_back(c);
   return out;
 }
 
 std::optional<Connection> Environment::FindConnection(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = connections_.find(id);
   if (it == connections_.end()) return std::nullopt;
   return it->second;
 }
 
 bool Environment::DeleteConnection(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (connections_.erase(id) == 0) return false;
   ChangedLocked();
   // Its unexchanged codes die with it; its sessions' links fail on visit (see VisitLink).
@@ -793,7 +247,7 @@ Result<Page<Connection>> Environment::ListConnections(const ConnectionFilter& f,
                                                       const PageRequest& page) const {
   std::vector<Connection> matching;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     const std::string domain = Lower(f.domain), search = Lower(f.search);
     // The spec's list filter spells it GithubOAuth; objects say GitHubOAuth. Accept both.
     const std::string type = Lower(f.connection_type);
@@ -816,7 +270,7 @@ Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std:
                                                           const PageRequest& page) const {
   std::vector<Organization> matching;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& [id, o] : organizations_) {
       bool keep = domains.empty();
       for (const auto& want : domains)
@@ -828,7 +282,7 @@ Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std:
 }
 
 std::optional<Organization> Environment::FindOrganization(const std::string& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = organizations_.find(id);
   if (it == organizations_.end()) return std::nullopt;
   return it->second;

@@ -1,13 +1,21 @@
 // An environment is what a WorkOS environment is: keys, client id, redirect URIs, connections,
-// sessions, codes, tokens, outbox and a virtual clock offset. Every expiry and single-use rule of
-// the magic-link and SSO flows is a method here.
+// sessions, codes, tokens, outbox and a virtual clock offset. Its methods are the flows' rules;
+// the state they share lives in small units, each with its own header and tests: the
+// redirect-URI allow-list (redirect_uri_list.h), the scanner policy (scanner_policy.h), the
+// outbox (outbox.h), sessions by id and link token (session_store.h), profiles by user
+// (profile_store.h), the expiry predicate (expiry.h), the email check (email_address.h) and the
+// link URL (magic_link.h). The methods are defined by flow: environment.cc, passwordless.cc,
+// tokens.cc, sso.cc, sso_idp.cc, snapshot.cc.
 //
 // Locking (the one place it is described): each Environment has one mutex guarding all of its
-// state; every public method takes it for its whole duration, so each method is atomic with
-// respect to the others (e.g. two concurrent visits of one link: exactly one gets the code).
-// The Registry has its own mutex for its maps only and never calls into an Environment while
-// holding it, so no thread ever holds two of these locks. The IdempotencyStore's mutex and the
-// TokenIndex's shard mutexes are leaf locks (domain/idempotency.h, domain/token_index.h).
+// state, the units above included (they are not thread-safe by themselves); every public method
+// takes it for its whole duration, so each method is atomic with respect to the others (e.g. two
+// concurrent visits of one link: exactly one gets the code). The fields it guards are marked
+// GUARDED_BY(mu_) and the helpers that expect it held REQUIRES(mu_); clang's -Wthread-safety checks
+// both (scripts/thread-safety, run by scripts/test). The Registry has its own mutex for its maps
+// only and never calls into an Environment while holding it, so no thread ever holds two of these
+// locks. The IdempotencyStore's mutex and the TokenIndex's shard mutexes are leaf locks
+// (domain/idempotency.h, domain/token_index.h).
 //
 // Snapshots without a long lock: the stores that grow (sessions, codes, access tokens,
 // profiles, pending sign-ins) are EntryStores (domain/entry_store.h). Snapshot() holds the lock
@@ -24,7 +32,6 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -36,9 +43,15 @@
 #include "domain/idempotency.h"
 #include "domain/ids.h"
 #include "domain/model.h"
+#include "domain/outbox.h"
 #include "domain/pagination.h"
+#include "domain/profile_store.h"
+#include "domain/redirect_uri_list.h"
+#include "domain/scanner_policy.h"
+#include "domain/session_store.h"
 #include "domain/snapshot.h"
 #include "domain/sso.h"
+#include "domain/thread_annotations.h"
 #include "domain/token_index.h"
 #include "domain/token_signer.h"
 
@@ -162,7 +175,7 @@ class Environment {
   // Replaces the runtime state with `snapshot` (validated first: nothing changes on error).
   std::optional<Error> Restore(EnvironmentSnapshot snapshot);
 
-  // --- Bounded resources -----------------------------------------------------------------
+  // --- Bounded resources (domain/snapshot.cc) --------------------------------------------
   // Drops sessions, codes, access tokens and pending logins that can no longer be used (expired
   // for longer than a grace period, so the lifecycle endpoint still shows a recently expired
   // session). Returns how many entries were removed.
@@ -172,7 +185,7 @@ class Environment {
   size_t max_stored() const { return static_cast<size_t>(seed_.max_stored); }
   // How long (environment time) an expired entry is kept before a sweep drops it.
 
-  // --- Passwordless ----------------------------------------------------------------------
+  // --- Passwordless (domain/passwordless.cc) ---------------------------------------------
   Result<PasswordlessSession> CreateSession(const CreateSessionRequest& request);
   // Emails the link. Unknown, used or expired sessions are refused with the live message.
   Result<Email> SendSession(const std::string& session_id);
@@ -190,7 +203,7 @@ class Environment {
   std::string LinkStatus(const std::string& session_id) const;
   bool CodeExchanged(const std::string& code) const;
 
-  // --- Codes and tokens ------------------------------------------------------------------
+  // --- Codes and tokens (domain/tokens.cc) -----------------------------------------------
   // Exchanges an authorization code. A failed attempt never burns the code.
   Result<TokenGrant> ExchangeCode(const TokenRequest& request);
   // The checks of a token request that need no environment, in order: the grant type, then a
@@ -213,7 +226,7 @@ class Environment {
                                          const std::string& action = "",
                                          const std::string& outcome = "");
 
-  // --- Sign-in outcomes (POST|GET|DELETE /_mock/sso/outcomes, GET /_mock/sso/sign-ins) -----
+  // --- Sign-in outcomes (domain/sso_idp.cc: /_mock/sso/outcomes, /_mock/sso/sign-ins) ----
   // Queues `outcome` for the next `times` sign-ins through `connection_id` ("": any connection).
   // A sign-in takes a use of the oldest entry for its connection, else of the oldest
   // environment-wide one. At most 1000 entries (kLimitExceeded beyond).
@@ -240,11 +253,13 @@ class Environment {
   // Validates (mode, delay_ms 0..600000, non-empty entries) and replaces the settings; entries
   // are kept lower case.
   Result<ScannerSettings> SetScanner(ScannerSettings settings);
-  static std::optional<Error> ValidateScanner(const ScannerSettings& settings);
-  // True when the scanner skips mail to `recipient`: its address or its domain is on the
-  // allow-list (case-insensitive). A domain entry also covers subdomains ("x.com" covers
-  // "mail.x.com"); "@x.com" is accepted as a domain too.
-  static bool ScannerAllowlisted(const ScannerSettings& settings, const std::string& recipient);
+  // The scanner's rules (domain/scanner_policy.h), under the names callers know.
+  static std::optional<Error> ValidateScanner(const ScannerSettings& settings) {
+    return ValidateScannerSettings(settings);
+  }
+  static bool ScannerAllowlisted(const ScannerSettings& settings, const std::string& recipient) {
+    return ScannerSkipsRecipient(settings, recipient);
+  }
   const std::string& smtp_url() const { return seed_.smtp_url; }
 
   // --- Redirect URIs ---------------------------------------------------------------------
@@ -268,31 +283,32 @@ class Environment {
   // Answers stored per Idempotency-Key (used while settings().idempotent_replay is on).
   IdempotencyStore& idempotency() { return idempotency_; }
 
-  // Validates an allow-list as the dashboard does (every entry, exactly one default).
+  // Validates an allow-list as the dashboard does (domain/redirect_uri_list.h).
   static std::optional<Error> ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
-                                                   const RedirectUriPolicy& policy);
+                                                   const RedirectUriPolicy& policy) {
+    return RedirectUriAllowList::Validate(uris, policy);
+  }
 
  private:
-  int64_t NowMsLocked() const;
-  void ChangedLocked() { ++changes_; }
-  size_t SweepLocked();
+  int64_t NowMsLocked() const REQUIRES(mu_);
+  void ChangedLocked() REQUIRES(mu_) { ++changes_; }
+  size_t SweepLocked() REQUIRES(mu_);
   // Sweeps every few thousand operations, or when a map reaches its cap.
-  void MaybeSweepLocked();
+  void MaybeSweepLocked() REQUIRES(mu_);
   // Lowers next_sweep_due_ms_ for a new entry expiring at expires_ms (swept after the grace
   // period, or at once when with_grace is false).
-  void NoteExpiryLocked(int64_t expires_ms, bool with_grace);
-  std::string SessionStateLocked(const PasswordlessSession& session) const;
+  void NoteExpiryLocked(int64_t expires_ms, bool with_grace) REQUIRES(mu_);
+  std::string SessionStateLocked(const PasswordlessSession& session) const REQUIRES(mu_);
   // Keeps `visit` (its User-Agent cut) within the per-session bound, or counts it.
   static void RecordVisit(PasswordlessSession& session, LinkVisit visit);
-  void LoadSeedLocked();
-  std::string ResolveRedirectUriLocked(const std::string& requested, std::string* error) const;
-  Connection& MagicLinkConnectionForLocked(const std::string& email);
-  const Profile& ProfileForLocked(const Connection& connection, const IdpUser& user);
+  void LoadSeedLocked() REQUIRES(mu_);
+  Connection& MagicLinkConnectionForLocked(const std::string& email) REQUIRES(mu_);
+  const Profile& ProfileForLocked(const Connection& connection, const IdpUser& user) REQUIRES(mu_);
   std::string IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
                               const std::string& session_id,
                               std::optional<std::string> code_challenge,
-                              std::vector<std::string> provider_scopes = {});
-  Email ComposeEmailLocked(const PasswordlessSession& session) const;
+                              std::vector<std::string> provider_scopes = {}) REQUIRES(mu_);
+  Email ComposeEmailLocked(const PasswordlessSession& session) const REQUIRES(mu_);
   // SSO helpers (domain/sso.cc)
   std::string AppRedirectLocked(
       const std::string& redirect_uri, const std::string& state, const std::string& error,
@@ -304,50 +320,54 @@ class Environment {
   // domain policy, or a code. Recorded in sign_ins_.
   AuthorizeOutcome SignInLocked(const Connection& connection, const IdpUser& user,
                                 const PendingLogin& login, std::string outcome = "",
-                                std::string source = "");
+                                std::string source = "") REQUIRES(mu_);
   // Why `email` may not sign in through `connection` (the organization's verified domains), or
   // "" when it may.
-  std::string DomainPolicyLocked(const Connection& connection, const std::string& email) const;
+  std::string DomainPolicyLocked(const Connection& connection, const std::string& email) const
+      REQUIRES(mu_);
   // The record of `login` (found by its id, else a new one at the front).
-  SsoSignIn& SignInRecordLocked(const Connection& connection, const PendingLogin& login);
+  SsoSignIn& SignInRecordLocked(const Connection& connection, const PendingLogin& login)
+      REQUIRES(mu_);
 
   const EnvironmentConfig seed_;
   const Clock& clock_;
   const std::string link_base_;
+  IdempotencyStore idempotency_;  // locked by itself (a leaf lock)
   TokenSigner* const signer_;
   // Deterministic mode's streams (or the CSPRNG); internally locked, so const methods may draw.
   mutable IdGenerator ids_;          // ids, link tokens, codes, access token ids, login ids
   mutable IdGenerator request_ids_;  // X-Request-ID and journal ids of public requests
   mutable IdGenerator control_ids_;  // the control plane's request ids and ids
 
-  mutable std::mutex mu_;
+  // One Snapshot() at a time (taken before mu_, never after).
+  mutable Mutex snapshot_mu_ ACQUIRED_BEFORE(mu_);
+  // The one lock of the environment (see "Locking" at the top): everything below is guarded
+  // by it, and the compiler checks it (clang -Wthread-safety, scripts/test).
+  mutable Mutex mu_;
   std::condition_variable outbox_cv_;
-  bool waits_cancelled_ = false;
-  int64_t offset_ms_ = 0;
-  std::vector<RedirectUriEntry> redirect_uris_;
-  std::map<std::string, Organization> organizations_;
-  std::map<std::string, Connection> connections_;  // ids are time-ordered: map order = age
+  bool waits_cancelled_ GUARDED_BY(mu_) = false;
+  int64_t offset_ms_ GUARDED_BY(mu_) = 0;
+  RedirectUriAllowList redirect_uris_ GUARDED_BY(mu_);
+  std::map<std::string, Organization> organizations_ GUARDED_BY(mu_);
+  std::map<std::string, Connection> connections_
+      GUARDED_BY(mu_);  // ids are time-ordered: map order = age
   // Snapshot-friendly stores (see "Snapshots without a long lock" above): change an entry only
   // through FindMutable/Put. The outbox (at most kMaxOutbox) shares its emails the simple way.
-  EntryStore<Profile> profiles_;
-  std::unordered_map<std::string, std::string> profile_by_user_;  // conn_id + "\n" + email
-  EntryStore<PasswordlessSession> sessions_;
-  IndexedMap<std::string> session_by_token_{TokenIndex::Kind::kLinkToken};  // token -> id
-  EntryStore<AuthorizationCode> codes_;
-  EntryStore<AccessToken> access_tokens_{TokenIndex::Kind::kAccessToken};
-  std::deque<std::shared_ptr<const Email>> outbox_;  // newest first; replaced, never changed
-  IdempotencyStore idempotency_;
-  EnvironmentSettings settings_;
-  EntryStore<PendingLogin> pending_logins_{TokenIndex::Kind::kPendingLogin};
-  mutable std::mutex snapshot_mu_;  // one Snapshot() at a time (taken before mu_, never after)
-  uint64_t changes_ = 0;            // see ChangeCount()
-  std::deque<QueuedOutcome> queued_outcomes_;  // oldest first
-  std::deque<SsoSignIn> sign_ins_;             // newest first
-  ScannerSettings scanner_;
-  uint64_t ops_since_sweep_ = 0;
-  int64_t last_sweep_ms_ = 0;  // environment time of the last sweep
+  ProfileStore profiles_ GUARDED_BY(mu_);  // by id and by connection + email
+  SessionStore sessions_ GUARDED_BY(mu_);  // by id and by link token
+  EntryStore<AuthorizationCode> codes_ GUARDED_BY(mu_);
+  EntryStore<AccessToken> access_tokens_ GUARDED_BY(mu_){TokenIndex::Kind::kAccessToken};
+  workos_mock::Outbox outbox_ GUARDED_BY(mu_);  // (Outbox() is also a method)
+  EnvironmentSettings settings_ GUARDED_BY(mu_);
+  EntryStore<PendingLogin> pending_logins_ GUARDED_BY(mu_){TokenIndex::Kind::kPendingLogin};
+  uint64_t changes_ GUARDED_BY(mu_) = 0;                       // see ChangeCount()
+  std::deque<QueuedOutcome> queued_outcomes_ GUARDED_BY(mu_);  // oldest first
+  std::deque<SsoSignIn> sign_ins_ GUARDED_BY(mu_);             // newest first
+  ScannerSettings scanner_ GUARDED_BY(mu_);
+  uint64_t ops_since_sweep_ GUARDED_BY(mu_) = 0;
+  int64_t last_sweep_ms_ GUARDED_BY(mu_) = 0;  // environment time of the last sweep
   // Environment time before which no stored entry can be swept; 0 means "not known yet".
-  int64_t next_sweep_due_ms_ = 0;
+  int64_t next_sweep_due_ms_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace workos_mock

@@ -13,6 +13,7 @@
 
 #include "domain/environment.h"
 #include "domain/limits.h"
+#include "domain/scanner_policy.h"
 
 namespace workos_mock {
 namespace {
@@ -126,7 +127,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
   // See "Snapshots without a long lock" in environment.h. The entry stores are not const
   // (opening a capture makes their writers copy before changing); the state they hold is.
   auto* self = const_cast<Environment*>(this);
-  std::lock_guard<std::mutex> one_at_a_time(snapshot_mu_);
+  MutexLock one_at_a_time(snapshot_mu_);
   EnvironmentSnapshot s;
   std::vector<const Profile*> profiles;
   std::vector<const PasswordlessSession*> sessions;
@@ -138,7 +139,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     // The arrays the captures fill are allocated and touched before the lock is taken.
     size_t sizes[5];
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       sizes[0] = profiles_.size();
       sizes[1] = sessions_.size();
       sizes[2] = codes_.size();
@@ -154,20 +155,21 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     outbox.reserve(kMaxOutbox);
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (change_count) *change_count = changes_;
     s.clock_offset_ms = offset_ms_;
-    s.redirect_uris = redirect_uris_;
+    s.redirect_uris = redirect_uris_.entries();
     s.scanner = scanner_;
     for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
     s.settings = settings_;
     for (const auto& [id, c] : connections_) s.connections.push_back(c);
-    self->profiles_.BeginCapture(profiles);
-    self->sessions_.BeginCapture(sessions);
-    self->codes_.BeginCapture(codes);
-    self->access_tokens_.BeginCapture(tokens);
-    self->pending_logins_.BeginCapture(logins);
-    outbox.assign(outbox_.begin(), outbox_.end());
+    // (self == this: the stores are reached through `this` so the analysis sees mu_ held.)
+    const_cast<ProfileStore&>(profiles_).BeginCapture(profiles);
+    const_cast<SessionStore&>(sessions_).BeginCapture(sessions);
+    const_cast<EntryStore<AuthorizationCode>&>(codes_).BeginCapture(codes);
+    const_cast<EntryStore<AccessToken>&>(access_tokens_).BeginCapture(tokens);
+    const_cast<EntryStore<PendingLogin>&>(pending_logins_).BeginCapture(logins);
+    outbox.assign(outbox_.entries().begin(), outbox_.entries().end());
     if (deterministic()) {
       s.id_streams["objects"] = ids_.position();
       s.id_streams["requests"] = request_ids_.position();
@@ -184,7 +186,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
       EntryStore<AuthorizationCode>::Retired c;
       EntryStore<AccessToken>::Retired t;
       EntryStore<PendingLogin>::Retired l;
-      std::lock_guard<std::mutex> lock(env->mu_);
+      MutexLock lock(env->mu_);
       p = env->profiles_.EndCapture();
       s = env->sessions_.EndCapture();
       c = env->codes_.EndCapture();
@@ -207,17 +209,17 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
 }
 
 uint64_t Environment::ChangeCount() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return changes_;
 }
 
 std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   std::vector<FieldError> errors;
   if (auto e = ValidateSnapshot(s, max_stored())) errors = e->errors;
-  if (auto e =
-          ValidateRedirectUris(s.redirect_uris, {seed_.kind, seed_.allow_wildcard_redirect_uris}))
+  if (auto e = RedirectUriAllowList::Validate(s.redirect_uris,
+                                              {seed_.kind, seed_.allow_wildcard_redirect_uris}))
     for (auto& fe : e->errors) errors.push_back({"state." + fe.field, fe.code});
-  if (auto e = ValidateScanner(s.scanner))
+  if (auto e = ValidateScannerSettings(s.scanner))
     for (auto& fe : e->errors) errors.push_back({"state.scanner." + fe.field, fe.code});
   for (const auto& [name, position] : s.id_streams) {
     if (name != "objects" && name != "requests" && name != "control")
@@ -226,7 +228,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
       errors.push_back({"state.id_streams." + name + ".last_ulid", "must be a ULID"});
   }
   if (!errors.empty()) return ValidationError(std::move(errors));
-  for (auto& entry : s.scanner.allowlist) entry = Lower(entry);
+  s.scanner = NormalizedScannerSettings(std::move(s.scanner));
 
   // Everything is built before the lock is taken, swapped in under it, and the old contents
   // freed after it: a 64 MiB import stops the environment's requests only for the swap.
@@ -234,15 +236,8 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   for (auto& o : s.organizations) organizations[o.id] = std::move(o);
   std::map<std::string, Connection> connections;
   for (auto& c : s.connections) connections[c.id] = std::move(c);
-  EntryStore<Profile> profiles;
-  std::unordered_map<std::string, std::string> profile_by_user;
-  for (auto& p : s.profiles) {
-    profile_by_user[p.connection_id + "\n" + Lower(p.email)] = p.id;
-    const std::string id = p.id;
-    profiles.Put(id, std::move(p));
-  }
-  EntryStore<PasswordlessSession> sessions;
-  std::unordered_map<std::string, std::string> session_by_token;
+  ProfileStore::Prepared profiles;
+  ProfileStore::Prepare(std::move(s.profiles), profiles);
   for (auto& x : s.sessions) {
     // A hand-written or older snapshot may carry more visits or longer User-Agents than the
     // environment keeps: bounded the same way as live visits.
@@ -253,10 +248,9 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
     } else {
       for (auto& v : x.visits) v.user_agent = TruncateValue(v.user_agent, kMaxStoredHeaderBytes);
     }
-    session_by_token[x.token] = x.id;
-    const std::string id = x.id;
-    sessions.Put(id, std::move(x));
   }
+  SessionStore::Prepared sessions;
+  SessionStore::Prepare(std::move(s.sessions), sessions);
   EntryStore<AuthorizationCode> codes;
   for (auto& x : s.codes) {
     const std::string code = x.code;
@@ -281,28 +275,26 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   EntryStore<AccessToken>::Retired old_tokens;
   EntryStore<PendingLogin>::Retired old_logins;
 
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   ChangedLocked();
   offset_ms_ = s.clock_offset_ms;
-  redirect_uris_.swap(s.redirect_uris);
+  redirect_uris_.Replace(std::move(s.redirect_uris));
   scanner_ = std::move(s.scanner);
   settings_ = s.settings.value_or(seed_.settings);
   organizations_.swap(organizations);
   connections_.swap(connections);
-  old_profiles = profiles_.ReplaceWith(std::move(profiles));
-  profile_by_user_.swap(profile_by_user);
-  old_sessions = sessions_.ReplaceWith(std::move(sessions));
-  session_by_token_.swap(session_by_token);
+  old_profiles = profiles_.ReplaceWith(profiles);
+  old_sessions = sessions_.ReplaceWith(sessions);
   old_codes = codes_.ReplaceWith(std::move(codes));
   old_tokens = access_tokens_.ReplaceWith(std::move(tokens));
-  outbox_.swap(outbox);
+  outbox_.Replace(std::move(outbox));
   old_logins = pending_logins_.ReplaceWith(std::move(logins));
   // A state saved in deterministic mode goes on where it stood (without: the streams stay put).
   for (const auto& [name, position] : s.id_streams)
     (name == "objects" ? ids_ : name == "requests" ? request_ids_ : control_ids_).Seek(position);
   idempotency_.Clear();    // stored answers name objects that may no longer exist
   next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
-  lock.unlock();
+  lock.Unlock();
   outbox_cv_.notify_all();
   return std::nullopt;
 }
@@ -331,18 +323,11 @@ size_t Environment::SweepLocked() {
   const int64_t horizon = SaturatingAdd(NowMsLocked(), -grace);
   auto nothing = [](const auto&) {};
   int64_t kept = std::numeric_limits<int64_t>::max();  // earliest expiry left (with a grace)
-  size_t removed = EraseExpired(sessions_, horizon, kept, [this](const PasswordlessSession& s) {
-    session_by_token_.erase(s.token);
-  });
+  size_t removed = EraseExpired(sessions_, horizon, kept, nothing);
   // An email outlives its session only until the session is swept: its link is dead by then,
   // and without this a busy environment keeps up to 10,000 rendered emails for ever.
-  const size_t emails = outbox_.size();
-  outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
-                               [this](const std::shared_ptr<const Email>& e) {
-                                 return !sessions_.contains(e->session_id);
-                               }),
-                outbox_.end());
-  removed += emails - outbox_.size();
+  removed += outbox_.DropOrphans([&](const std::string& id)
+                                     REQUIRES(mu_) { return sessions_.contains(id); });
   removed += EraseExpired(codes_, horizon, kept, nothing);
   removed += EraseExpired(access_tokens_, horizon, kept, nothing);
   next_sweep_due_ms_ = kept == std::numeric_limits<int64_t>::max()
@@ -378,7 +363,7 @@ void Environment::MaybeSweepLocked() {
 }
 
 size_t Environment::Sweep() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return SweepLocked();
 }
 

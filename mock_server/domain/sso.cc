@@ -42,7 +42,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/email_address.h"
 #include "domain/environment.h"
+#include "domain/expiry.h"
 #include "domain/ids.h"
 #include "domain/limits.h"
 
@@ -52,20 +54,9 @@ namespace {
 constexpr const char* kErrorUri =
     "https://workos.com/docs/reference/sso/get-authorization-url/error-codes";
 
-bool LooksLikeEmail(const std::string& s) {
-  auto at = s.find('@');
-  if (at == std::string::npos || at == 0 || at + 1 >= s.size() || s.size() > 320) return false;
-  if (s.find('@', at + 1) != std::string::npos || s.find('.', at) == std::string::npos)
-    return false;
-  return std::none_of(s.begin(), s.end(), [](unsigned char c) {
-    return c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"';
-  });
-}
-
 bool IsSsoConnection(const Connection& c) { return c.type != "MagicLink"; }
 
 constexpr size_t kMaxSignIns = 1000;
-constexpr size_t kMaxQueuedOutcomes = 1000;
 
 // The error_description of each outcome. Only signin_consent_denied's text is documented (the
 // sign-in consent guide's example redirect); the others follow the reference's description of
@@ -84,82 +75,7 @@ std::string OutcomeDescription(const std::string& outcome) {
   return outcome;
 }
 
-std::string EmailDomainOf(const std::string& email) {
-  const auto at = email.rfind('@');
-  return at == std::string::npos ? "" : Lower(email.substr(at + 1));
-}
-
 }  // namespace
-
-const std::vector<std::string>& SignInOutcomes() {
-  static const std::vector<std::string> kOutcomes = {
-      "access_denied", "idp_initiated_sso_disabled",
-      "oauth_failed",  "profile_not_allowed_outside_organization",
-      "server_error",  "signin_consent_denied"};
-  return kOutcomes;
-}
-
-bool IsSignInOutcome(const std::string& code) {
-  const auto& all = SignInOutcomes();
-  return std::find(all.begin(), all.end(), code) != all.end();
-}
-
-std::string DefaultFailure(const std::string& connection_type) {
-  return IsOAuthConnectionType(connection_type) ? "oauth_failed" : "server_error";
-}
-
-const std::vector<std::string>& OAuthProviders() {
-  static const std::vector<std::string> kProviders = {"AppleOAuth",
-                                                      "BitbucketOAuth",
-                                                      "GitHubOAuth",
-                                                      "GitLabOAuth",
-                                                      "GoogleOAuth",
-                                                      "IntuitOAuth",
-                                                      "LinkedInOAuth",
-                                                      "MicrosoftOAuth",
-                                                      "SalesforceOAuth",
-                                                      "SlackOAuth",
-                                                      "VercelMarketplaceOAuth",
-                                                      "VercelOAuth",
-                                                      "XeroOAuth"};
-  return kProviders;
-}
-
-const std::vector<std::string>& ConnectionTypes() {
-  // The spec's Connection.connection_type enum, v0.61.0 (2026-08-07), in its order.
-  static const std::vector<std::string> kTypes = {"Pending",         "ADFSSAML",
-                                                  "AdpOidc",         "AppleOAuth",
-                                                  "Auth0Migration",  "Auth0SAML",
-                                                  "AzureSAML",       "BitbucketOAuth",
-                                                  "CasSAML",         "ClassLinkSAML",
-                                                  "CleverOIDC",      "CloudflareSAML",
-                                                  "CyberArkSAML",    "DiscordOAuth",
-                                                  "DuoSAML",         "EntraIdOIDC",
-                                                  "GenericOIDC",     "GenericSAML",
-                                                  "GitHubOAuth",     "GitLabOAuth",
-                                                  "GoogleOAuth",     "GoogleOIDC",
-                                                  "GoogleSAML",      "GrokOAuth",
-                                                  "XOAuth",          "IntuitOAuth",
-                                                  "JumpCloudSAML",   "KeycloakSAML",
-                                                  "LastPassSAML",    "LinkedInOAuth",
-                                                  "LoginGovOidc",    "MagicLink",
-                                                  "MicrosoftOAuth",  "MiniOrangeSAML",
-                                                  "NetIqSAML",       "OktaOIDC",
-                                                  "OktaSAML",        "OneLoginSAML",
-                                                  "OracleSAML",      "PingFederateSAML",
-                                                  "PingOneSAML",     "RipplingSAML",
-                                                  "SalesforceSAML",  "ShibbolethGenericSAML",
-                                                  "ShibbolethSAML",  "SimpleSamlPhpSAML",
-                                                  "SalesforceOAuth", "SlackOAuth",
-                                                  "TestIdp",         "VercelMarketplaceOAuth",
-                                                  "VercelOAuth",     "VMwareSAML",
-                                                  "XeroOAuth"};
-  return kTypes;
-}
-
-bool IsOAuthConnectionType(const std::string& type) {
-  return type.size() > 5 && type.compare(type.size() - 5, 5, "OAuth") == 0;
-}
 
 std::string Environment::AppRedirectLocked(
     const std::string& redirect_uri, const std::string& state, const std::string& error,
@@ -184,7 +100,7 @@ std::string Environment::DomainPolicyLocked(const Connection& conn,
     return "";
   auto org = organizations_.find(*conn.organization_id);
   if (org == organizations_.end() || org->second.allow_profiles_outside_organization) return "";
-  const std::string domain = EmailDomainOf(email);
+  const std::string domain = EmailDomain(email);
   std::string verified;
   for (const auto& d : org->second.domains) {
     if (d.state != "verified") continue;
@@ -223,7 +139,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
   if (outcome.empty()) {
     // The control plane's queue first (this connection's entries, then environment-wide ones),
     // then the user's configured outcome, then the organization's domain policy.
-    auto take = [&](bool specific) {
+    auto take = [&](bool specific) REQUIRES(mu_) {
       for (auto it = queued_outcomes_.begin(); it != queued_outcomes_.end(); ++it) {
         if (specific ? it->connection_id != connection.id : !it->connection_id.empty()) continue;
         outcome = it->outcome;
@@ -278,14 +194,14 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
 }
 
 AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   AuthorizeOutcome out;
   if (r.client_id != seed_.client_id) {  // the HTTP layer routes by client id; belt and braces
     out.location = link_base_ + "/sso/client-id-invalid?client_id=" + PercentEncode(r.client_id);
     return out;
   }
   std::string uri_error;
-  const std::string redirect_uri = ResolveRedirectUriLocked(r.redirect_uri, &uri_error);
+  const std::string redirect_uri = redirect_uris_.Resolve(r.redirect_uri, &uri_error);
   if (!uri_error.empty()) {
     out.kind = AuthorizeOutcome::Kind::kInvalidRedirectUri;
     out.location =
@@ -429,7 +345,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     user = *match;
   } else if (!conn->users.empty()) {
     user = conn->users.front();
-  } else if (LooksLikeEmail(r.login_hint)) {
+  } else if (IsPlausibleEmail(r.login_hint)) {
     user.email = r.login_hint;
   } else {
     // A made-up user in a domain the organization admits: the connection's first domain when it
@@ -452,112 +368,6 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     user.email = "user@" + domain;
   }
   return SignInLocked(*conn, user, p);
-}
-
-bool Environment::HasPendingLogin(const std::string& login_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return pending_logins_.contains(login_id);
-}
-
-Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
-                                                    const std::string& email,
-                                                    const std::string& action,
-                                                    const std::string& chosen) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const PendingLogin* found = pending_logins_.Find(login_id);
-  if (!found || NowMsLocked() >= found->expires_ms)
-    return Error{ErrorKind::kNotFound,
-                 "This sign-in has expired or was already completed. Start again from the app.",
-                 {}};
-  const PendingLogin p = *found;
-  auto conn = connections_.find(p.connection_id);
-  if (conn == connections_.end()) {  // deleted while the page waited
-    pending_logins_.Erase(login_id);
-    ChangedLocked();
-    AuthorizeOutcome out;
-    out.error = "connection_invalid";
-    out.location = AppRedirectLocked(p.redirect_uri, p.state, out.error,
-                                     "No Connection found with ID '" + p.connection_id + "'");
-    return out;
-  }
-  // The person's choice on the page.
-  std::string outcome;
-  if (action == "deny") {
-    outcome = "access_denied";
-  } else if (action == "cancel") {
-    outcome = "signin_consent_denied";
-  } else if (action == "fail") {
-    outcome = chosen.empty() ? DefaultFailure(conn->second.type) : chosen;
-    if (!IsSignInOutcome(outcome)) {
-      std::string all;
-      for (const auto& o : SignInOutcomes()) all += (all.empty() ? "" : ", ") + o;
-      return ValidationError({{"outcome", "outcome must be one of " + all}});
-    }
-  } else if (!action.empty() && action != "sign_in") {
-    return ValidationError({{"action", "action must be sign_in, deny, cancel or fail"}});
-  }
-  if (!outcome.empty()) {
-    pending_logins_.Erase(login_id);
-    ChangedLocked();
-    return SignInLocked(conn->second, IdpUser{}, p, outcome, "idp_page");
-  }
-  if (!LooksLikeEmail(email))
-    return ValidationError({{"email", "email must be an email address, e.g. ann@example.com"}});
-  pending_logins_.Erase(login_id);
-  ChangedLocked();
-  IdpUser user;
-  user.email = email;
-  for (const auto& u : conn->second.users)
-    if (Lower(u.email) == Lower(email)) user = u;
-  return SignInLocked(conn->second, user, p);
-}
-
-Result<QueuedOutcome> Environment::QueueOutcome(const std::string& connection_id,
-                                                const std::string& outcome, int64_t times) {
-  std::vector<FieldError> errors;
-  if (!IsSignInOutcome(outcome)) {
-    std::string all;
-    for (const auto& o : SignInOutcomes()) all += (all.empty() ? "" : ", ") + o;
-    errors.push_back({"outcome", "outcome must be one of " + all});
-  }
-  if (times < 1 || times > 1000000)
-    errors.push_back({"times", "times must be a whole number from 1 to 1000000"});
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!connection_id.empty() && !connections_.count(connection_id))
-    errors.push_back(
-        {"connection", "connection '" + connection_id + "' does not exist in this environment"});
-  if (!errors.empty()) return ValidationError(std::move(errors));
-  if (queued_outcomes_.size() >= kMaxQueuedOutcomes)
-    return Error{ErrorKind::kLimitExceeded,
-                 "This environment already has " + std::to_string(kMaxQueuedOutcomes) +
-                     " queued sign-in outcomes; DELETE /_mock/sso/outcomes to clear them.",
-                 {}};
-  QueuedOutcome q;
-  q.id = control_ids_.NewId("sso_outcome", NowMsLocked());
-  q.connection_id = connection_id;
-  q.outcome = outcome;
-  q.times = q.remaining = times;
-  queued_outcomes_.push_back(q);
-  return q;
-}
-
-std::vector<QueuedOutcome> Environment::QueuedOutcomes() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return {queued_outcomes_.begin(), queued_outcomes_.end()};
-}
-
-void Environment::ClearQueuedOutcomes() {
-  std::lock_guard<std::mutex> lock(mu_);
-  queued_outcomes_.clear();
-}
-
-std::vector<SsoSignIn> Environment::SignIns() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const int64_t now = NowMsLocked();
-  std::vector<SsoSignIn> out(sign_ins_.begin(), sign_ins_.end());
-  for (auto& r : out)
-    if (r.status == "at_idp" && now >= r.expires_ms) r.status = "expired";
-  return out;
 }
 
 }  // namespace workos_mock

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "domain/ids.h"
+#include "domain/magic_link.h"
 #include "http/idempotency.h"
 #include "http/journal.h"
 #include "http/replies.h"
@@ -335,7 +336,7 @@ void MockServer::DropControl(const std::string& env_name) {
 }
 
 std::string MockServer::LinkFor(const PasswordlessSession& s) const {
-  return registry_->link_base() + "/passwordless/" + s.token + "/confirm";
+  return MagicLinkUrl(registry_->link_base(), s.token);
 }
 
 void MockServer::Log(const httplib::Request& req, const httplib::Response& res) const {

@@ -1,0 +1,146 @@
+// Credentials, codes and access tokens: API keys, code issue and exchange (lifetime, single
+// use, PKCE S256, client authentication), access tokens and the key set that verifies them.
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "domain/environment.h"
+#include "domain/expiry.h"
+#include "domain/ids.h"
+#include "domain/limits.h"
+
+namespace workos_mock {
+namespace {
+
+std::string S256(const std::string& verifier) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
+  return Base64UrlEncode(std::string(reinterpret_cast<char*>(digest), sizeof digest));
+}
+
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Error InvalidGrant(const std::string& code) {
+  return Error{ErrorKind::kInvalidGrant, "The code '" + code + "' has expired or is invalid.", {}};
+}
+
+Error InvalidClient() {
+  return Error{ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}};
+}
+
+}  // namespace
+
+bool Environment::HasApiKey(const std::string& key) const {
+  bool found = false;
+  for (const auto& k : seed_.api_keys) found |= ConstantTimeEquals(k, key);
+  return found;
+}
+
+// --- Codes and tokens ----------------------------------------------------------------------
+
+std::string Environment::IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
+                                         const std::string& session_id,
+                                         std::optional<std::string> code_challenge,
+                                         std::vector<std::string> provider_scopes) {
+  AuthorizationCode c;
+  c.code = ids_.Crockford(26);  // ULID-shaped like live codes, but all 130 bits random
+  c.profile_id = profile.id;
+  c.connection_id = profile.connection_id;
+  c.redirect_uri = redirect_uri;
+  c.session_id = session_id;
+  c.code_challenge = std::move(code_challenge);
+  c.provider_scopes = std::move(provider_scopes);
+  c.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
+  codes_.Put(c.code, c);
+  ChangedLocked();
+  NoteExpiryLocked(c.expires_ms, true);
+  return c.code;
+}
+
+std::optional<Error> Environment::CheckTokenRequest(const TokenRequest& r) {
+  if (r.grant_type != "authorization_code")
+    return Error{ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}};
+  // Live ignores HTTP Basic client authentication and names what the body lacks (a 2026 report
+  // against AuthKit's authenticate; CONTRACT.md, evidence review 2026-11-29).
+  if (r.client_id.empty())
+    return Error{ErrorKind::kOAuthInvalidRequest, "Missing required parameter: client_id", {}};
+  return std::nullopt;
+}
+
+Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
+  if (auto error = CheckTokenRequest(r)) return *error;
+  if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClient();
+  if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClient();
+
+  MutexLock lock(mu_);
+  MaybeSweepLocked();
+  const AuthorizationCode* stored = codes_.Find(r.code);
+  const int64_t now = NowMsLocked();
+  if (!stored || stored->used || Expired(now, stored->expires_ms)) return InvalidGrant(r.code);
+  const AuthorizationCode code = *stored;
+  if (code.code_challenge) {
+    if (r.code_verifier.empty() || !ConstantTimeEquals(S256(r.code_verifier), *code.code_challenge))
+      return InvalidGrant(r.code);
+  } else if (r.client_secret.empty()) {
+    // Only PKCE lets a public client exchange a code without the secret.
+    return InvalidClient();
+  }
+  auto conn = connections_.find(code.connection_id);
+  const Profile* found = profiles_.Find(code.profile_id);
+  if (conn == connections_.end() || !found) return InvalidGrant(r.code);
+
+  if (access_tokens_.size() >= max_stored())
+    return Error{ErrorKind::kLimitExceeded,
+                 "This environment holds the maximum of " + std::to_string(max_stored()) +
+                     " (config max_stored) unexpired access tokens; wait for them to expire or "
+                     "POST /_mock/reset.",
+                 {}};
+  // Burnt under the lock: a concurrent exchange of this code now fails.
+  codes_.FindMutable(r.code)->used = true;
+  ChangedLocked();
+  const Profile profile = *found;
+  std::optional<OAuthTokens> oauth;
+  if (IsOAuthConnectionType(conn->second.type)) {
+    // The IdP's tokens (made up: the mock IdP has no API they would open); an hour, like
+    // Google's and Microsoft's access tokens.
+    oauth = OAuthTokens{conn->second.type, "mock_oauth_access_" + ids_.Alphanumeric(32),
+                        "mock_oauth_refresh_" + ids_.Alphanumeric(32), now / 1000 + 3600,
+                        code.provider_scopes};
+  }
+  AccessToken token;
+  token.profile_id = code.profile_id;
+  token.expires_ms = SaturatingAdd(now, SecondsToMs(seed_.access_token_ttl_seconds));
+  const AccessTokenClaims claims{
+      link_base_,     code.profile_id,        seed_.client_id, now / 1000, token.expires_ms / 1000,
+      ids_.Ulid(now), profile.organization_id};
+  // The RSA signature is the expensive part of an exchange: made without the environment's lock,
+  // so exchanges in one environment sign in parallel. The JWT is verifiable with
+  // GET /sso/jwks/{client_id} and is also the key of the token -> profile map /sso/profile reads.
+  lock.Unlock();
+  token.token = signer_->Sign(claims, now);
+  lock.Lock();
+  access_tokens_.Put(token.token, token);
+  ChangedLocked();
+  NoteExpiryLocked(token.expires_ms, true);
+  return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile, std::move(oauth)};
+}
+
+std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {
+  MutexLock lock(mu_);
+  const AccessToken* token = access_tokens_.Find(access_token);
+  if (!token || Expired(NowMsLocked(), token->expires_ms)) return std::nullopt;
+  const Profile* p = profiles_.Find(token->profile_id);
+  if (!p) return std::nullopt;
+  return *p;
+}
+
+std::vector<JsonWebKey> Environment::Jwks() const { return signer_->Keys(NowMs()); }
+
+bool Environment::CodeExchanged(const std::string& code) const {
+  MutexLock lock(mu_);
+  const AuthorizationCode* c = codes_.Find(code);
+  return c && c->used;
+}
+
+}  // namespace workos_mock
