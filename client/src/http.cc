@@ -173,30 +173,6 @@ nlohmann::json HttpResponse::json() const {
   return j;
 }
 
-std::string UrlEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string EncodeQuery(const QueryParams& query) {
-  std::string out;
-  for (const auto& [k, v] : query) {
-    if (!out.empty()) out += '&';
-    out += UrlEncode(k) + "=" + UrlEncode(v);
-  }
-  return out;
-}
-
 std::string NewUuid() {
   std::random_device rd;
   unsigned char b[16];

@@ -7,6 +7,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "workos/http.h"
+#include "workos/internal/url.h"
+
 namespace conformance::drift {
 
 using nlohmann::json;
@@ -54,38 +57,6 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
   return s;
 }
 
-std::string UrlDecode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-std::string UrlEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // "a=1&b=2" -> pairs, decoded.
 std::vector<std::pair<std::string, std::string>> ParsePairs(const std::string& s) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -94,8 +65,9 @@ std::vector<std::pair<std::string, std::string>> ParsePairs(const std::string& s
   while (std::getline(in, item, '&')) {
     if (item.empty()) continue;
     const size_t eq = item.find('=');
-    out.emplace_back(UrlDecode(item.substr(0, eq)),
-                     eq == std::string::npos ? "" : UrlDecode(item.substr(eq + 1)));
+    out.emplace_back(
+        workos::internal::PercentDecode(item.substr(0, eq)),
+        eq == std::string::npos ? "" : workos::internal::PercentDecode(item.substr(eq + 1)));
   }
   return out;
 }
@@ -413,7 +385,7 @@ std::string Recorder::Normalise(const std::string& text) const {
   std::string s = text;
   for (const auto& [v, kind] : values) {
     s = ReplaceAll(s, v, "{" + kind + "}");
-    const std::string encoded = UrlEncode(v);
+    const std::string encoded = workos::UrlEncode(v);
     if (encoded != v) s = ReplaceAll(s, encoded, "{" + kind + "}");
   }
   static const std::vector<std::pair<std::regex, std::string>> kPatterns = {
@@ -477,7 +449,7 @@ std::string Recorder::PathTemplate(const std::string& path) const {
 std::set<std::string> Recorder::SecretsIn(const std::string& text) const {
   std::set<std::string> kinds;
   for (const auto& [v, kind] : secrets_)
-    if (text.find(v) != std::string::npos || text.find(UrlEncode(v)) != std::string::npos)
+    if (text.find(v) != std::string::npos || text.find(workos::UrlEncode(v)) != std::string::npos)
       kinds.insert(kind);
   return kinds;
 }
