@@ -9,6 +9,7 @@
 
 #include "workos/http.h"
 #include "workos/internal/url.h"
+#include "workos/internal/xml.h"
 
 namespace conformance::drift {
 
@@ -312,32 +313,7 @@ std::set<T> SetFrom(const json& j, const std::string& what) {
   return out;
 }
 
-std::string Xml(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        if (c < 0x20 && c != '\n' && c != '\t') {
-          out += ' ';
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
+using workos::internal::XmlEscape;
 
 std::string Cell(const std::string& s) { return s.empty() ? "-" : ReplaceAll(s, "|", "\\|"); }
 
@@ -833,12 +809,12 @@ std::string JUnit(const Comparison& c, const std::string& recording_path) {
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites>\n";
-  out << "  <testsuite name=\"workos-conformance drift against " << Xml(recording_path)
+  out << "  <testsuite name=\"workos-conformance drift against " << XmlEscape(recording_path)
       << "\" tests=\"" << c.requests.size() << "\" failures=\"" << failures
       << "\" errors=\"0\" skipped=\"0\">\n";
   for (const auto& [request, diffs] : c.requests) {
-    out << "    <testcase classname=\"" << Xml(request.first) << "\" name=\""
-        << Xml(request.second.empty() ? "(scenario)" : request.second) << "\"";
+    out << "    <testcase classname=\"" << XmlEscape(request.first) << "\" name=\""
+        << XmlEscape(request.second.empty() ? "(scenario)" : request.second) << "\"";
     if (diffs.empty()) {
       out << "/>\n";
       continue;
@@ -847,8 +823,8 @@ std::string JUnit(const Comparison& c, const std::string& recording_path) {
         << (diffs.size() == 1 ? " difference" : " differences") << "\" type=\"drift\">";
     for (size_t i : diffs) {
       const Difference& d = c.differences[i];
-      out << Xml(d.what + ": recorded " + (d.recorded.empty() ? "-" : d.recorded) + ", this run " +
-                 (d.this_run.empty() ? "-" : d.this_run))
+      out << XmlEscape(d.what + ": recorded " + (d.recorded.empty() ? "-" : d.recorded) +
+                       ", this run " + (d.this_run.empty() ? "-" : d.this_run))
           << "\n";
     }
     out << "</failure>\n    </testcase>\n";
