@@ -11,12 +11,13 @@
 
 #include "workos/config.h"
 #include "workos/errors.h"
+#include "workos/internal/text.h"
 
 namespace workos::transport {
 
-std::string Lower(std::string s);
-std::string Upper(std::string s);
-std::string Trim(const std::string& s);
+using internal::Lower;  // workos/internal/text.h
+using internal::Trim;
+using internal::Upper;
 // For messages: the path of an absolute URL, without its query.
 std::string ResourcePath(const std::string& path_or_url);
 

@@ -7,10 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "workos/internal/text.h"
+
 namespace conformance::drift::detail {
 
-std::string Lower(std::string s);
-std::string Trim(const std::string& s);
+using workos::internal::Lower;  // workos/internal/text.h
+using workos::internal::Trim;
+
 // Every occurrence of `from` (not empty) replaced by `to`.
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to);
 
