@@ -9,6 +9,16 @@ namespace {
 
 json SessionJson(const workos::PasswordlessSession& s) { return s.raw; }
 
+// The cursor flags every list command takes (--limit N, --before ID, --after ID, --order
+// asc|desc), read into that list's options.
+template <typename ListOptions>
+void ReadPageFlags(const Parsed& p, ListOptions& o) {
+  if (p.has("--limit")) o.limit = ToInt("--limit", p.get("--limit"));
+  o.before = p.get("--before");
+  o.after = p.get("--after");
+  o.order = p.get("--order");
+}
+
 }  // namespace
 
 Command PasswordlessCommands() {
@@ -143,10 +153,7 @@ Options:
                  o.connection_type = p.get("--connection-type");
                  o.domain = p.get("--domain");
                  o.organization_id = p.get("--organization-id");
-                 if (p.has("--limit")) o.limit = ToInt("--limit", p.get("--limit"));
-                 o.before = p.get("--before");
-                 o.after = p.get("--after");
-                 o.order = p.get("--order");
+                 ReadPageFlags(p, o);
                  return c.api().connections().List(o).raw;
                },
                {}};
@@ -181,10 +188,7 @@ Options:
                [](const Parsed& p, Context& c) {
                  workos::ListOrganizationsOptions o;
                  o.domains = p.all("--domain");
-                 if (p.has("--limit")) o.limit = ToInt("--limit", p.get("--limit"));
-                 o.before = p.get("--before");
-                 o.after = p.get("--after");
-                 o.order = p.get("--order");
+                 ReadPageFlags(p, o);
                  return c.api().organizations().List(o).raw;
                },
                {}};

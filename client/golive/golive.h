@@ -248,7 +248,8 @@ std::string RenderTable(const Report& report);
 // JUnit XML: <testsuites><testsuite name=...><testcase classname name time> with <failure> or
 // <skipped>, every attribute and text escaped.
 std::string RenderJUnit(const Report& report, const std::string& suite_name = "workos-golive");
-// Escapes &, <, >, " and ' and drops characters XML 1.0 cannot carry.
+// Escapes &, <, >, " and ' and drops characters XML 1.0 cannot carry (workos/internal/xml.h:
+// the one escaper of the project's JUnit files).
 std::string XmlEscape(const std::string& text);
 
 }  // namespace golive

@@ -1,17 +1,21 @@
 // golive's redirect-URI checks and workos-mock's redirect-URI rules (rules/redirect_uri.h) agree:
 // a URI fails a golive check exactly when the mock refuses to register it, both as the rules
 // library answers and as a running workos-mock answers PUT /_mock/redirect_uris. What golive
-// says beyond the rules (a private host in production) is a WARN, never a FAIL.
+// says beyond the rules (a private host in production) is a WARN, never a FAIL. At the end: each
+// rule's verdict, and a reason that says how to fix it.
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "golive/golive.h"
+#include "golive_test_support.h"
 #include "mock_server.h"
 #include "rules/redirect_uri.h"
 
 namespace g = workos::golive;
+using golive_testing::Find;
+using golive_testing::StatusOf;
 
 namespace {
 
@@ -180,4 +184,103 @@ TEST_CASE("golive: a refused redirect URI fails with the mock's own message", "[
     }
     CHECK(found);
   }
+}
+
+// ================================================================== each rule, its verdict and
+// reason
+
+TEST_CASE("golive: a good production redirect URI passes every rule", "[golive]") {
+  const std::string u = "https://app.example.com/callback";
+  auto rs = g::CheckRedirectUris({u}, g::Kind::kProduction);
+  for (const auto& r : rs) {
+    INFO(r.id << ": " << r.reason);
+    CHECK(r.status == g::Status::kPass);
+  }
+  for (const char* id :
+       {"redirect_uri.absolute", "redirect_uri.https", "redirect_uri.no_wildcard",
+        "redirect_uri.no_query", "redirect_uri.no_fragment", "redirect_uri.public"}) {
+    CHECK(Find(rs, id, u));
+  }
+  CHECK(StatusOf(
+            g::CheckRedirectUris({"https://app.example.com:8443/auth/cb/"}, g::Kind::kProduction),
+            "redirect_uri.public") == g::Status::kPass);
+}
+
+TEST_CASE("golive: each redirect-URI rule fails with a reason that says how to fix it",
+          "[golive]") {
+  auto prod = [](const std::string& u) { return g::CheckRedirectUris({u}, g::Kind::kProduction); };
+
+  auto none = g::CheckRedirectUris({}, g::Kind::kProduction);
+  CHECK(StatusOf(none, "redirect_uri.present") == g::Status::kFail);
+  CHECK_THAT(Find(none, "redirect_uri.present")->reason, Catch::Contains("--redirect-uri"));
+
+  auto http = prod("http://app.example.com/callback");
+  CHECK(StatusOf(http, "redirect_uri.https") == g::Status::kFail);
+  CHECK_THAT(Find(http, "redirect_uri.https")->reason, Catch::Contains("https://"));
+  CHECK(StatusOf(http, "redirect_uri.public") == g::Status::kPass);
+
+  auto wild = prod("https://*.example.com/callback");
+  CHECK(StatusOf(wild, "redirect_uri.no_wildcard") == g::Status::kFail);
+  CHECK_THAT(Find(wild, "redirect_uri.no_wildcard")->reason, Catch::Contains("wildcard"));
+  // A '*' in the path is a literal character, not a wildcard subdomain.
+  CHECK(StatusOf(prod("https://app.example.com/*/cb"), "redirect_uri.no_wildcard") ==
+        g::Status::kPass);
+
+  auto query = prod("https://app.example.com/callback?next=/home");
+  CHECK(StatusOf(query, "redirect_uri.no_query") == g::Status::kFail);
+  CHECK_THAT(Find(query, "redirect_uri.no_query")->reason, Catch::Contains("state"));
+  CHECK(StatusOf(prod("https://app.example.com/callback?"), "redirect_uri.no_query") ==
+        g::Status::kFail);
+
+  auto frag = prod("https://app.example.com/callback#done");
+  CHECK(StatusOf(frag, "redirect_uri.no_fragment") == g::Status::kFail);
+  CHECK(StatusOf(frag, "redirect_uri.no_query") == g::Status::kPass);
+
+  // Production refuses localhost (the mock's rule, and WorkOS's): a failure.
+  for (const char* u :
+       {"https://localhost/callback", "https://app.localhost/cb", "https://[::1]/cb"}) {
+    INFO(u);
+    auto r = prod(u);
+    CHECK(StatusOf(r, "redirect_uri.public") == g::Status::kFail);
+    CHECK_THAT(Find(r, "redirect_uri.public")->reason, Catch::Contains("public"));
+  }
+  // Other hosts production users cannot reach are accepted by WorkOS (and the mock): advice only.
+  for (const char* u :
+       {"https://10.1.2.3/cb", "https://172.20.0.5/cb", "https://192.168.1.10:8443/cb",
+        "https://[fd12::1]/cb", "https://169.254.1.1/cb", "https://printer.local/cb"}) {
+    INFO(u);
+    auto r = prod(u);
+    CHECK(StatusOf(r, "redirect_uri.public") == g::Status::kWarn);
+    CHECK_THAT(Find(r, "redirect_uri.public")->reason, Catch::Contains("public"));
+  }
+  CHECK(StatusOf(prod("https://172.32.0.1/cb"), "redirect_uri.public") == g::Status::kPass);
+
+  // http://127.0.0.1 is WorkOS's native-app exception to HTTPS, but not a public host: a warning,
+  // not a failure, since the mock and WorkOS accept it.
+  auto loop = prod("http://127.0.0.1:3000/callback");
+  CHECK(StatusOf(loop, "redirect_uri.https") == g::Status::kPass);
+  CHECK(StatusOf(loop, "redirect_uri.public") == g::Status::kWarn);
+
+  for (const char* u : {"app.example.com/callback", "/callback", "ftp://example.com/cb",
+                        "https://user:pw@example.com/cb", "https:///cb",
+                        "https://example.com:99999/cb", "https://exa mple.com/cb"}) {
+    INFO(u);
+    auto r = prod(u);
+    CHECK(StatusOf(r, "redirect_uri.absolute") == g::Status::kFail);
+    CHECK(StatusOf(r, "redirect_uri.https") == g::Status::kSkip);
+  }
+}
+
+TEST_CASE("golive: staging allows http and local hosts; several URIs are each checked",
+          "[golive]") {
+  const std::string a = "http://localhost:3000/callback";
+  const std::string b = "https://staging.example.com/callback?x=1";
+  auto rs = g::CheckRedirectUris({a, b}, g::Kind::kStaging);
+  CHECK(StatusOf(rs, "redirect_uri.https", a) == g::Status::kPass);
+  CHECK(StatusOf(rs, "redirect_uri.public", a) == g::Status::kSkip);
+  CHECK(StatusOf(rs, "redirect_uri.no_query", a) == g::Status::kPass);
+  CHECK(StatusOf(rs, "redirect_uri.no_query", b) == g::Status::kFail);
+  CHECK(g::SplitUriList(" https://a.example/cb,https://b.example/cb  https://c.example/cb ") ==
+        std::vector<std::string>{"https://a.example/cb", "https://b.example/cb",
+                                 "https://c.example/cb"});
 }

@@ -1,8 +1,7 @@
 #include "workos/mock_control.h"
 
-#include <cctype>
-
 #include "workos/errors.h"
+#include "workos/internal/url.h"
 #include "workos/list.h"
 
 namespace workos {
@@ -26,23 +25,6 @@ std::vector<T> DataOf(const json& j) {
   }
   return out;
 }
-
-std::string PercentDecode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 }  // namespace
 
 std::string QueryParam(const std::string& url, const std::string& name) {
@@ -56,8 +38,8 @@ std::string QueryParam(const std::string& url, const std::string& name) {
     size_t amp = query.find('&', pos);
     std::string part = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
     size_t eq = part.find('=');
-    if (PercentDecode(part.substr(0, eq)) == name) {
-      return eq == std::string::npos ? "" : PercentDecode(part.substr(eq + 1));
+    if (internal::PercentDecode(part.substr(0, eq)) == name) {
+      return eq == std::string::npos ? "" : internal::PercentDecode(part.substr(eq + 1));
     }
     if (amp == std::string::npos) break;
     pos = amp + 1;

@@ -201,3 +201,20 @@ TEST_CASE("CLI: the mock verbs default to a local mock and never go to the live 
   Run help = RunCommand({WORKOS_CLIENT_CLI, "--help"}, {});
   CHECK(help.out.find("default https://api.workos.com") != std::string::npos);
 }
+
+TEST_CASE("CLI: the list commands send their cursor flags", "[cli]") {
+  testsupport::TestEnv t;
+  Cli cli;
+  cli.api_key = t.env.api_key;
+  for (const std::string group : {"connections", "organizations"}) {
+    INFO(group);
+    Run first = cli({group, "list", "--limit", "2", "--order", "asc", "--after", "x_after"});
+    Run back = cli({group, "list", "--before", "x_before"});
+    const auto sent = testsupport::Requests(t.mock(), "GET", "/" + group);  // newest first
+    REQUIRE(sent.size() == 2);
+    INFO(sent[1].query.dump() << " then " << sent[0].query.dump());
+    CHECK(sent[1].query == json{{"limit", "2"}, {"order", "asc"}, {"after", "x_after"}});
+    CHECK(sent[0].query == json{{"before", "x_before"}});
+  }
+  CHECK(cli({"organizations", "list", "--limit", "many"}).exit_code == 2);
+}

@@ -30,6 +30,13 @@ workos::FaultSpec Fault(const std::string& method, const std::string& path, int 
   return f;
 }
 
+// GET /sso/profile answers only after `delay_ms`, the next `times` times: a slow server.
+void SlowProfile(TestEnv& t, int times, int delay_ms) {
+  workos::FaultSpec spec = Fault("GET", "/sso/profile", 0, times);
+  spec.delay_ms = delay_ms;
+  t.mock().AddFault(spec);
+}
+
 long long MsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration_cast<Ms>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -163,9 +170,7 @@ TEST_CASE("a closed connection on a POST without Idempotency-Key is not retried"
 TEST_CASE("a request slower than the timeout is a TransportError (timeout)", "[retry]") {
   TestEnv t;
   std::string token = AccessToken(t);
-  workos::FaultSpec spec = Fault("GET", "/sso/profile", 0, 5);
-  spec.delay_ms = 2500;
-  t.mock().AddFault(spec);
+  SlowProfile(t, 5, 2500);
 
   workos::Config c = t.config;
   c.request_timeout = Ms(500);
@@ -186,9 +191,7 @@ TEST_CASE("a request slower than the timeout is a TransportError (timeout)", "[r
 TEST_CASE("the total deadline bounds all attempts and sleeps", "[retry]") {
   TestEnv t;
   std::string token = AccessToken(t);
-  workos::FaultSpec spec = Fault("GET", "/sso/profile", 0, 10);
-  spec.delay_ms = 3000;
-  t.mock().AddFault(spec);
+  SlowProfile(t, 10, 3000);
 
   workos::Config c = t.config;
   c.request_timeout = Ms(1000);

@@ -7,6 +7,10 @@
 // error codes and messages, with ids, tokens, timestamps and emails replaced by their kind) and
 // the headers that matter. No secret, code or token reaches it: known secrets are collected from
 // the traffic itself and replaced, and Write() refuses to write a file that still holds one.
+//
+// One file a concern: drift_recorder.cc (observations), drift_normalise.cc (what is replaced,
+// secrets), drift_recording.cc (the file), drift_compare.cc (what is drift), drift_report.cc
+// (table, JUnit).
 #pragma once
 
 #include <map>

@@ -11,28 +11,19 @@
 // secrets); --compare runs them again and reports where this target differs (drift.h).
 #define CATCH_CONFIG_RUNNER
 #include <curl/curl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "drift_mode.h"
 #include "harness.h"
-
-#ifndef WORKOS_MOCK_BIN
-#define WORKOS_MOCK_BIN "workos-mock"
-#endif
+#include "mock_process.h"
 
 namespace {
 
@@ -95,70 +86,6 @@ std::string Env(const char* name) {
   return v ? v : "";
 }
 
-// The workos-mock child process.
-class MockProcess {
- public:
-  ~MockProcess() { Stop(); }
-
-  // Starts `bin --port 0 [--tls --tls-cert-out cert]` and returns the base URL from its first
-  // stdout line. Throws on failure.
-  std::string Start(const std::string& bin, bool tls, const std::string& cert_out) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-    std::vector<std::string> args = {bin, "--port", "0", "--log", "off"};
-    if (tls) args.insert(args.end(), {"--tls", "--tls-cert-out", cert_out});
-    const pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-    if (pid_ == 0) {
-      // Never outlive the suite, even if it crashes.
-      prctl(PR_SET_PDEATHSIG, SIGTERM);
-      if (getppid() != parent) _exit(127);
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(bin.c_str(), argv.data());
-      std::fprintf(stderr, "workos-conformance: cannot run %s: %s\n", bin.c_str(),
-                   std::strerror(errno));
-      _exit(127);
-    }
-    close(out[1]);
-    stdout_ = fdopen(out[0], "r");
-    std::string line;
-    for (int c; (c = std::fgetc(stdout_)) != EOF && c != '\n';) line += static_cast<char>(c);
-    const std::string marker = "listening on ";
-    const size_t at = line.find(marker);
-    if (at == std::string::npos) {
-      Stop();
-      throw std::runtime_error("workos-mock (" + bin + ") did not start; its first line was '" +
-                               line + "'");
-    }
-    std::string url = line.substr(at + marker.size());
-    while (!url.empty() && (url.back() == '\r' || url.back() == ' ')) url.pop_back();
-    return url;
-  }
-
-  void Stop() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
-    if (stdout_) {
-      std::fclose(stdout_);
-      stdout_ = nullptr;
-    }
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* stdout_ = nullptr;
-};
-
 bool HasTag(const Catch::TestCaseInfo& info, const std::string& tag) {
   for (const auto& t : info.tags)
     if (Catch::toLower(t) == tag) return true;
@@ -180,23 +107,9 @@ std::string EscapeSpec(const std::string& name) {
 
 CATCH_REGISTER_LISTENER(OutcomeListener)
 
-// The workos-mock to start for --target mock: beside this executable when installed (bin/),
-// else the one it was built with.
-std::string DefaultMockBin() {
-  char self[4096];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n > 0) {
-    std::string dir(self, static_cast<size_t>(n));
-    dir = dir.substr(0, dir.rfind('/'));
-    const std::string beside = dir + "/workos-mock";
-    if (access(beside.c_str(), X_OK) == 0) return beside;
-  }
-  return WORKOS_MOCK_BIN;
-}
-
 int main(int argc, char** argv) {
   std::string target = "mock";
-  std::string mock_bin = DefaultMockBin();
+  std::string mock_bin = conformance::DefaultMockBin();
   bool mock_tls = false;
   std::string record_path, compare_path, junit_path;
   std::vector<std::string> rest = {argv[0]};
@@ -248,22 +161,7 @@ int main(int argc, char** argv) {
   }
   const bool drift_mode = !record_path.empty() || !compare_path.empty();
   conformance::drift::Recording recorded;
-  if (!compare_path.empty()) {
-    std::ifstream in(compare_path, std::ios::binary);
-    std::stringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) {
-      std::cerr << "workos-conformance: cannot read the recording " << compare_path << "\n";
-      return 2;
-    }
-    try {
-      recorded = conformance::drift::Parse(text.str());
-    } catch (const std::exception& e) {
-      std::cerr << "workos-conformance: " << compare_path
-                << " is not a usable recording: " << e.what() << "\n";
-      return 2;
-    }
-  }
+  if (!compare_path.empty() && !conformance::ReadRecording(compare_path, &recorded)) return 2;
 
   Catch::Session session;
   std::vector<const char*> catch_argv;
@@ -339,7 +237,7 @@ int main(int argc, char** argv) {
 
   if (drift_mode) conformance::drift::Recorder::Get().Activate();
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  MockProcess mock;
+  conformance::MockProcess mock;
   if (s.target == Target::kMock) {
     std::string cert;
     if (mock_tls) {
@@ -389,68 +287,16 @@ int main(int argc, char** argv) {
               << n << "\n";
 
   // Drift: save the observations, or compare them with the recording.
-  std::string drift_summary;
-  bool drift_failed = false;
-  auto& recorder = conformance::drift::Recorder::Get();
+  conformance::DriftStep drift;
   if (!record_path.empty()) {
-    conformance::drift::Recording r;
-    r.target = target;
-    if (s.target == Target::kLive) r.base_url = s.base_url;
-    r.scenarios = recorder.Scenarios();
-    r.observations = recorder.Observations();
-    const std::string text = conformance::drift::Serialise(r);
-    // The normalisation replaced every secret the run saw; check it did before writing.
-    const std::set<std::string> leaked = recorder.SecretsIn(text);
-    if (!leaked.empty()) {
-      std::string kinds;
-      for (const auto& k : leaked) kinds += (kinds.empty() ? "" : ", ") + k;
-      std::cout << "workos-conformance: NOT written: the recording would hold secrets (" << kinds
-                << "); this is a bug in the suite's normalisation" << std::endl;
-      return 2;
-    }
-    std::ofstream out(record_path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::cout << "workos-conformance: cannot write the recording " << record_path << std::endl;
-      return 2;
-    }
-    drift_summary = "; recorded " + std::to_string(r.observations.size()) + " requests of " +
-                    std::to_string(r.scenarios.size()) + " scenarios to " + record_path;
+    drift = conformance::WriteRecording(record_path, target,
+                                        s.target == Target::kLive ? s.base_url : "");
   } else if (!compare_path.empty()) {
     std::set<std::string> ran;
     for (const auto& [name, outcome] : Outcomes()) ran.insert(name);
-    const auto run = recorder.Observations();
-    const conformance::drift::Comparison c = conformance::drift::Compare(recorded, run, ran, suite);
-    size_t differing = 0;
-    for (const auto& [request, diffs] : c.requests) differing += diffs.empty() ? 0 : 1;
-    std::cout << "\nworkos-conformance: drift against " << compare_path << " (recorded from "
-              << (recorded.target.empty() ? "?" : recorded.target)
-              << (recorded.base_url.empty() ? "" : " " + recorded.base_url) << "): ";
-    if (c.differences.empty()) {
-      std::cout << "none (" << c.requests.size() << " requests of " << c.scenarios_compared
-                << " scenarios match)\n";
-    } else {
-      std::cout << c.differences.size() << " difference(s) in " << differing << " of "
-                << c.requests.size() << " requests\n"
-                << conformance::drift::Table(c);
-    }
-    if (!junit_path.empty()) {
-      std::ofstream out(junit_path, std::ios::binary | std::ios::trunc);
-      out << conformance::drift::JUnit(c, compare_path);
-      out.close();
-      if (!out) {
-        std::cout << "workos-conformance: cannot write " << junit_path << std::endl;
-        return 2;
-      }
-    }
-    drift_failed = !c.differences.empty();
-    drift_summary = c.differences.empty()
-                        ? "; no drift against " + compare_path
-                        : "; DRIFT against " + compare_path + ": " +
-                              std::to_string(c.differences.size()) + " difference(s) in " +
-                              std::to_string(differing) + " request(s)";
+    drift = conformance::CompareWithRecording(recorded, compare_path, ran, suite, junit_path);
   }
+  if (drift.exit_code != 0) return drift.exit_code;
   std::cout << "workos-conformance: target=" << target << " base=" << s.base_url << ": " << passed
             << " passed, " << failed << " failed, " << skipped_mock_only.size()
             << " skipped (mock-only)";
@@ -459,8 +305,8 @@ int main(int argc, char** argv) {
               << " skipped (opt-in: WORKOS_CONFORMANCE_SEND_EMAIL=1)";
   if (!skipped_unrecorded.empty())
     std::cout << ", " << skipped_unrecorded.size() << " skipped (not in the recording)";
-  std::cout << drift_summary << std::endl;
-  if (failed > 0 || catch_rc != 0 || drift_failed) return 1;
+  std::cout << drift.summary << std::endl;
+  if (failed > 0 || catch_rc != 0 || drift.drifted) return 1;
   if (passed == 0) {
     std::cout << "workos-conformance: no scenario ran (check the test spec)" << std::endl;
     return 1;

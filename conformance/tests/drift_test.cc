@@ -343,3 +343,13 @@ TEST_CASE("drift: the table and the JUnit file", "[drift]") {
   CHECK(xml.find("classname=\"a|b &lt;s&gt;\" name=\"GET /y #1\"/>") != std::string::npos);
   CHECK(xml.find("value of $.m: recorded string &quot;x|y&quot;, this run -") != std::string::npos);
 }
+
+TEST_CASE("drift: the JUnit file escapes like golive's (one XML 1.0 escaper)", "[drift]") {
+  Comparison c;
+  c.requests.push_back({{"it's", "GET /x #1"}, {0}});
+  c.differences.push_back({"it's", "GET /x #1", "value of $.m", "string \"a\x01\tb\"", ""});
+  const std::string xml = JUnit(c, "rec.json");
+  CHECK(xml.find("classname=\"it&apos;s\"") != std::string::npos);
+  CHECK(xml.find("recorded string &quot;a&#9;b&quot;, this run -") != std::string::npos);
+  CHECK(xml.find('\x01') == std::string::npos);
+}

@@ -6,52 +6,18 @@
 // Env: WORKOS_MOCK_BIN (the server binary), SCREENSHOT_DIR (where idp.png goes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { BIN, SHOTS, FLAGS, startMock as startMockWith, startApp as startAppWith, api } from './lib.mjs';
 
-const BIN = process.env.WORKOS_MOCK_BIN;
-const SHOTS = process.env.SCREENSHOT_DIR || tmpdir();
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ERROR_URI = 'https://workos.com/docs/reference/sso/get-authorization-url/error-codes';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function startMock(dir) {
-  const portFile = join(dir, 'port');
-  const proc = spawn(BIN, ['--port', '0', '--log', 'off', '--interactive', '--port-file', portFile],
-    { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 100 && !existsSync(portFile); i++) await sleep(100);
-  assert.ok(existsSync(portFile), 'workos-mock did not start');
-  return { proc, base: `http://127.0.0.1:${readFileSync(portFile, 'utf8').trim()}` };
-}
-
-async function startApp() {
-  const hits = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://app');
-    if (url.pathname === '/callback') hits.push(Object.fromEntries(url.searchParams));
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>App</title><h1>Back at the app</h1>');
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { server, hits, callback: `http://127.0.0.1:${server.address().port}/callback` };
-}
-
-async function api(base, method, path, key, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const startMock = (dir) => startMockWith(dir, ['--interactive']);
+const startApp = () => startAppWith(
+  (url) => (url.pathname === '/callback' ? Object.fromEntries(url.searchParams) : undefined),
+  '<!doctype html><title>App</title><h1>Back at the app</h1>');
 
 test('interactive IdP page: Cancel, Fail and a profile outside the organization reach the app as errors', async () => {
   assert.ok(BIN, 'set WORKOS_MOCK_BIN');

@@ -11,8 +11,8 @@ import sys
 
 # Names that are not references to this repository's files, with why.
 NOT_REFERENCES = {
-    "environment.md": "golive_test.cc: a file name the secret scan must not take for an env file",
-    "docs/setup.md": "golive_test.cc: a file inside a throw-away test repository",
+    "environment.md": "client/golive/key_shapes_test.cc: a file name the scan must not take for an env file",
+    "docs/setup.md": "client/golive/repo_check_test.cc: a file inside a throw-away test repository",
     "OUT/bench.md": "scripts/bench: the report it writes into its output folder",
     "build-bench/bench.md": "docs/performance.md: the report scripts/bench writes",
 }

@@ -160,6 +160,20 @@ export function parseRedirect(location, against) {
   return { base: `${u.origin}${u.pathname}`, params: u.searchParams, url: u };
 }
 
+/** Clicks the link and asserts the 302 back to the app; returns the code. */
+export async function clickForCode(link, redirectURI, state) {
+  const r = await click(link);
+  assert.equal(r.status, 302, `first visit of ${link}: expected 302, got ${r.status}: ${r.text.slice(0, 300)}`);
+  assert.ok(r.location, 'first visit: a Location header');
+  const { base, params } = parseRedirect(r.location, link);
+  assert.equal(base, redirectURI, `first visit redirects to the session's redirect URI (Location: ${r.location})`);
+  const code = params.get('code');
+  assert.ok(code, `first visit: ?code= in ${r.location}`);
+  if (state === undefined) assert.equal(params.get('state'), null, `no state was given, so none is expected in ${r.location}`);
+  else assert.equal(params.get('state'), state, 'state comes back verbatim');
+  return code;
+}
+
 /** GET /_mock/outbox/latest?email=… (control plane, environment-scoped). */
 export async function latestEmail(mock, env, email, { wait } = {}) {
   const q = new URLSearchParams({ email });
