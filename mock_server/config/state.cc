@@ -2,6 +2,9 @@
 
 #include <set>
 
+#include "config/json_reader.h"
+#include "config/model_json.h"
+
 namespace workos_mock {
 namespace {
 
@@ -41,112 +44,16 @@ json ScannerJsonOf(const ScannerSettings& s) {
   return {{"mode", s.mode}, {"allowlist", s.allowlist}, {"delay_ms", s.delay_ms}};
 }
 
-// Reads one JSON value with the key path in every error (ConfigError -> 422 field error).
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  [[noreturn]] void Fail(const std::string& path, const std::string& what) const {
-    throw ConfigError(source_, path, what);
-  }
-  const json& Obj(const json& j, const std::string& path) const {
-    if (!j.is_object()) Fail(path, "must be an object");
-    return j;
-  }
-  // `o` is an object whose keys are all in `allowed` (or start with "_": comments). A key this
-  // build does not know is refused, never ignored: it would be state silently lost.
-  const json& Known(const json& o, const std::string& path,
-                    std::initializer_list<const char*> allowed) const {
-    Obj(o, path);
-    for (auto it = o.begin(); it != o.end(); ++it) {
-      if (it.key().rfind("_", 0) == 0) continue;
-      bool known = false;
-      for (const char* k : allowed) known |= it.key() == k;
-      if (!known) {
-        std::string list;
-        for (const char* k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
-        Fail((path.empty() ? "" : path + ".") + it.key(),
-             "unknown key (allowed here: " + list + ")");
-      }
-    }
-    return o;
-  }
-  const json& Arr(const json& o, const std::string& path, const char* key) const {
-    static const json kEmpty = json::array();
-    if (!o.contains(key)) return kEmpty;
-    if (!o[key].is_array()) Fail(path + "." + key, "must be an array");
-    return o[key];
-  }
-  std::string Str(const json& o, const std::string& path, const char* key, bool required = true,
-                  const std::string& fallback = "") const {
-    if (!o.contains(key) || (!required && o[key].is_null())) {
-      if (required) Fail(path + "." + key, "is required");
-      return fallback;
-    }
-    if (!o[key].is_string()) Fail(path + "." + key, "must be a string");
-    return o[key].get<std::string>();
-  }
-  std::optional<std::string> OptStr(const json& o, const std::string& path, const char* key) const {
-    if (!o.contains(key) || o[key].is_null()) return std::nullopt;
-    return Str(o, path, key);
-  }
-  int64_t Int(const json& o, const std::string& path, const char* key, int64_t fallback = 0,
-              bool required = false) const {
-    if (!o.contains(key)) {
-      if (required) Fail(path + "." + key, "is required");
-      return fallback;
-    }
-    if (!o[key].is_number_integer()) Fail(path + "." + key, "must be a whole number");
-    return o[key].get<int64_t>();
-  }
-  bool Bool(const json& o, const std::string& path, const char* key) const {
-    if (!o.contains(key)) return false;
-    if (!o[key].is_boolean()) Fail(path + "." + key, "must be true or false");
-    return o[key].get<bool>();
-  }
-  std::vector<std::string> Strs(const json& o, const std::string& path, const char* key) const {
-    std::vector<std::string> out;
-    const json& a = Arr(o, path, key);
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!a[i].is_string())
-        Fail(path + "." + key + "[" + std::to_string(i) + "]", "must be a string");
-      out.push_back(a[i].get<std::string>());
-    }
-    return out;
-  }
-  // An object of strings; absent: empty.
-  std::map<std::string, std::string> StrMap(const json& o, const std::string& path,
-                                            const char* key) const {
-    std::map<std::string, std::string> out;
-    if (!o.contains(key) || o[key].is_null()) return out;
-    const json& m = Obj(o[key], path + "." + key);
-    for (auto it = m.begin(); it != m.end(); ++it)
-      out[it.key()] = Str(m, path + "." + key, it.key().c_str());
-    return out;
-  }
-  template <typename T, typename F>
-  std::vector<T> List(const json& o, const std::string& path, const char* key, F item) const {
-    std::vector<T> out;
-    const json& a = Arr(o, path, key);
-    for (size_t i = 0; i < a.size(); ++i) {
-      const std::string p = path + "." + key + "[" + std::to_string(i) + "]";
-      out.push_back(item(Obj(a[i], p), p));
-    }
-    return out;
-  }
-  std::vector<Domain> Domains(const json& o, const std::string& path) const {
-    return List<Domain>(o, path, "domains", [&](const json& d, const std::string& p) {
-      Known(d, p, {"id", "domain", "state"});
-      Domain x{Str(d, p, "id"), Str(d, p, "domain"), Str(d, p, "state", false, "verified")};
-      if (x.state != "verified" && x.state != "pending")
-        Fail(p + ".state", "must be \"verified\" or \"pending\"");
-      return x;
-    });
-  }
-
- private:
-  std::string source_;
-};
+std::vector<Domain> Domains(const JsonReader& r, const json& o, const std::string& path) {
+  return r.List<Domain>(o, path, "domains", [&](const json& d, const std::string& p) {
+    r.Known(d, p, {"id", "domain", "state"});
+    Domain x;
+    x.id = r.RequiredString(d, p, "id");
+    x.domain = r.RequiredString(d, p, "domain");
+    x.state = ReadDomainState(r, d, p);
+    return x;
+  });
+}
 
 }  // namespace
 
@@ -325,31 +232,19 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
 }
 
 EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
-  Reader r("request body");
-  r.Obj(state, path);
+  JsonReader r("request body", kStateDialect);
+  r.Object(state, path);
   EnvironmentSnapshot s;
-  s.clock_offset_ms = r.Int(state, path, "clock_offset_ms");
+  s.clock_offset_ms = r.Int(state, path, "clock_offset_ms", 0);
   s.redirect_uris = r.List<RedirectUriEntry>(
-      state, path, "redirect_uris", [&](const json& o, const std::string& p) {
-        r.Known(o, p, {"uri", "default"});
-        return RedirectUriEntry{r.Str(o, p, "uri"), r.Bool(o, p, "default")};
-      });
-  if (state.contains("scanner")) {
-    const std::string p = path + ".scanner";
-    const json& o = r.Known(state["scanner"], p, {"mode", "allowlist", "delay_ms"});
-    s.scanner.mode = r.Str(o, p, "mode", false, "off");
-    s.scanner.allowlist = r.Strs(o, p, "allowlist");
-    s.scanner.delay_ms = r.Int(o, p, "delay_ms");
-  }
+      state, path, "redirect_uris",
+      [&](const json& o, const std::string& p) { return ReadRedirectUri(r, o, p); });
+  if (state.contains("scanner"))
+    s.scanner = ReadScannerKeys(r, state["scanner"], path + ".scanner");
   if (state.contains("settings")) {  // absent in files written before the settings existed
     const std::string p = path + ".settings";
     const json& o = r.Known(state["settings"], p, {"idempotent_replay", "head_consumes_links"});
-    EnvironmentSettings settings;
-    if (o.contains("idempotent_replay"))
-      settings.idempotent_replay = r.Bool(o, p, "idempotent_replay");
-    if (o.contains("head_consumes_links"))
-      settings.head_consumes_links = r.Bool(o, p, "head_consumes_links");
-    s.settings = settings;
+    s.settings = ReadSettingsKeys(r, o, p, EnvironmentSettings{});
   }
   s.organizations =
       r.List<Organization>(state, path, "organizations", [&](const json& o, const std::string& p) {
@@ -357,12 +252,13 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
                 {"id", "name", "domains", "allow_profiles_outside_organization", "created_ms",
                  "updated_ms"});
         Organization x;
-        x.id = r.Str(o, p, "id");
-        x.name = r.Str(o, p, "name");
-        x.domains = r.Domains(o, p);
-        x.allow_profiles_outside_organization = r.Bool(o, p, "allow_profiles_outside_organization");
-        x.created_ms = r.Int(o, p, "created_ms");
-        x.updated_ms = r.Int(o, p, "updated_ms");
+        x.id = r.RequiredString(o, p, "id");
+        x.name = r.RequiredString(o, p, "name");
+        x.domains = Domains(r, o, p);
+        x.allow_profiles_outside_organization =
+            r.Bool(o, p, "allow_profiles_outside_organization", false);
+        x.created_ms = r.Int(o, p, "created_ms", 0);
+        x.updated_ms = r.Int(o, p, "updated_ms", 0);
         return x;
       });
   s.connections =
@@ -371,31 +267,19 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
                 {"id", "organization_id", "type", "name", "state", "domains", "users", "created_ms",
                  "updated_ms"});
         Connection x;
-        x.id = r.Str(o, p, "id");
-        x.organization_id = r.OptStr(o, p, "organization_id");
-        x.type = r.Str(o, p, "type");
-        x.name = r.Str(o, p, "name", false, x.type);
-        x.state = r.Str(o, p, "state", false, "active");
-        x.domains = r.Domains(o, p);
+        x.id = r.RequiredString(o, p, "id");
+        x.organization_id = r.OptionalString(o, p, "organization_id");
+        x.type = r.RequiredString(o, p, "type");
+        x.name = r.String(o, p, "name", x.type);
+        x.state = r.String(o, p, "state", "active");
+        x.domains = Domains(r, o, p);
         x.users = r.List<IdpUser>(o, p, "users", [&](const json& u, const std::string& up) {
-          r.Known(u, up,
-                  {"email", "first_name", "last_name", "idp_id", "groups", "roles",
-                   "custom_attributes", "outcome"});
-          IdpUser user;
-          user.email = r.Str(u, up, "email");
-          user.first_name = r.OptStr(u, up, "first_name");
-          user.last_name = r.OptStr(u, up, "last_name");
-          user.idp_id = r.Str(u, up, "idp_id", false);
-          user.groups = r.Strs(u, up, "groups");
-          user.roles = r.Strs(u, up, "roles");
-          user.custom_attributes = r.StrMap(u, up, "custom_attributes");
-          user.outcome = r.Str(u, up, "outcome", false);
-          if (!user.outcome.empty() && !IsSignInOutcome(user.outcome))
-            r.Fail(up + ".outcome", "is not a sign-in outcome");
-          return user;
+          return ReadIdpUser(r, u, up, [](const std::string&) -> std::string {
+            return "is not a sign-in outcome";
+          });
         });
-        x.created_ms = r.Int(o, p, "created_ms");
-        x.updated_ms = r.Int(o, p, "updated_ms");
+        x.created_ms = r.Int(o, p, "created_ms", 0);
+        x.updated_ms = r.Int(o, p, "updated_ms", 0);
         return x;
       });
   s.profiles = r.List<Profile>(state, path, "profiles", [&](const json& o, const std::string& p) {
@@ -403,17 +287,17 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
             {"id", "organization_id", "connection_id", "connection_type", "idp_id", "email",
              "first_name", "last_name", "groups", "roles", "custom_attributes"});
     Profile x;
-    x.id = r.Str(o, p, "id");
-    x.organization_id = r.OptStr(o, p, "organization_id");
-    x.connection_id = r.Str(o, p, "connection_id");
-    x.connection_type = r.Str(o, p, "connection_type");
-    x.idp_id = r.Str(o, p, "idp_id", false);
-    x.email = r.Str(o, p, "email");
-    x.first_name = r.OptStr(o, p, "first_name");
-    x.last_name = r.OptStr(o, p, "last_name");
-    x.groups = r.Strs(o, p, "groups");
-    x.roles = r.Strs(o, p, "roles");
-    x.custom_attributes = r.StrMap(o, p, "custom_attributes");
+    x.id = r.RequiredString(o, p, "id");
+    x.organization_id = r.OptionalString(o, p, "organization_id");
+    x.connection_id = r.RequiredString(o, p, "connection_id");
+    x.connection_type = r.RequiredString(o, p, "connection_type");
+    x.idp_id = r.String(o, p, "idp_id", "");
+    x.email = r.RequiredString(o, p, "email");
+    x.first_name = r.OptionalString(o, p, "first_name");
+    x.last_name = r.OptionalString(o, p, "last_name");
+    x.groups = r.Strings(o, p, "groups");
+    x.roles = r.Strings(o, p, "roles");
+    x.custom_attributes = r.StringMap(o, p, "custom_attributes");
     return x;
   });
   s.sessions = r.List<PasswordlessSession>(
@@ -422,23 +306,23 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
                 {"id", "email", "redirect_uri", "state", "connection_id", "token", "created_ms",
                  "expires_ms", "sends", "used", "code", "visits", "visits_omitted"});
         PasswordlessSession x;
-        x.id = r.Str(o, p, "id");
-        x.email = r.Str(o, p, "email");
-        x.redirect_uri = r.Str(o, p, "redirect_uri");
-        x.state = r.OptStr(o, p, "state");
-        x.connection_id = r.Str(o, p, "connection_id");
-        x.token = r.Str(o, p, "token");
-        x.created_ms = r.Int(o, p, "created_ms", 0, true);
-        x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
-        x.sends = static_cast<int>(r.Int(o, p, "sends"));
-        x.used = r.Bool(o, p, "used");
-        x.code = r.Str(o, p, "code", false);
+        x.id = r.RequiredString(o, p, "id");
+        x.email = r.RequiredString(o, p, "email");
+        x.redirect_uri = r.RequiredString(o, p, "redirect_uri");
+        x.state = r.OptionalString(o, p, "state");
+        x.connection_id = r.RequiredString(o, p, "connection_id");
+        x.token = r.RequiredString(o, p, "token");
+        x.created_ms = r.RequiredInt(o, p, "created_ms");
+        x.expires_ms = r.RequiredInt(o, p, "expires_ms");
+        x.sends = static_cast<int>(r.Int(o, p, "sends", 0));
+        x.used = r.Bool(o, p, "used", false);
+        x.code = r.String(o, p, "code", "");
         x.visits = r.List<LinkVisit>(o, p, "visits", [&](const json& v, const std::string& vp) {
           r.Known(v, vp, {"at_ms", "method", "user_agent", "outcome"});
-          return LinkVisit{r.Int(v, vp, "at_ms"), r.Str(v, vp, "method"),
-                           r.Str(v, vp, "user_agent", false), r.Str(v, vp, "outcome")};
+          return LinkVisit{r.Int(v, vp, "at_ms", 0), r.RequiredString(v, vp, "method"),
+                           r.String(v, vp, "user_agent", ""), r.RequiredString(v, vp, "outcome")};
         });
-        x.visits_omitted = r.Int(o, p, "visits_omitted");
+        x.visits_omitted = r.Int(o, p, "visits_omitted", 0);
         if (x.visits_omitted < 0) r.Fail(p + ".visits_omitted", "must be 0 or more");
         return x;
       });
@@ -448,48 +332,48 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
                 {"code", "profile_id", "connection_id", "redirect_uri", "session_id",
                  "code_challenge", "provider_scopes", "expires_ms", "used"});
         AuthorizationCode x;
-        x.code = r.Str(o, p, "code");
-        x.profile_id = r.Str(o, p, "profile_id");
-        x.connection_id = r.Str(o, p, "connection_id");
-        x.redirect_uri = r.Str(o, p, "redirect_uri", false);
-        x.session_id = r.Str(o, p, "session_id", false);
-        x.code_challenge = r.OptStr(o, p, "code_challenge");
-        x.provider_scopes = r.Strs(o, p, "provider_scopes");
-        x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
-        x.used = r.Bool(o, p, "used");
+        x.code = r.RequiredString(o, p, "code");
+        x.profile_id = r.RequiredString(o, p, "profile_id");
+        x.connection_id = r.RequiredString(o, p, "connection_id");
+        x.redirect_uri = r.String(o, p, "redirect_uri", "");
+        x.session_id = r.String(o, p, "session_id", "");
+        x.code_challenge = r.OptionalString(o, p, "code_challenge");
+        x.provider_scopes = r.Strings(o, p, "provider_scopes");
+        x.expires_ms = r.RequiredInt(o, p, "expires_ms");
+        x.used = r.Bool(o, p, "used", false);
         return x;
       });
   s.access_tokens =
       r.List<AccessToken>(state, path, "access_tokens", [&](const json& o, const std::string& p) {
         r.Known(o, p, {"token", "profile_id", "expires_ms"});
-        return AccessToken{r.Str(o, p, "token"), r.Str(o, p, "profile_id"),
-                           r.Int(o, p, "expires_ms", 0, true)};
+        return AccessToken{r.RequiredString(o, p, "token"), r.RequiredString(o, p, "profile_id"),
+                           r.RequiredInt(o, p, "expires_ms")};
       });
   s.outbox = r.List<Email>(state, path, "outbox", [&](const json& o, const std::string& p) {
     r.Known(o, p,
             {"id", "to", "from", "subject", "text", "html", "link", "session_id", "sent_ms",
              "scanner", "delivery"});
     Email e;
-    e.id = r.Str(o, p, "id");
-    e.to = r.Str(o, p, "to");
-    e.from = r.Str(o, p, "from", false);
-    e.subject = r.Str(o, p, "subject", false);
-    e.text = r.Str(o, p, "text", false);
-    e.html = r.Str(o, p, "html", false);
-    e.link = r.Str(o, p, "link", false);
-    e.session_id = r.Str(o, p, "session_id", false);
-    e.sent_ms = r.Int(o, p, "sent_ms");
+    e.id = r.RequiredString(o, p, "id");
+    e.to = r.RequiredString(o, p, "to");
+    e.from = r.String(o, p, "from", "");
+    e.subject = r.String(o, p, "subject", "");
+    e.text = r.String(o, p, "text", "");
+    e.html = r.String(o, p, "html", "");
+    e.link = r.String(o, p, "link", "");
+    e.session_id = r.String(o, p, "session_id", "");
+    e.sent_ms = r.Int(o, p, "sent_ms", 0);
     if (o.contains("scanner") && !o["scanner"].is_null()) {
       const std::string sp = p + ".scanner";
       const json& sc = r.Known(o["scanner"], sp, {"visited_ms", "mode", "outcome", "detail"});
-      e.scanner = ScanResult{r.Int(sc, sp, "visited_ms"), r.Str(sc, sp, "mode", false),
-                             r.Str(sc, sp, "outcome", false), r.Str(sc, sp, "detail", false)};
+      e.scanner = ScanResult{r.Int(sc, sp, "visited_ms", 0), r.String(sc, sp, "mode", ""),
+                             r.String(sc, sp, "outcome", ""), r.String(sc, sp, "detail", "")};
     }
     if (o.contains("delivery") && !o["delivery"].is_null()) {
       const std::string dp = p + ".delivery";
       const json& d = r.Known(o["delivery"], dp, {"status", "error", "at_ms"});
-      e.delivery = DeliveryResult{r.Str(d, dp, "status", false), r.Str(d, dp, "error", false),
-                                  r.Int(d, dp, "at_ms")};
+      e.delivery = DeliveryResult{r.String(d, dp, "status", ""), r.String(d, dp, "error", ""),
+                                  r.Int(d, dp, "at_ms", 0)};
     }
     return e;
   });
@@ -499,25 +383,26 @@ EnvironmentSnapshot ParseSnapshot(const json& state, const std::string& path) {
                 {"id", "connection_id", "redirect_uri", "state", "code_challenge", "nonce",
                  "provider_scopes", "expires_ms"});
         PendingLogin x;
-        x.id = r.Str(o, p, "id");
-        x.connection_id = r.Str(o, p, "connection_id");
-        x.redirect_uri = r.Str(o, p, "redirect_uri");
-        x.state = r.Str(o, p, "state", false);
-        x.code_challenge = r.OptStr(o, p, "code_challenge");
-        x.nonce = r.Str(o, p, "nonce", false);
-        x.provider_scopes = r.Strs(o, p, "provider_scopes");
-        x.expires_ms = r.Int(o, p, "expires_ms", 0, true);
+        x.id = r.RequiredString(o, p, "id");
+        x.connection_id = r.RequiredString(o, p, "connection_id");
+        x.redirect_uri = r.RequiredString(o, p, "redirect_uri");
+        x.state = r.String(o, p, "state", "");
+        x.code_challenge = r.OptionalString(o, p, "code_challenge");
+        x.nonce = r.String(o, p, "nonce", "");
+        x.provider_scopes = r.Strings(o, p, "provider_scopes");
+        x.expires_ms = r.RequiredInt(o, p, "expires_ms");
         return x;
       });
   if (state.contains("id_streams")) {
     const std::string p = path + ".id_streams";
-    const json& o = r.Obj(state["id_streams"], p);
+    const json& o = r.Object(state["id_streams"], p);
     for (auto it = o.begin(); it != o.end(); ++it) {
       const std::string sp = p + "." + it.key();
       const json& stream = r.Known(*it, sp, {"drawn", "last_ulid"});
-      const int64_t drawn = r.Int(stream, sp, "drawn", 0, true);
+      const int64_t drawn = r.RequiredInt(stream, sp, "drawn");
       if (drawn < 0) r.Fail(sp + ".drawn", "must be a whole number from 0");
-      s.id_streams[it.key()] = {static_cast<uint64_t>(drawn), r.Str(stream, sp, "last_ulid")};
+      s.id_streams[it.key()] = {static_cast<uint64_t>(drawn),
+                                r.RequiredString(stream, sp, "last_ulid")};
     }
   }
   static const std::set<std::string> kKeys = {
@@ -590,7 +475,7 @@ void ImportRegistry(Registry& registry, const json& doc, const std::string& sour
                       "must be 1, not " + doc.value("version", json()).dump() +
                           ": this workos-mock reads state files of version 1 only (was the "
                           "file written by a newer workos-mock?)");
-  Reader(source).Known(doc, "", {"object", "version", "environments"});
+  JsonReader(source, kStateDialect).Known(doc, "", {"object", "version", "environments"});
   if (!doc.contains("environments") || !doc["environments"].is_array())
     throw ConfigError(source, "environments", "must be an array (is this a state file?)");
   const json& envs = doc["environments"];

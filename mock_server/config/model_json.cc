@@ -1,0 +1,59 @@
+#include "config/model_json.h"
+
+#include "domain/sso.h"
+
+namespace workos_mock {
+
+using nlohmann::json;
+
+RedirectUriEntry ReadRedirectUri(const JsonReader& r, const json& o, const std::string& path) {
+  r.Known(o, path, {"uri", "default"});
+  RedirectUriEntry e;
+  e.uri = r.RequiredString(o, path, "uri");
+  e.is_default = r.Bool(o, path, "default", false);
+  return e;
+}
+
+std::string ReadDomainState(const JsonReader& r, const json& o, const std::string& path) {
+  std::string state = r.String(o, path, "state", "verified");
+  if (state != "verified" && state != "pending")
+    r.Fail(path + ".state", "must be \"verified\" or \"pending\"");
+  return state;
+}
+
+IdpUser ReadIdpUser(const JsonReader& r, const json& o, const std::string& path,
+                    std::string (*outcome_problem)(const std::string& outcome)) {
+  r.Known(o, path,
+          {"email", "first_name", "last_name", "idp_id", "groups", "roles", "custom_attributes",
+           "outcome"});
+  IdpUser user;
+  user.email = r.RequiredString(o, path, "email");
+  user.outcome = r.String(o, path, "outcome", "");
+  if (!user.outcome.empty() && !IsSignInOutcome(user.outcome))
+    r.Fail(path + ".outcome", outcome_problem(user.outcome));
+  user.first_name = r.OptionalString(o, path, "first_name");
+  user.last_name = r.OptionalString(o, path, "last_name");
+  user.idp_id = r.String(o, path, "idp_id", "");
+  user.groups = r.Strings(o, path, "groups");
+  user.roles = r.Strings(o, path, "roles");
+  user.custom_attributes = r.StringMap(o, path, "custom_attributes");
+  return user;
+}
+
+ScannerSettings ReadScannerKeys(const JsonReader& r, const json& o, const std::string& path) {
+  r.Known(o, path, {"mode", "allowlist", "delay_ms"});
+  ScannerSettings s;
+  s.mode = r.String(o, path, "mode", s.mode);
+  s.allowlist = r.Strings(o, path, "allowlist");
+  s.delay_ms = r.Int(o, path, "delay_ms", s.delay_ms);
+  return s;
+}
+
+EnvironmentSettings ReadSettingsKeys(const JsonReader& r, const json& o, const std::string& path,
+                                     EnvironmentSettings base) {
+  base.idempotent_replay = r.Bool(o, path, "idempotent_replay", base.idempotent_replay);
+  base.head_consumes_links = r.Bool(o, path, "head_consumes_links", base.head_consumes_links);
+  return base;
+}
+
+}  // namespace workos_mock
