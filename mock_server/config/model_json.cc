@@ -56,4 +56,21 @@ EnvironmentSettings ReadSettingsKeys(const JsonReader& r, const json& o, const s
   return base;
 }
 
+json NullableJson(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {
+  json out = json::array();
+  for (const auto& e : uris) out.push_back({{"uri", e.uri}, {"default", e.is_default}});
+  return out;
+}
+
+json ScannerFieldsJson(const ScannerSettings& s) {
+  return {{"mode", s.mode}, {"allowlist", s.allowlist}, {"delay_ms", s.delay_ms}};
+}
+
+json SettingsFieldsJson(const EnvironmentSettings& s) {
+  return {{"idempotent_replay", s.idempotent_replay},
+          {"head_consumes_links", s.head_consumes_links}};
+}
+
 }  // namespace workos_mock

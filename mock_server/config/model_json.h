@@ -1,5 +1,5 @@
-// The model objects whose JSON form the config file and the state share: one reader each, so
-// the two cannot drift apart.
+// The model objects whose JSON form the config file, the state and the HTTP views share: one
+// reader and one writer each, so the forms cannot drift apart.
 #pragma once
 
 #include <optional>
@@ -28,5 +28,14 @@ ScannerSettings ReadScannerKeys(const JsonReader& r, const nlohmann::json& o,
 // The settings keys of `o` (idempotent_replay, head_consumes_links) over `base`.
 EnvironmentSettings ReadSettingsKeys(const JsonReader& r, const nlohmann::json& o,
                                      const std::string& path, EnvironmentSettings base);
+
+// The value or null.
+nlohmann::json NullableJson(const std::optional<std::string>& s);
+// [{"uri": ..., "default": ...}]
+nlohmann::json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris);
+// {"mode", "allowlist", "delay_ms"}
+nlohmann::json ScannerFieldsJson(const ScannerSettings& s);
+// {"idempotent_replay", "head_consumes_links"}
+nlohmann::json SettingsFieldsJson(const EnvironmentSettings& s);
 
 }  // namespace workos_mock

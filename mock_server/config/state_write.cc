@@ -1,12 +1,11 @@
 // Seeds and snapshots as the JSON of docs/config.md and docs/state.md (state.h).
+#include "config/model_json.h"
 #include "config/state.h"
 
 namespace workos_mock {
 namespace {
 
 using nlohmann::json;
-
-json Opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
 json DomainsJson(const std::vector<Domain>& domains) {
   json out = json::array();
@@ -28,16 +27,6 @@ json UserJson(const IdpUser& u) {
   if (!u.custom_attributes.empty()) j["custom_attributes"] = u.custom_attributes;
   if (!u.outcome.empty()) j["outcome"] = u.outcome;
   return j;
-}
-
-json RedirectUrisJsonOf(const std::vector<RedirectUriEntry>& uris) {
-  json out = json::array();
-  for (const auto& e : uris) out.push_back({{"uri", e.uri}, {"default", e.is_default}});
-  return out;
-}
-
-json ScannerJsonOf(const ScannerSettings& s) {
-  return {{"mode", s.mode}, {"allowlist", s.allowlist}, {"delay_ms", s.delay_ms}};
 }
 
 }  // namespace
@@ -68,7 +57,7 @@ json SeedJson(const EnvironmentConfig& c) {
             {"kind", KindName(c.kind)},
             {"api_keys", c.api_keys},
             {"client_id", c.client_id},
-            {"redirect_uris", RedirectUrisJsonOf(c.redirect_uris)},
+            {"redirect_uris", RedirectUrisJson(c.redirect_uris)},
             {"allow_wildcard_redirect_uris", c.allow_wildcard_redirect_uris},
             {"link_ttl_seconds", c.link_ttl_seconds},
             {"code_ttl_seconds", c.code_ttl_seconds},
@@ -79,11 +68,10 @@ json SeedJson(const EnvironmentConfig& c) {
             {"app_name", c.app_name},
             {"email_from", c.email_from},
             {"interactive_idp", c.interactive_idp},
-            {"idempotent_replay", c.settings.idempotent_replay},
-            {"head_consumes_links", c.settings.head_consumes_links},
-            {"scanner", ScannerJsonOf(c.scanner)},
+            {"scanner", ScannerFieldsJson(c.scanner)},
             {"organizations", orgs},
             {"connections", conns}};
+  j.update(SettingsFieldsJson(c.settings));
   if (!c.smtp_url.empty()) j["smtp_url"] = c.smtp_url;
   if (c.random_seed) j["seed"] = *c.random_seed;
   if (c.start_time_ms) j["start_time"] = FormatIso8601(*c.start_time_ms);
@@ -104,7 +92,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
     json users = json::array();
     for (const auto& u : c.users) users.push_back(UserJson(u));
     conns.push_back({{"id", c.id},
-                     {"organization_id", Opt(c.organization_id)},
+                     {"organization_id", NullableJson(c.organization_id)},
                      {"type", c.type},
                      {"name", c.name},
                      {"state", c.state},
@@ -116,13 +104,13 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
   json profiles = json::array();
   for (const auto& p : s.profiles)
     profiles.push_back({{"id", p.id},
-                        {"organization_id", Opt(p.organization_id)},
+                        {"organization_id", NullableJson(p.organization_id)},
                         {"connection_id", p.connection_id},
                         {"connection_type", p.connection_type},
                         {"idp_id", p.idp_id},
                         {"email", p.email},
-                        {"first_name", Opt(p.first_name)},
-                        {"last_name", Opt(p.last_name)},
+                        {"first_name", NullableJson(p.first_name)},
+                        {"last_name", NullableJson(p.last_name)},
                         {"groups", p.groups},
                         {"roles", p.roles},
                         {"custom_attributes", p.custom_attributes}});
@@ -137,7 +125,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
     sessions.push_back({{"id", x.id},
                         {"email", x.email},
                         {"redirect_uri", x.redirect_uri},
-                        {"state", Opt(x.state)},
+                        {"state", NullableJson(x.state)},
                         {"connection_id", x.connection_id},
                         {"token", x.token},
                         {"created_ms", x.created_ms},
@@ -155,7 +143,7 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                      {"connection_id", c.connection_id},
                      {"redirect_uri", c.redirect_uri},
                      {"session_id", c.session_id},
-                     {"code_challenge", Opt(c.code_challenge)},
+                     {"code_challenge", NullableJson(c.code_challenge)},
                      {"provider_scopes", c.provider_scopes},
                      {"expires_ms", c.expires_ms},
                      {"used", c.used}});
@@ -188,25 +176,22 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                       {"connection_id", p.connection_id},
                       {"redirect_uri", p.redirect_uri},
                       {"state", p.state},
-                      {"code_challenge", Opt(p.code_challenge)},
+                      {"code_challenge", NullableJson(p.code_challenge)},
                       {"nonce", p.nonce},
                       {"provider_scopes", p.provider_scopes},
                       {"expires_ms", p.expires_ms}});
-  json out = {
-      {"clock_offset_ms", s.clock_offset_ms},
-      {"redirect_uris", RedirectUrisJsonOf(s.redirect_uris)},
-      {"scanner", ScannerJsonOf(s.scanner)},
-      {"settings",
-       {{"idempotent_replay", s.settings.value_or(EnvironmentSettings{}).idempotent_replay},
-        {"head_consumes_links", s.settings.value_or(EnvironmentSettings{}).head_consumes_links}}},
-      {"organizations", orgs},
-      {"connections", conns},
-      {"profiles", profiles},
-      {"sessions", sessions},
-      {"codes", codes},
-      {"access_tokens", tokens},
-      {"outbox", outbox},
-      {"pending_logins", logins}};
+  json out = {{"clock_offset_ms", s.clock_offset_ms},
+              {"redirect_uris", RedirectUrisJson(s.redirect_uris)},
+              {"scanner", ScannerFieldsJson(s.scanner)},
+              {"settings", SettingsFieldsJson(s.settings.value_or(EnvironmentSettings{}))},
+              {"organizations", orgs},
+              {"connections", conns},
+              {"profiles", profiles},
+              {"sessions", sessions},
+              {"codes", codes},
+              {"access_tokens", tokens},
+              {"outbox", outbox},
+              {"pending_logins", logins}};
   if (!s.id_streams.empty()) {  // deterministic mode only
     json streams = json::object();
     for (const auto& [name, p] : s.id_streams)

@@ -1,14 +1,11 @@
 #include "http/json_views.h"
 
+#include "config/model_json.h"
 #include "domain/ids.h"
 
 namespace workos_mock {
 
 using nlohmann::json;
-
-namespace {
-json OptString(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
-}  // namespace
 
 json SessionJson(const PasswordlessSession& s, const std::string& link) {
   return {{"object", "passwordless_session"},
@@ -28,13 +25,13 @@ json ProfileJson(const Profile& p) {
     name = *p.last_name;
   json out = {{"object", "profile"},
               {"id", p.id},
-              {"organization_id", OptString(p.organization_id)},
+              {"organization_id", NullableJson(p.organization_id)},
               {"connection_id", p.connection_id},
               {"connection_type", p.connection_type},
               {"idp_id", p.idp_id},
               {"email", p.email},
-              {"first_name", OptString(p.first_name)},
-              {"last_name", OptString(p.last_name)},
+              {"first_name", NullableJson(p.first_name)},
+              {"last_name", NullableJson(p.last_name)},
               {"name", name},
               {"role", nullptr},
               {"roles", nullptr},
@@ -124,22 +121,15 @@ json DeliveryJson(const DeliveryResult& d) {
 }
 
 json ScannerSettingsJson(const ScannerSettings& s) {
-  return {{"object", "scanner"},
-          {"mode", s.mode},
-          {"allowlist", s.allowlist},
-          {"delay_ms", s.delay_ms},
-          {"user_agent", kScannerUserAgent}};
+  json out = ScannerFieldsJson(s);
+  out["object"] = "scanner";
+  out["user_agent"] = kScannerUserAgent;
+  return out;
 }
 
 json SettingsJson(const EnvironmentSettings& s) {
-  return {{"object", "settings"},
-          {"idempotent_replay", s.idempotent_replay},
-          {"head_consumes_links", s.head_consumes_links}};
-}
-
-json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {
-  json out = json::array();
-  for (const auto& u : uris) out.push_back({{"uri", u.uri}, {"default", u.is_default}});
+  json out = SettingsFieldsJson(s);
+  out["object"] = "settings";
   return out;
 }
 
@@ -188,7 +178,7 @@ json SignInJson(const SsoSignIn& s, bool code_exchanged) {
           {"finished_at", s.finished_ms ? json(FormatIso8601(s.finished_ms)) : json(nullptr)},
           {"connection_id", s.connection_id},
           {"connection_type", s.connection_type},
-          {"organization_id", s.organization_id ? json(*s.organization_id) : json(nullptr)},
+          {"organization_id", NullableJson(s.organization_id)},
           {"email", opt(s.email)},
           {"redirect_uri", s.redirect_uri},
           {"state", opt(s.state)},
