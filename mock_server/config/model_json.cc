@@ -68,6 +68,23 @@ json ScannerFieldsJson(const ScannerSettings& s) {
   return {{"mode", s.mode}, {"allowlist", s.allowlist}, {"delay_ms", s.delay_ms}};
 }
 
+json ProfileFieldsJson(const Profile& p) {
+  return {{"id", p.id},
+          {"organization_id", NullableJson(p.organization_id)},
+          {"connection_id", p.connection_id},
+          {"connection_type", p.connection_type},
+          {"idp_id", p.idp_id},
+          {"email", p.email},
+          {"first_name", NullableJson(p.first_name)},
+          {"last_name", NullableJson(p.last_name)},
+          {"groups", p.groups}};
+}
+
+json EmailFieldsJson(const Email& e) {
+  return {{"id", e.id},     {"to", e.to},     {"from", e.from}, {"subject", e.subject},
+          {"text", e.text}, {"html", e.html}, {"link", e.link}, {"session_id", e.session_id}};
+}
+
 json SettingsFieldsJson(const EnvironmentSettings& s) {
   return {{"idempotent_replay", s.idempotent_replay},
           {"head_consumes_links", s.head_consumes_links}};

@@ -37,5 +37,11 @@ nlohmann::json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris);
 nlohmann::json ScannerFieldsJson(const ScannerSettings& s);
 // {"idempotent_replay", "head_consumes_links"}
 nlohmann::json SettingsFieldsJson(const EnvironmentSettings& s);
+// A profile's fields that the state and the API's profile object write alike: id,
+// organization_id, connection_id, connection_type, idp_id, email, first_name, last_name, groups.
+nlohmann::json ProfileFieldsJson(const Profile& p);
+// An email's fields that the state and GET /_mock/outbox write alike: id, to, from, subject,
+// text, html, link, session_id.
+nlohmann::json EmailFieldsJson(const Email& e);
 
 }  // namespace workos_mock

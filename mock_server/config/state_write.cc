@@ -102,18 +102,12 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
                      {"updated_ms", c.updated_ms}});
   }
   json profiles = json::array();
-  for (const auto& p : s.profiles)
-    profiles.push_back({{"id", p.id},
-                        {"organization_id", NullableJson(p.organization_id)},
-                        {"connection_id", p.connection_id},
-                        {"connection_type", p.connection_type},
-                        {"idp_id", p.idp_id},
-                        {"email", p.email},
-                        {"first_name", NullableJson(p.first_name)},
-                        {"last_name", NullableJson(p.last_name)},
-                        {"groups", p.groups},
-                        {"roles", p.roles},
-                        {"custom_attributes", p.custom_attributes}});
+  for (const auto& p : s.profiles) {
+    json j = ProfileFieldsJson(p);
+    j["roles"] = p.roles;
+    j["custom_attributes"] = p.custom_attributes;
+    profiles.push_back(j);
+  }
   json sessions = json::array();
   for (const auto& x : s.sessions) {
     json visits = json::array();
@@ -153,12 +147,10 @@ json SnapshotJson(const EnvironmentSnapshot& s) {
         {{"token", t.token}, {"profile_id", t.profile_id}, {"expires_ms", t.expires_ms}});
   json outbox = json::array();
   for (const auto& e : s.outbox) {
-    json j = {{"id", e.id},           {"to", e.to},
-              {"from", e.from},       {"subject", e.subject},
-              {"text", e.text},       {"html", e.html},
-              {"link", e.link},       {"session_id", e.session_id},
-              {"sent_ms", e.sent_ms}, {"scanner", nullptr},
-              {"delivery", nullptr}};
+    json j = EmailFieldsJson(e);
+    j["sent_ms"] = e.sent_ms;
+    j["scanner"] = nullptr;
+    j["delivery"] = nullptr;
     if (e.scanner)
       j["scanner"] = {{"visited_ms", e.scanner->visited_ms},
                       {"mode", e.scanner->mode},

@@ -23,21 +23,12 @@ json ProfileJson(const Profile& p) {
     name = *p.first_name;
   else if (p.last_name)
     name = *p.last_name;
-  json out = {{"object", "profile"},
-              {"id", p.id},
-              {"organization_id", NullableJson(p.organization_id)},
-              {"connection_id", p.connection_id},
-              {"connection_type", p.connection_type},
-              {"idp_id", p.idp_id},
-              {"email", p.email},
-              {"first_name", NullableJson(p.first_name)},
-              {"last_name", NullableJson(p.last_name)},
-              {"name", name},
-              {"role", nullptr},
-              {"roles", nullptr},
-              {"groups", p.groups},
-              // Since 2026-04-15 the live API returns {} here everywhere.
-              {"raw_attributes", json::object()}};
+  json out = ProfileFieldsJson(p);
+  out["object"] = "profile";
+  out["name"] = name;
+  out["role"] = nullptr;
+  out["roles"] = nullptr;
+  out["raw_attributes"] = json::object();  // since 2026-04-15 the live API returns {} everywhere
   if (!p.roles.empty()) {
     json roles = json::array();
     for (const auto& slug : p.roles) roles.push_back({{"slug", slug}});
@@ -93,18 +84,12 @@ json OrganizationJson(const Organization& o) {
 }
 
 json EmailJson(const Email& e) {
-  return {{"object", "email"},
-          {"id", e.id},
-          {"to", e.to},
-          {"from", e.from},
-          {"subject", e.subject},
-          {"text", e.text},
-          {"html", e.html},
-          {"link", e.link},
-          {"session_id", e.session_id},
-          {"sent_at", FormatIso8601(e.sent_ms)},
-          {"scanner", e.scanner ? ScanJson(*e.scanner) : json(nullptr)},
-          {"delivery", e.delivery ? DeliveryJson(*e.delivery) : json(nullptr)}};
+  json out = EmailFieldsJson(e);
+  out["object"] = "email";
+  out["sent_at"] = FormatIso8601(e.sent_ms);
+  out["scanner"] = e.scanner ? ScanJson(*e.scanner) : json(nullptr);
+  out["delivery"] = e.delivery ? DeliveryJson(*e.delivery) : json(nullptr);
+  return out;
 }
 
 json ScanJson(const ScanResult& r) {
