@@ -29,6 +29,19 @@ void IpAndPort(const sockaddr_storage& addr, std::string& ip, int& port) {
   ip = buf;
 }
 
+// One of the connection's addresses (getpeername or getsockname), asked of the kernel once.
+void CachedAddress(int fd, int (*query)(int, sockaddr*, socklen_t*), std::string& cached_ip,
+                   int& cached_port, std::string& ip, int& port) {
+  if (cached_port < 0) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof(addr);
+    if (query(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      IpAndPort(addr, cached_ip, cached_port);
+  }
+  ip = cached_ip;
+  port = cached_port;
+}
+
 }  // namespace
 
 bool DeadlineStream::Handshake() {
@@ -95,25 +108,11 @@ bool DeadlineStream::Flush() {
 }
 
 void DeadlineStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  if (remote_port_ < 0) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof(addr);
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      IpAndPort(addr, remote_ip_, remote_port_);
-  }
-  ip = remote_ip_;
-  port = remote_port_;
+  CachedAddress(fd_, ::getpeername, remote_ip_, remote_port_, ip, port);
 }
 
 void DeadlineStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  if (local_port_ < 0) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof(addr);
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      IpAndPort(addr, local_ip_, local_port_);
-  }
-  ip = local_ip_;
-  port = local_port_;
+  CachedAddress(fd_, ::getsockname, local_ip_, local_port_, ip, port);
 }
 
 void DeadlineStream::LingeringClose() {
