@@ -144,6 +144,7 @@ int MockServer::Bind() {
   AddSsoRoutes();
   AddDirectoryRoutes();
   AddControlRoutes();
+  AddTrafficRoutes();
   AddInboxRoutes();
   for (const char* path : {"/health", "/_mock/inbox", "/_mock/inbox.json"})
     route_table_.push_back({"GET", std::regex(path), nullptr});

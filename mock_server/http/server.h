@@ -111,6 +111,7 @@ class MockServer {
   void AddSsoRoutes();
   void AddDirectoryRoutes();
   void AddControlRoutes();
+  void AddTrafficRoutes();
   void AddInboxRoutes();
 
   // After a successful send (mail_effects.cc): the scanner's visits, then SMTP delivery.
