@@ -48,12 +48,6 @@ std::optional<Error> ImportEnvironment(Environment& env, const json& doc) {
   return env.Restore(std::move(snapshot));
 }
 
-json ExportRegistry(const Registry& registry) {
-  json envs = json::array();
-  for (const auto& env : registry.All()) envs.push_back(ExportEnvironment(*env));
-  return {{"object", "mock_state_file"}, {"version", 1}, {"environments", envs}};
-}
-
 void ImportRegistry(Registry& registry, const json& doc, const std::string& source) {
   // A state file this build did not write (another kind of document, a newer format, keys it
   // does not know) stops the start with the key path (docs/state.md).
