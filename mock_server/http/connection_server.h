@@ -79,9 +79,6 @@ class ConnectionServer : public httplib::Server {
   // Waits up to `d` on `clock`; returns early, false, once Shutdown() was called.
   bool SleepUnlessShutdown(const Clock& clock, std::chrono::milliseconds d);
 
-  const ConnectionLimits& limits() const { return limits_; }
-  size_t open_connections() const { return open_.load(); }
-
  private:
   // httplib calls this (on a worker) for every accepted socket. It is private in httplib::Server
   // but virtual, which is what makes owning the socket possible.
