@@ -35,9 +35,9 @@ nlohmann::json ExportEnvironment(const Environment& env, uint64_t* change_count 
 // environment's keys and client id cannot change). Validation failures as field errors.
 std::optional<Error> ImportEnvironment(Environment& env, const nlohmann::json& doc);
 
-// The whole registry, for --state-file; and back: environments named in the file are created
-// from their seed when missing, then their state is restored. Throws ConfigError on bad input.
-nlohmann::json ExportRegistry(const Registry& registry);
+// A --state-file read back (persistence/state_file.cc writes it one environment at a time):
+// environments named in the file are created from their seed when missing, then their state is
+// restored. Throws ConfigError on bad input.
 void ImportRegistry(Registry& registry, const nlohmann::json& doc, const std::string& source);
 
 }  // namespace workos_mock

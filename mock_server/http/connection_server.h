@@ -2,12 +2,12 @@
 // class owns each connection's socket and its life:
 //   - one worker per open connection, started on demand (idle ones kept warm, then retired), so
 //     no connection ever waits for another to close -- kept-alive pools, slow clients and open
-//     long-polls each cost only their own worker;
+//     long-polls each cost only their own worker (worker_pool.h);
 //   - a cap on open connections: beyond it a new connection gets 503 + Retry-After and is closed
-//     (the cap is kept below what the process's descriptor limit allows);
+//     (connection_refuser.h; the cap is kept below what the descriptor limit allows);
 //   - one deadline per request (request line, headers and body, counted from its first byte),
 //     one per TLS handshake, one per silent read or write, and one for an idle kept-alive
-//     connection -- a client that trickles bytes is closed at the deadline;
+//     connection -- a client that trickles bytes is closed at the deadline (deadline_stream.h);
 //   - Shutdown(): stop accepting, close idle and half-received connections at once, let the
 //     requests being handled finish (their connection closes after the answer).
 #pragma once
@@ -63,6 +63,8 @@ class ConnectionContext {
   std::string environment_;
 };
 
+class ConnectionRefuser;
+
 class ConnectionServer : public httplib::Server {
  public:
   // `tls`: an SSL_CTX to serve HTTPS with (owned, freed with the server), or null for HTTP.
@@ -77,15 +79,7 @@ class ConnectionServer : public httplib::Server {
   // Waits up to `d` on `clock`; returns early, false, once Shutdown() was called.
   bool SleepUnlessShutdown(const Clock& clock, std::chrono::milliseconds d);
 
-  const ConnectionLimits& limits() const { return limits_; }
-  size_t open_connections() const { return open_.load(); }
-
  private:
-  class WorkerPool;
-  class Refuser;
-  class Stream;
-  friend class WorkerPool;
-
   // httplib calls this (on a worker) for every accepted socket. It is private in httplib::Server
   // but virtual, which is what makes owning the socket possible.
   bool process_and_close_socket(socket_t sock) override;
@@ -98,7 +92,7 @@ class ConnectionServer : public httplib::Server {
   std::atomic<size_t> open_{0};
   std::mutex sleep_mu_;
   std::condition_variable sleep_cv_;
-  std::unique_ptr<Refuser> refuser_;
+  std::unique_ptr<ConnectionRefuser> refuser_;
 };
 
 // Raises the soft RLIMIT_NOFILE to the hard limit (as Go and many servers do) and returns the

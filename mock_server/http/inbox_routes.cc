@@ -1,7 +1,7 @@
 // GET /_mock/inbox: the web inbox, one environment's sent emails as a page a person can click
 // through; GET /_mock/inbox.json feeds its live refresh. Browsers cannot send a Bearer header, so
 // the environment is chosen with ?key=<api key> or ?env=<name>; the control plane's loopback /
-// admin-token rule (server.cc) applies as to every /_mock path.
+// admin-token rule (server_hooks.cc) applies as to every /_mock path.
 #include "domain/ids.h"
 #include "http/json_views.h"
 #include "http/replies.h"

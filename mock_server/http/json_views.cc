@@ -1,14 +1,11 @@
 #include "http/json_views.h"
 
+#include "config/model_json.h"
 #include "domain/ids.h"
 
 namespace workos_mock {
 
 using nlohmann::json;
-
-namespace {
-json OptString(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
-}  // namespace
 
 json SessionJson(const PasswordlessSession& s, const std::string& link) {
   return {{"object", "passwordless_session"},
@@ -26,21 +23,12 @@ json ProfileJson(const Profile& p) {
     name = *p.first_name;
   else if (p.last_name)
     name = *p.last_name;
-  json out = {{"object", "profile"},
-              {"id", p.id},
-              {"organization_id", OptString(p.organization_id)},
-              {"connection_id", p.connection_id},
-              {"connection_type", p.connection_type},
-              {"idp_id", p.idp_id},
-              {"email", p.email},
-              {"first_name", OptString(p.first_name)},
-              {"last_name", OptString(p.last_name)},
-              {"name", name},
-              {"role", nullptr},
-              {"roles", nullptr},
-              {"groups", p.groups},
-              // Since 2026-04-15 the live API returns {} here everywhere.
-              {"raw_attributes", json::object()}};
+  json out = ProfileFieldsJson(p);
+  out["object"] = "profile";
+  out["name"] = name;
+  out["role"] = nullptr;
+  out["roles"] = nullptr;
+  out["raw_attributes"] = json::object();  // since 2026-04-15 the live API returns {} everywhere
   if (!p.roles.empty()) {
     json roles = json::array();
     for (const auto& slug : p.roles) roles.push_back({{"slug", slug}});
@@ -96,18 +84,12 @@ json OrganizationJson(const Organization& o) {
 }
 
 json EmailJson(const Email& e) {
-  return {{"object", "email"},
-          {"id", e.id},
-          {"to", e.to},
-          {"from", e.from},
-          {"subject", e.subject},
-          {"text", e.text},
-          {"html", e.html},
-          {"link", e.link},
-          {"session_id", e.session_id},
-          {"sent_at", FormatIso8601(e.sent_ms)},
-          {"scanner", e.scanner ? ScanJson(*e.scanner) : json(nullptr)},
-          {"delivery", e.delivery ? DeliveryJson(*e.delivery) : json(nullptr)}};
+  json out = EmailFieldsJson(e);
+  out["object"] = "email";
+  out["sent_at"] = FormatIso8601(e.sent_ms);
+  out["scanner"] = e.scanner ? ScanJson(*e.scanner) : json(nullptr);
+  out["delivery"] = e.delivery ? DeliveryJson(*e.delivery) : json(nullptr);
+  return out;
 }
 
 json ScanJson(const ScanResult& r) {
@@ -124,22 +106,15 @@ json DeliveryJson(const DeliveryResult& d) {
 }
 
 json ScannerSettingsJson(const ScannerSettings& s) {
-  return {{"object", "scanner"},
-          {"mode", s.mode},
-          {"allowlist", s.allowlist},
-          {"delay_ms", s.delay_ms},
-          {"user_agent", kScannerUserAgent}};
+  json out = ScannerFieldsJson(s);
+  out["object"] = "scanner";
+  out["user_agent"] = kScannerUserAgent;
+  return out;
 }
 
 json SettingsJson(const EnvironmentSettings& s) {
-  return {{"object", "settings"},
-          {"idempotent_replay", s.idempotent_replay},
-          {"head_consumes_links", s.head_consumes_links}};
-}
-
-json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris) {
-  json out = json::array();
-  for (const auto& u : uris) out.push_back({{"uri", u.uri}, {"default", u.is_default}});
+  json out = SettingsFieldsJson(s);
+  out["object"] = "settings";
   return out;
 }
 
@@ -188,7 +163,7 @@ json SignInJson(const SsoSignIn& s, bool code_exchanged) {
           {"finished_at", s.finished_ms ? json(FormatIso8601(s.finished_ms)) : json(nullptr)},
           {"connection_id", s.connection_id},
           {"connection_type", s.connection_type},
-          {"organization_id", s.organization_id ? json(*s.organization_id) : json(nullptr)},
+          {"organization_id", NullableJson(s.organization_id)},
           {"email", opt(s.email)},
           {"redirect_uri", s.redirect_uri},
           {"state", opt(s.state)},

@@ -21,7 +21,6 @@ nlohmann::json EnvironmentJson(const Environment& env);
 nlohmann::json QueuedOutcomeJson(const QueuedOutcome& q);
 // One sign-in of GET /_mock/sso/sign-ins; `code_exchanged` tells whether its code was redeemed.
 nlohmann::json SignInJson(const SsoSignIn& s, bool code_exchanged);
-nlohmann::json RedirectUrisJson(const std::vector<RedirectUriEntry>& uris);
 nlohmann::json JwksJson(const std::vector<JsonWebKey>& keys);
 // {"object":"list","data":[...],"list_metadata":{"before":...,"after":...}}
 template <typename T, typename F>

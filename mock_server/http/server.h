@@ -1,6 +1,7 @@
 // workos-mock's HTTP front: translates requests into domain calls and domain results into
 // WorkOS-shaped JSON. Routes live one file per resource (passwordless_routes.cc, sso_routes.cc,
-// control_routes.cc); this class holds what they share.
+// control_routes.cc); this class holds what they share: the pipeline every route runs through
+// (routing.cc) and the hooks httplib runs around them (server_hooks.cc).
 #pragma once
 
 #include <httplib.h>
@@ -100,11 +101,17 @@ class MockServer {
   // environment's API key as Bearer.
   void ControlRoute(const std::string& method, const std::string& pattern, bool needs_env,
                     Handler handler);
+  // Adds a wrapped route to httplib and to the route table.
+  void Register(const std::string& method, const std::string& pattern,
+                const httplib::Server::Handler& handler);
+  // The hooks httplib runs around the routes (server_hooks.cc).
+  void InstallHooks();
 
   void AddPasswordlessRoutes();
   void AddSsoRoutes();
   void AddDirectoryRoutes();
   void AddControlRoutes();
+  void AddTrafficRoutes();
   void AddInboxRoutes();
 
   // After a successful send (mail_effects.cc): the scanner's visits, then SMTP delivery.
