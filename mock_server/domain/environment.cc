@@ -48,10 +48,8 @@ void Environment::LoadSeedLocked() {
   control_ids_.Rewind();
   next_sweep_due_ms_ = 0;
   redirect_uris_.Replace(seed_.redirect_uris);
-  organizations_.clear();
-  for (const auto& org : seed_.organizations) organizations_[org.id] = org;
-  connections_.clear();
-  for (const auto& conn : seed_.connections) connections_[conn.id] = conn;
+  Directory::Prepared directory = Directory::Prepare(seed_.organizations, seed_.connections);
+  directory_.ReplaceWith(directory);
   profiles_.Clear();
   sessions_.Clear();
   codes_.Clear();
@@ -218,21 +216,19 @@ Result<ScannerSettings> Environment::SetScanner(ScannerSettings settings) {
 
 std::vector<Connection> Environment::Connections() const {
   MutexLock lock(mu_);
-  std::vector<Connection> out;
-  for (const auto& [id, c] : connections_) out.push_back(c);
-  return out;
+  return directory_.Connections();
 }
 
 std::optional<Connection> Environment::FindConnection(const std::string& id) const {
   MutexLock lock(mu_);
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return std::nullopt;
-  return it->second;
+  const Connection* found = directory_.FindConnection(id);
+  if (!found) return std::nullopt;
+  return *found;
 }
 
 bool Environment::DeleteConnection(const std::string& id) {
   MutexLock lock(mu_);
-  if (connections_.erase(id) == 0) return false;
+  if (!directory_.RemoveConnection(id)) return false;
   ChangedLocked();
   // Its unexchanged codes die with it; its sessions' links fail on visit (see VisitLink).
   std::vector<std::string> dead;
@@ -248,20 +244,7 @@ Result<Page<Connection>> Environment::ListConnections(const ConnectionFilter& f,
   std::vector<Connection> matching;
   {
     MutexLock lock(mu_);
-    const std::string domain = Lower(f.domain), search = Lower(f.search);
-    // The spec's list filter spells it GithubOAuth; objects say GitHubOAuth. Accept both.
-    const std::string type = Lower(f.connection_type);
-    for (const auto& [id, c] : connections_) {
-      if (!type.empty() && Lower(c.type) != type) continue;
-      if (!f.organization_id.empty() && c.organization_id.value_or("") != f.organization_id)
-        continue;
-      if (!domain.empty() && std::none_of(c.domains.begin(), c.domains.end(), [&](const Domain& d) {
-            return Lower(d.domain) == domain;
-          }))
-        continue;
-      if (!search.empty() && Lower(c.name).find(search) == std::string::npos) continue;
-      matching.push_back(c);
-    }
+    matching = directory_.ConnectionsMatching(f);
   }
   return Paginate(std::move(matching), page);
 }
@@ -271,21 +254,16 @@ Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std:
   std::vector<Organization> matching;
   {
     MutexLock lock(mu_);
-    for (const auto& [id, o] : organizations_) {
-      bool keep = domains.empty();
-      for (const auto& want : domains)
-        for (const auto& d : o.domains) keep |= Lower(d.domain) == Lower(want);
-      if (keep) matching.push_back(o);
-    }
+    matching = directory_.OrganizationsWithDomains(domains);
   }
   return Paginate(std::move(matching), page);
 }
 
 std::optional<Organization> Environment::FindOrganization(const std::string& id) const {
   MutexLock lock(mu_);
-  auto it = organizations_.find(id);
-  if (it == organizations_.end()) return std::nullopt;
-  return it->second;
+  const Organization* found = directory_.FindOrganization(id);
+  if (!found) return std::nullopt;
+  return *found;
 }
 
 }  // namespace workos_mock

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "domain/clock.h"
+#include "domain/directory.h"
 #include "domain/entry_store.h"
 #include "domain/errors.h"
 #include "domain/idempotency.h"
@@ -95,10 +96,6 @@ struct TokenGrant {
   int64_t expires_in = 0;
   Profile profile;
   std::optional<OAuthTokens> oauth_tokens;  // only for OAuth connections, as live
-};
-
-struct ConnectionFilter {
-  std::string connection_type, domain, organization_id, search;  // "" = no filter
 };
 
 // How much an environment holds right now (GET /_mock/environments).
@@ -302,7 +299,7 @@ class Environment {
   // Keeps `visit` (its User-Agent cut) within the per-session bound, or counts it.
   static void RecordVisit(PasswordlessSession& session, LinkVisit visit);
   void LoadSeedLocked() REQUIRES(mu_);
-  Connection& MagicLinkConnectionForLocked(const std::string& email) REQUIRES(mu_);
+  const Connection& MagicLinkConnectionForLocked(const std::string& email) REQUIRES(mu_);
   const Profile& ProfileForLocked(const Connection& connection, const IdpUser& user) REQUIRES(mu_);
   std::string IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
                               const std::string& session_id,
@@ -348,9 +345,7 @@ class Environment {
   bool waits_cancelled_ GUARDED_BY(mu_) = false;
   int64_t offset_ms_ GUARDED_BY(mu_) = 0;
   RedirectUriAllowList redirect_uris_ GUARDED_BY(mu_);
-  std::map<std::string, Organization> organizations_ GUARDED_BY(mu_);
-  std::map<std::string, Connection> connections_
-      GUARDED_BY(mu_);  // ids are time-ordered: map order = age
+  Directory directory_ GUARDED_BY(mu_);  // organizations and connections
   // Snapshot-friendly stores (see "Snapshots without a long lock" above): change an entry only
   // through FindMutable/Put. The outbox (at most kMaxOutbox) shares its emails the simple way.
   ProfileStore profiles_ GUARDED_BY(mu_);  // by id and by connection + email

@@ -13,13 +13,9 @@ namespace workos_mock {
 
 // --- Passwordless --------------------------------------------------------------------------
 
-Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) {
+const Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) {
   const std::string domain = EmailDomain(email);
-  for (auto& [id, conn] : connections_) {
-    if (conn.type != "MagicLink") continue;
-    for (const auto& d : conn.domains)
-      if (Lower(d.domain) == domain) return conn;
-  }
+  if (const Connection* known = directory_.MagicLinkConnectionFor(domain)) return *known;
   // The product guide: a MagicLink connection is created for the email's domain when none exists.
   int64_t now = NowMsLocked();
   Connection conn;
@@ -28,13 +24,10 @@ Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) 
   conn.name = "MagicLink";
   conn.state = "active";
   conn.domains.push_back({ids_.NewId("org_domain", now), domain});
-  for (const auto& [org_id, org] : organizations_) {
-    for (const auto& d : org.domains)
-      if (Lower(d.domain) == domain) conn.organization_id = org_id;
-  }
+  conn.organization_id = directory_.OrganizationWithDomain(domain);
   conn.created_ms = conn.updated_ms = now;
   ChangedLocked();
-  return connections_[conn.id] = conn;
+  return directory_.AddConnection(std::move(conn));
 }
 
 const Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUser& user) {
@@ -94,14 +87,14 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   }
   const Connection* connection = nullptr;
   if (request.connection && !request.connection->empty() && !has_error("connection")) {
-    auto it = connections_.find(*request.connection);
-    if (it == connections_.end())
+    const Connection* found = directory_.FindConnection(*request.connection);
+    if (!found)
       errors.push_back({"connection", "connection '" + *request.connection +
                                           "' does not exist in this environment"});
-    else if (it->second.state != "active")
+    else if (found->state != "active")
       errors.push_back({"connection", "connection '" + *request.connection + "' is not active"});
     else
-      connection = &it->second;
+      connection = found;
   }
   if (!errors.empty()) return ValidationError(std::move(errors));
 
@@ -208,10 +201,10 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
   const int64_t now = NowMsLocked();
   LinkVisitOutcome out{LinkVisitOutcome::Kind::kUsed, "", s.id};
   std::string outcome;
-  auto conn = connections_.find(s.connection_id);
+  const Connection* conn = directory_.FindConnection(s.connection_id);
   if (s.used) {
     outcome = "used";
-  } else if (Expired(now, s.expires_ms) || conn == connections_.end()) {
+  } else if (Expired(now, s.expires_ms) || !conn) {
     // A deleted connection kills its sessions' links as expiry does.
     out.kind = LinkVisitOutcome::Kind::kExpired;
     outcome = "expired";
@@ -224,7 +217,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     s.used = true;  // single use: expires on the first visit
     IdpUser user;
     user.email = s.email;
-    const Profile& profile = ProfileForLocked(conn->second, user);
+    const Profile& profile = ProfileForLocked(*conn, user);
     s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
     out.kind = LinkVisitOutcome::Kind::kRedirect;
     out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +

@@ -160,9 +160,9 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     s.clock_offset_ms = offset_ms_;
     s.redirect_uris = redirect_uris_.entries();
     s.scanner = scanner_;
-    for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
+    s.organizations = directory_.Organizations();
     s.settings = settings_;
-    for (const auto& [id, c] : connections_) s.connections.push_back(c);
+    s.connections = directory_.Connections();
     // (self == this: the stores are reached through `this` so the analysis sees mu_ held.)
     const_cast<ProfileStore&>(profiles_).BeginCapture(profiles);
     const_cast<SessionStore&>(sessions_).BeginCapture(sessions);
@@ -232,10 +232,8 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
 
   // Everything is built before the lock is taken, swapped in under it, and the old contents
   // freed after it: a 64 MiB import stops the environment's requests only for the swap.
-  std::map<std::string, Organization> organizations;
-  for (auto& o : s.organizations) organizations[o.id] = std::move(o);
-  std::map<std::string, Connection> connections;
-  for (auto& c : s.connections) connections[c.id] = std::move(c);
+  Directory::Prepared directory =
+      Directory::Prepare(std::move(s.organizations), std::move(s.connections));
   ProfileStore::Prepared profiles;
   ProfileStore::Prepare(std::move(s.profiles), profiles);
   for (auto& x : s.sessions) {
@@ -281,8 +279,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   redirect_uris_.Replace(std::move(s.redirect_uris));
   scanner_ = std::move(s.scanner);
   settings_ = s.settings.value_or(seed_.settings);
-  organizations_.swap(organizations);
-  connections_.swap(connections);
+  directory_.ReplaceWith(directory);
   old_profiles = profiles_.ReplaceWith(profiles);
   old_sessions = sessions_.ReplaceWith(sessions);
   old_codes = codes_.ReplaceWith(std::move(codes));

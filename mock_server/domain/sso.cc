@@ -98,17 +98,17 @@ std::string Environment::DomainPolicyLocked(const Connection& conn,
   if (!conn.organization_id || conn.type == "GoogleOAuth" || conn.type == "MicrosoftOAuth" ||
       conn.type == "MagicLink")
     return "";
-  auto org = organizations_.find(*conn.organization_id);
-  if (org == organizations_.end() || org->second.allow_profiles_outside_organization) return "";
+  const Organization* org = directory_.FindOrganization(*conn.organization_id);
+  if (!org || org->allow_profiles_outside_organization) return "";
   const std::string domain = EmailDomain(email);
   std::string verified;
-  for (const auto& d : org->second.domains) {
+  for (const auto& d : org->domains) {
     if (d.state != "verified") continue;
     if (Lower(d.domain) == domain) return "";
     verified += (verified.empty() ? "" : ", ") + d.domain;
   }
   return "The profile's email '" + email + "' is outside the verified domains of organization '" +
-         org->first + "' (" + (verified.empty() ? std::string("it has none") : verified) +
+         org->id + "' (" + (verified.empty() ? std::string("it has none") : verified) +
          "), and the organization does not allow profiles outside it. Add the domain to the "
          "organization's domains, or allow profiles outside the organization.";
 }
@@ -267,15 +267,14 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
 
   const Connection* conn = nullptr;
   if (!r.connection.empty()) {
-    auto it = connections_.find(r.connection);
-    if (it == connections_.end())
+    conn = directory_.FindConnection(r.connection);
+    if (!conn)
       return fail("connection_invalid", "No Connection found with ID '" + r.connection + "'");
-    conn = &it->second;
   } else if (!r.organization.empty()) {
     std::vector<const Connection*> found;
-    if (organizations_.count(r.organization)) {
-      for (const auto& [id, c] : connections_)
-        if (IsSsoConnection(c) && c.organization_id == r.organization) found.push_back(&c);
+    if (directory_.FindOrganization(r.organization)) {
+      for (const Connection* c : directory_.ConnectionsOf(r.organization))
+        if (IsSsoConnection(*c)) found.push_back(c);
     }
     if (found.empty())
       return fail("organization_invalid",
@@ -291,12 +290,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
                               [&](const std::string& p) { return Lower(p) == Lower(r.provider); });
     if (known == providers.end())
       return fail("connection_strategy_invalid", "The provider '" + r.provider + "' is not valid.");
-    for (const auto& [id, c] : connections_) {
-      if (c.type == *known && c.state == "active") {
-        conn = &c;
-        break;
-      }
-    }
+    conn = directory_.ActiveConnectionOfType(*known);
     if (!conn) {
       const int64_t now = NowMsLocked();
       Connection c;
@@ -305,7 +299,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
       c.name = *known;
       c.state = "active";
       c.created_ms = c.updated_ms = now;
-      conn = &(connections_[c.id] = c);
+      conn = &directory_.AddConnection(std::move(c));
       ChangedLocked();
     }
   }
@@ -352,8 +346,8 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     // is one of the organization's verified domains, else the organization's first.
     std::string org_domain;
     if (conn->organization_id)
-      if (auto org = organizations_.find(*conn->organization_id); org != organizations_.end())
-        for (const auto& d : org->second.domains)
+      if (const Organization* org = directory_.FindOrganization(*conn->organization_id))
+        for (const auto& d : org->domains)
           if (d.state == "verified" && org_domain.empty()) org_domain = d.domain;
     std::string domain;
     if (!conn->domains.empty() &&

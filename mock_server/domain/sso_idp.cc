@@ -29,8 +29,8 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
                  "This sign-in has expired or was already completed. Start again from the app.",
                  {}};
   const PendingLogin p = *found;
-  auto conn = connections_.find(p.connection_id);
-  if (conn == connections_.end()) {  // deleted while the page waited
+  const Connection* conn = directory_.FindConnection(p.connection_id);
+  if (!conn) {  // deleted while the page waited
     pending_logins_.Erase(login_id);
     ChangedLocked();
     AuthorizeOutcome out;
@@ -46,7 +46,7 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
   } else if (action == "cancel") {
     outcome = "signin_consent_denied";
   } else if (action == "fail") {
-    outcome = chosen.empty() ? DefaultFailure(conn->second.type) : chosen;
+    outcome = chosen.empty() ? DefaultFailure(conn->type) : chosen;
     if (!IsSignInOutcome(outcome)) {
       std::string all;
       for (const auto& o : SignInOutcomes()) all += (all.empty() ? "" : ", ") + o;
@@ -58,7 +58,7 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
   if (!outcome.empty()) {
     pending_logins_.Erase(login_id);
     ChangedLocked();
-    return SignInLocked(conn->second, IdpUser{}, p, outcome, "idp_page");
+    return SignInLocked(*conn, IdpUser{}, p, outcome, "idp_page");
   }
   if (!IsPlausibleEmail(email))
     return ValidationError({{"email", "email must be an email address, e.g. ann@example.com"}});
@@ -66,9 +66,9 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
   ChangedLocked();
   IdpUser user;
   user.email = email;
-  for (const auto& u : conn->second.users)
+  for (const auto& u : conn->users)
     if (Lower(u.email) == Lower(email)) user = u;
-  return SignInLocked(conn->second, user, p);
+  return SignInLocked(*conn, user, p);
 }
 
 Result<QueuedOutcome> Environment::QueueOutcome(const std::string& connection_id,
@@ -82,7 +82,7 @@ Result<QueuedOutcome> Environment::QueueOutcome(const std::string& connection_id
   if (times < 1 || times > 1000000)
     errors.push_back({"times", "times must be a whole number from 1 to 1000000"});
   MutexLock lock(mu_);
-  if (!connection_id.empty() && !connections_.count(connection_id))
+  if (!connection_id.empty() && !directory_.FindConnection(connection_id))
     errors.push_back(
         {"connection", "connection '" + connection_id + "' does not exist in this environment"});
   if (!errors.empty()) return ValidationError(std::move(errors));

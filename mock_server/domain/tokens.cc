@@ -86,9 +86,9 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
     // Only PKCE lets a public client exchange a code without the secret.
     return InvalidClient();
   }
-  auto conn = connections_.find(code.connection_id);
+  const Connection* conn = directory_.FindConnection(code.connection_id);
   const Profile* found = profiles_.Find(code.profile_id);
-  if (conn == connections_.end() || !found) return InvalidGrant(r.code);
+  if (!conn || !found) return InvalidGrant(r.code);
 
   if (access_tokens_.size() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
@@ -101,10 +101,10 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   ChangedLocked();
   const Profile profile = *found;
   std::optional<OAuthTokens> oauth;
-  if (IsOAuthConnectionType(conn->second.type)) {
+  if (IsOAuthConnectionType(conn->type)) {
     // The IdP's tokens (made up: the mock IdP has no API they would open); an hour, like
     // Google's and Microsoft's access tokens.
-    oauth = OAuthTokens{conn->second.type, "mock_oauth_access_" + ids_.Alphanumeric(32),
+    oauth = OAuthTokens{conn->type, "mock_oauth_access_" + ids_.Alphanumeric(32),
                         "mock_oauth_refresh_" + ids_.Alphanumeric(32), now / 1000 + 3600,
                         code.provider_scopes};
   }
