@@ -53,7 +53,6 @@ void Environment::LoadSeedLocked() {
   profiles_.Clear();
   sessions_.Clear();
   codes_.Clear();
-  access_tokens_.Clear();
   outbox_.Clear();
   idempotency_.Clear();
   pending_logins_.Clear();
@@ -160,8 +159,8 @@ EnvironmentCounts Environment::Counts() const {
   MutexLock lock(mu_);
   EnvironmentCounts c;
   c.sessions = sessions_.size();
-  c.codes = codes_.size();
-  c.access_tokens = access_tokens_.size();
+  c.codes = codes_.codes();
+  c.access_tokens = codes_.access_tokens();
   c.emails = outbox_.size();
   c.pending_logins = pending_logins_.size();
   return c;
@@ -170,7 +169,7 @@ EnvironmentCounts Environment::Counts() const {
 void Environment::AttachTokenIndex(std::shared_ptr<TokenIndex> index) {
   MutexLock lock(mu_);
   sessions_.Attach(index, seed_.name);
-  access_tokens_.Attach(index, seed_.name);
+  codes_.Attach(index, seed_.name);
   pending_logins_.Attach(index, seed_.name);
 }
 
@@ -231,11 +230,7 @@ bool Environment::DeleteConnection(const std::string& id) {
   if (!directory_.RemoveConnection(id)) return false;
   ChangedLocked();
   // Its unexchanged codes die with it; its sessions' links fail on visit (see VisitLink).
-  std::vector<std::string> dead;
-  codes_.ForEach([&](const std::string& key, const AuthorizationCode& c) {
-    if (c.connection_id == id && !c.used) dead.push_back(key);
-  });
-  for (const auto& key : dead) codes_.FindMutable(key)->used = true;
+  codes_.BurnCodesOf(id);
   return true;
 }
 

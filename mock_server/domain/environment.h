@@ -3,7 +3,8 @@
 // the state they share lives in small units, each with its own header and tests: the
 // redirect-URI allow-list (redirect_uri_list.h), the scanner policy (scanner_policy.h), the
 // outbox (outbox.h), sessions by id and link token (session_store.h), profiles by user
-// (profile_store.h), the expiry predicate (expiry.h), the email check (email_address.h) and the
+// (profile_store.h), organizations and connections (directory.h), codes and access tokens
+// (code_store.h), the expiry predicate (expiry.h), the email check (email_address.h) and the
 // link URL (magic_link.h). The methods are defined by flow: environment.cc, passwordless.cc,
 // tokens.cc, sso.cc, sso_idp.cc, snapshot.cc.
 //
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "domain/clock.h"
+#include "domain/code_store.h"
 #include "domain/directory.h"
 #include "domain/entry_store.h"
 #include "domain/errors.h"
@@ -348,10 +350,9 @@ class Environment {
   Directory directory_ GUARDED_BY(mu_);  // organizations and connections
   // Snapshot-friendly stores (see "Snapshots without a long lock" above): change an entry only
   // through FindMutable/Put. The outbox (at most kMaxOutbox) shares its emails the simple way.
-  ProfileStore profiles_ GUARDED_BY(mu_);  // by id and by connection + email
-  SessionStore sessions_ GUARDED_BY(mu_);  // by id and by link token
-  EntryStore<AuthorizationCode> codes_ GUARDED_BY(mu_);
-  EntryStore<AccessToken> access_tokens_ GUARDED_BY(mu_){TokenIndex::Kind::kAccessToken};
+  ProfileStore profiles_ GUARDED_BY(mu_);       // by id and by connection + email
+  SessionStore sessions_ GUARDED_BY(mu_);       // by id and by link token
+  CodeStore codes_ GUARDED_BY(mu_);             // codes and access tokens
   workos_mock::Outbox outbox_ GUARDED_BY(mu_);  // (Outbox() is also a method)
   EnvironmentSettings settings_ GUARDED_BY(mu_);
   EntryStore<PendingLogin> pending_logins_ GUARDED_BY(mu_){TokenIndex::Kind::kPendingLogin};

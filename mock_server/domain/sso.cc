@@ -232,7 +232,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   // stores a code, an interactive one a pending sign-in (its code comes when it completes).
   MaybeSweepLocked();
   const bool interactive = seed_.interactive_idp || r.interactive;
-  if ((interactive ? pending_logins_.size() : codes_.size()) >= max_stored()) {
+  if ((interactive ? pending_logins_.size() : codes_.codes()) >= max_stored()) {
     out.kind = AuthorizeOutcome::Kind::kLimitExceeded;
     out.error = "This environment holds the maximum of " + std::to_string(max_stored()) +
                 " (config max_stored) unexpired " +
