@@ -56,8 +56,8 @@ void Environment::LoadSeedLocked() {
   outbox_.Clear();
   idempotency_.Clear();
   pending_logins_.Clear();
-  queued_outcomes_.clear();
-  sign_ins_.clear();
+  queued_outcomes_.Clear();
+  sign_ins_.Clear();
   scanner_ = seed_.scanner;
   settings_ = seed_.settings;
 }

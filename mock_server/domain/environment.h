@@ -4,9 +4,10 @@
 // redirect-URI allow-list (redirect_uri_list.h), the scanner policy (scanner_policy.h), the
 // outbox (outbox.h), sessions by id and link token (session_store.h), profiles by user
 // (profile_store.h), organizations and connections (directory.h), codes and access tokens
-// (code_store.h), the expiry predicate (expiry.h), the email check (email_address.h) and the
-// link URL (magic_link.h). The methods are defined by flow: environment.cc, passwordless.cc,
-// tokens.cc, sso.cc, sso_idp.cc, snapshot.cc.
+// (code_store.h), pending sign-ins (pending_logins.h), queued sign-in outcomes
+// (outcome_queue.h), sign-in records (sign_in_log.h), the expiry predicate (expiry.h), the email
+// check (email_address.h) and the link URL (magic_link.h). The methods are defined by flow:
+// environment.cc, passwordless.cc, tokens.cc, sso.cc, sso_idp.cc, snapshot.cc.
 //
 // Locking (the one place it is described): each Environment has one mutex guarding all of its
 // state, the units above included (they are not thread-safe by themselves); every public method
@@ -47,11 +48,14 @@
 #include "domain/ids.h"
 #include "domain/model.h"
 #include "domain/outbox.h"
+#include "domain/outcome_queue.h"
 #include "domain/pagination.h"
+#include "domain/pending_logins.h"
 #include "domain/profile_store.h"
 #include "domain/redirect_uri_list.h"
 #include "domain/scanner_policy.h"
 #include "domain/session_store.h"
+#include "domain/sign_in_log.h"
 #include "domain/snapshot.h"
 #include "domain/sso.h"
 #include "domain/thread_annotations.h"
@@ -324,9 +328,6 @@ class Environment {
   // "" when it may.
   std::string DomainPolicyLocked(const Connection& connection, const std::string& email) const
       REQUIRES(mu_);
-  // The record of `login` (found by its id, else a new one at the front).
-  SsoSignIn& SignInRecordLocked(const Connection& connection, const PendingLogin& login)
-      REQUIRES(mu_);
 
   const EnvironmentConfig seed_;
   const Clock& clock_;
@@ -355,10 +356,10 @@ class Environment {
   CodeStore codes_ GUARDED_BY(mu_);             // codes and access tokens
   workos_mock::Outbox outbox_ GUARDED_BY(mu_);  // (Outbox() is also a method)
   EnvironmentSettings settings_ GUARDED_BY(mu_);
-  EntryStore<PendingLogin> pending_logins_ GUARDED_BY(mu_){TokenIndex::Kind::kPendingLogin};
-  uint64_t changes_ GUARDED_BY(mu_) = 0;                       // see ChangeCount()
-  std::deque<QueuedOutcome> queued_outcomes_ GUARDED_BY(mu_);  // oldest first
-  std::deque<SsoSignIn> sign_ins_ GUARDED_BY(mu_);             // newest first
+  PendingLoginStore pending_logins_ GUARDED_BY(mu_);
+  uint64_t changes_ GUARDED_BY(mu_) = 0;  // see ChangeCount()
+  OutcomeQueue queued_outcomes_ GUARDED_BY(mu_);
+  SignInLog sign_ins_ GUARDED_BY(mu_);
   ScannerSettings scanner_ GUARDED_BY(mu_);
   uint64_t ops_since_sweep_ GUARDED_BY(mu_) = 0;
   int64_t last_sweep_ms_ GUARDED_BY(mu_) = 0;  // environment time of the last sweep

@@ -167,7 +167,7 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     const_cast<ProfileStore&>(profiles_).BeginCapture(profiles);
     const_cast<SessionStore&>(sessions_).BeginCapture(sessions);
     const_cast<CodeStore&>(codes_).BeginCapture(codes, tokens);
-    const_cast<EntryStore<PendingLogin>&>(pending_logins_).BeginCapture(logins);
+    const_cast<PendingLoginStore&>(pending_logins_).BeginCapture(logins);
     outbox.assign(outbox_.entries().begin(), outbox_.entries().end());
     if (deterministic()) {
       s.id_streams["objects"] = ids_.position();
@@ -250,11 +250,8 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   CodeStore::Prepare(std::move(s.codes), std::move(s.access_tokens), codes);
   std::deque<std::shared_ptr<const Email>> outbox;
   for (auto& e : s.outbox) outbox.push_back(std::make_shared<const Email>(std::move(e)));
-  EntryStore<PendingLogin> logins;
-  for (auto& x : s.pending_logins) {
-    const std::string id = x.id;
-    logins.Put(id, std::move(x));
-  }
+  PendingLoginStore::Prepared logins;
+  PendingLoginStore::Prepare(std::move(s.pending_logins), logins);
   // The old entries, freed after the lock is released.
   EntryStore<Profile>::Retired old_profiles;
   EntryStore<PasswordlessSession>::Retired old_sessions;
@@ -272,7 +269,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   old_sessions = sessions_.ReplaceWith(sessions);
   old_codes = codes_.ReplaceWith(codes);
   outbox_.Replace(std::move(outbox));
-  old_logins = pending_logins_.ReplaceWith(std::move(logins));
+  old_logins = pending_logins_.ReplaceWith(logins);
   // A state saved in deterministic mode goes on where it stood (without: the streams stay put).
   for (const auto& [name, position] : s.id_streams)
     (name == "objects" ? ids_ : name == "requests" ? request_ids_ : control_ids_).Seek(position);
@@ -300,7 +297,7 @@ size_t Environment::SweepLocked() {
                            : SaturatingAdd(SaturatingAdd(kept, grace), 1);
   // A pending login is useless the moment it expires: nobody inspects it afterwards.
   int64_t pending_kept = std::numeric_limits<int64_t>::max();
-  removed += EraseExpiredBefore(pending_logins_, NowMsLocked() + 1, pending_kept);
+  removed += pending_logins_.EraseExpired(NowMsLocked(), pending_kept);
   next_sweep_due_ms_ = std::min(next_sweep_due_ms_, pending_kept);
   if (removed > 0) ChangedLocked();
   return removed;

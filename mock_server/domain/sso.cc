@@ -56,8 +56,6 @@ constexpr const char* kErrorUri =
 
 bool IsSsoConnection(const Connection& c) { return c.type != "MagicLink"; }
 
-constexpr size_t kMaxSignIns = 1000;
-
 // The error_description of each outcome. Only signin_consent_denied's text is documented (the
 // sign-in consent guide's example redirect); the others follow the reference's description of
 // the code (decisions.md).
@@ -113,25 +111,6 @@ std::string Environment::DomainPolicyLocked(const Connection& conn,
          "organization's domains, or allow profiles outside the organization.";
 }
 
-SsoSignIn& Environment::SignInRecordLocked(const Connection& conn, const PendingLogin& login) {
-  if (!login.id.empty())
-    for (auto& r : sign_ins_)
-      if (r.login_id == login.id) return r;
-  SsoSignIn r;
-  r.login_id = login.id;
-  r.started_ms = NowMsLocked();
-  r.expires_ms = login.expires_ms;
-  r.connection_id = conn.id;
-  r.connection_type = conn.type;
-  r.organization_id = conn.organization_id;
-  r.redirect_uri = login.redirect_uri;
-  r.state = login.state;
-  r.status = "at_idp";
-  sign_ins_.push_front(std::move(r));
-  if (sign_ins_.size() > kMaxSignIns) sign_ins_.pop_back();
-  return sign_ins_.front();
-}
-
 AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const IdpUser& user,
                                            const PendingLogin& login, std::string outcome,
                                            std::string source) {
@@ -139,16 +118,8 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
   if (outcome.empty()) {
     // The control plane's queue first (this connection's entries, then environment-wide ones),
     // then the user's configured outcome, then the organization's domain policy.
-    auto take = [&](bool specific) REQUIRES(mu_) {
-      for (auto it = queued_outcomes_.begin(); it != queued_outcomes_.end(); ++it) {
-        if (specific ? it->connection_id != connection.id : !it->connection_id.empty()) continue;
-        outcome = it->outcome;
-        if (--it->remaining <= 0) queued_outcomes_.erase(it);
-        return true;
-      }
-      return false;
-    };
-    if (take(true) || take(false)) {
+    if (auto queued = queued_outcomes_.Take(connection.id)) {
+      outcome = *queued;
       source = "queued";
     } else if (!user.outcome.empty()) {
       outcome = user.outcome;
@@ -158,7 +129,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
       source = "domain_policy";
     }
   }
-  SsoSignIn& record = SignInRecordLocked(connection, login);
+  SsoSignIn& record = sign_ins_.RecordOf(connection, login, NowMsLocked());
   record.finished_ms = NowMsLocked();
   record.email = user.email;
   AuthorizeOutcome out;
@@ -320,10 +291,10 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   if (interactive) {
     p.id = ids_.Alphanumeric(32);
     p.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
-    pending_logins_.Put(p.id, p);
+    pending_logins_.Add(p);
     ChangedLocked();
     NoteExpiryLocked(p.expires_ms, false);
-    SignInRecordLocked(*conn, p);
+    sign_ins_.RecordOf(*conn, p, NowMsLocked());
     out.kind = AuthorizeOutcome::Kind::kIdpPage;
     out.login_id = p.id;
     out.connection = *conn;

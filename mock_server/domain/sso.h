@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/errors.h"
 #include "domain/model.h"
 
 namespace workos_mock {
@@ -86,6 +87,8 @@ struct SsoSignIn {
 // 2026-11-29), in the order the docs list them.
 const std::vector<std::string>& SignInOutcomes();
 bool IsSignInOutcome(const std::string& code);
+// The field error for an `outcome` that is not one of them (it lists them).
+FieldError UnknownOutcomeError();
 // The outcome "fail" on the interactive page means for a connection of this type: oauth_failed
 // for OAuth connections, server_error for the others.
 std::string DefaultFailure(const std::string& connection_type);
