@@ -42,6 +42,7 @@
 #include "domain/clock.h"
 #include "domain/code_store.h"
 #include "domain/directory.h"
+#include "domain/email_message.h"
 #include "domain/entry_store.h"
 #include "domain/errors.h"
 #include "domain/idempotency.h"
@@ -191,7 +192,10 @@ class Environment {
   // --- Passwordless (domain/passwordless.cc) ---------------------------------------------
   Result<PasswordlessSession> CreateSession(const CreateSessionRequest& request);
   // Emails the link. Unknown, used or expired sessions are refused with the live message.
-  Result<Email> SendSession(const std::string& session_id);
+  // `render` writes the email's subject, text and HTML (mail/magic_link_email.h: the HTTP layer
+  // passes it); without one the email carries what the domain decides only -- recipient,
+  // sender, link, times -- as the domain's own tests need.
+  Result<Email> SendSession(const std::string& session_id, EmailRenderer render = nullptr);
   bool HasLinkToken(const std::string& token) const;
   // A visit of the link. GET consumes it (the first valid one yields a code, single use); so does
   // HEAD unless the head_consumes_links setting is off. A used or expired link redirects to the
@@ -311,7 +315,8 @@ class Environment {
                               const std::string& session_id,
                               std::optional<std::string> code_challenge,
                               std::vector<std::string> provider_scopes = {}) REQUIRES(mu_);
-  Email ComposeEmailLocked(const PasswordlessSession& session) const REQUIRES(mu_);
+  Email ComposeEmailLocked(const PasswordlessSession& session, EmailRenderer render) const
+      REQUIRES(mu_);
   // SSO helpers (domain/sso.cc)
   std::string AppRedirectLocked(
       const std::string& redirect_uri, const std::string& state, const std::string& error,

@@ -143,31 +143,25 @@ std::string Environment::LinkStatus(const std::string& session_id) const {
   return "unused";
 }
 
-Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
+Email Environment::ComposeEmailLocked(const PasswordlessSession& s, EmailRenderer render) const {
   Email e;
   e.id = ids_.NewId("email", NowMsLocked());
   e.to = s.email;
   e.from = seed_.email_from;
-  e.subject = "Sign in to " + seed_.app_name;
   e.link = MagicLinkUrl(link_base_, s.token);
-  const int64_t minutes = (s.expires_ms - s.created_ms) / 60000;
-  e.text = "Sign in to " + seed_.app_name +
-           "\n\nClick the link below to sign in. It can be used once and expires in " +
-           std::to_string(minutes) + " minutes.\n\n" + e.link +
-           "\n\nIf you did not request this email, you can ignore it.\n";
-  e.html = "<!doctype html><html><body style=\"font-family:sans-serif\"><h1>Sign in to " +
-           HtmlEscape(seed_.app_name) +
-           "</h1><p>Click the button below to sign in. The link can be used once and expires in " +
-           std::to_string(minutes) + " minutes.</p><p><a href=\"" + HtmlEscape(e.link) +
-           "\" style=\"padding:10px 16px;background:#6363f1;color:#fff;text-decoration:none;"
-           "border-radius:6px\">Sign in</a></p><p>If you did not request this email, you can "
-           "ignore it.</p></body></html>";
+  if (render) {
+    EmailContent content =
+        render({e.to, e.from, seed_.app_name, e.link, (s.expires_ms - s.created_ms) / 60000});
+    e.subject = std::move(content.subject);
+    e.text = std::move(content.text);
+    e.html = std::move(content.html);
+  }
   e.session_id = s.id;
   e.sent_ms = NowMsLocked();
   return e;
 }
 
-Result<Email> Environment::SendSession(const std::string& session_id) {
+Result<Email> Environment::SendSession(const std::string& session_id, EmailRenderer render) {
   MutexLock lock(mu_);
   const PasswordlessSession* found = sessions_.Find(session_id);
   if (!found || found->used || Expired(NowMsLocked(), found->expires_ms)) {
@@ -177,7 +171,7 @@ Result<Email> Environment::SendSession(const std::string& session_id) {
   }
   PasswordlessSession& session = *sessions_.FindMutable(session_id);
   session.sends++;
-  Email email = ComposeEmailLocked(session);
+  Email email = ComposeEmailLocked(session, render);
   outbox_.Add(email);
   ChangedLocked();
   lock.Unlock();
