@@ -85,11 +85,12 @@ Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
   // The offset has the same limit as one advance, so a snapshot of it always loads back.
   if (seconds * 1000 > kMaxDurationMs - offset_ms_) {
     return ValidationError(
-        {{"seconds", "the clock can be at most " + std::to_string(kMaxDurationSeconds) +
-                         " seconds (100 years) ahead of real time; it is " +
-                         std::to_string(offset_ms_ / 1000) + " seconds ahead, so at most " +
-                         std::to_string((kMaxDurationMs - offset_ms_) / 1000) +
-                         " more can be added (POST /_mock/reset starts again)"}});
+        {{"seconds",
+          "the clock can be at most " + std::to_string(kMaxDurationSeconds) +
+              " seconds (100 years) ahead of real time; it is " +
+              std::to_string(offset_ms_ / 1000) + " seconds ahead, so at most " +
+              std::to_string((kMaxDurationMs - offset_ms_) / 1000) + " more can be added",
+          ControlHint::kResetStartsAgain}});
   }
   offset_ms_ += seconds * 1000;
   if (seconds > 0) ChangedLocked();
@@ -131,9 +132,9 @@ Result<std::vector<RedirectUriEntry>> Environment::SetRedirectUris(
 
 Result<std::string> Environment::ResolveRedirectUri(const std::string& requested) const {
   MutexLock lock(mu_);
-  std::string error;
+  FieldError error;
   std::string uri = redirect_uris_.Resolve(requested, &error);
-  if (!error.empty()) return ValidationError({{"redirect_uri", error}});
+  if (!error.code.empty()) return ValidationError({error});
   return uri;
 }
 

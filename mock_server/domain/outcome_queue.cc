@@ -12,10 +12,11 @@ std::vector<FieldError> OutcomeQueue::Check(const std::string& outcome, int64_t 
 
 std::optional<Error> OutcomeQueue::CheckRoom() const {
   if (entries_.size() < kMaxEntries) return std::nullopt;
-  return Error{ErrorKind::kLimitExceeded,
-               "This environment already has " + std::to_string(kMaxEntries) +
-                   " queued sign-in outcomes; DELETE /_mock/sso/outcomes to clear them.",
-               {}};
+  return Error{
+      ErrorKind::kLimitExceeded,
+      "This environment already has " + std::to_string(kMaxEntries) + " queued sign-in outcomes",
+      {},
+      ControlHint::kClearQueuedOutcomes};
 }
 
 std::optional<std::string> OutcomeQueue::Take(const std::string& connection_id) {

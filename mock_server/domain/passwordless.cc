@@ -75,15 +75,14 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   if (sessions_.size() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
                  "This environment holds the maximum of " + std::to_string(max_stored()) +
-                     " (config max_stored) unexpired passwordless sessions; wait for them to "
-                     "expire, advance the "
-                     "clock, or POST /_mock/reset.",
-                 {}};
+                     " (config max_stored) unexpired passwordless sessions",
+                 {},
+                 ControlHint::kWaitAdvanceClockOrReset};
   std::string redirect_uri;
   if (!has_error("redirect_uri")) {
-    std::string error;
+    FieldError error;
     redirect_uri = redirect_uris_.Resolve(request.redirect_uri.value_or(""), &error);
-    if (!error.empty()) errors.push_back({"redirect_uri", error});
+    if (!error.code.empty()) errors.push_back(error);
   }
   const Connection* connection = nullptr;
   if (request.connection && !request.connection->empty() && !has_error("connection")) {
@@ -223,7 +222,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     // The reference: an expired link redirects to the app with error=access_denied; a used link
     // has expired on its first visit (CONTRACT.md, evidence review 2026-11-29). Where to: the
     // session's redirect URI, else the environment's default; with neither, the HTML page.
-    std::string error;
+    FieldError error;
     std::string target =
         s.redirect_uri.empty() ? redirect_uris_.Resolve("", &error) : s.redirect_uri;
     if (!target.empty()) {

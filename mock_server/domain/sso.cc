@@ -171,13 +171,13 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     out.location = link_base_ + "/sso/client-id-invalid?client_id=" + PercentEncode(r.client_id);
     return out;
   }
-  std::string uri_error;
+  FieldError uri_error;
   const std::string redirect_uri = redirect_uris_.Resolve(r.redirect_uri, &uri_error);
-  if (!uri_error.empty()) {
+  if (!uri_error.code.empty()) {
     out.kind = AuthorizeOutcome::Kind::kInvalidRedirectUri;
     out.location =
         link_base_ + "/sso/redirect-uri-invalid?redirect_uri=" + PercentEncode(r.redirect_uri);
-    out.error = uri_error;
+    out.error = uri_error.code;
     return out;
   }
   // Requests that never reach the app: the browser goes to the error host's page instead.
@@ -207,8 +207,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     out.kind = AuthorizeOutcome::Kind::kLimitExceeded;
     out.error = "This environment holds the maximum of " + std::to_string(max_stored()) +
                 " (config max_stored) unexpired " +
-                (interactive ? "pending sign-ins" : "authorization codes") +
-                "; wait for them to expire, advance the clock, or POST /_mock/reset.";
+                (interactive ? "pending sign-ins" : "authorization codes");
     return out;
   }
   if (r.response_type.empty())

@@ -31,7 +31,8 @@ struct AuthorizeOutcome {
     kErrorPage,  // 302 to `location`, another of the mock's error pages (never the app); `error`
                  // names it, e.g. code_challenge_missing
     kIdpPage,    // the interactive mock IdP: show `connection`'s users, post to login_id
-    kLimitExceeded,  // the environment is full (max_stored): 429 with `error` as message
+    kLimitExceeded,  // the environment is full (max_stored): 429 with `error` as message, and
+                     // the hint ControlHint::kWaitAdvanceClockOrReset (domain/errors.h)
   };
   Kind kind = Kind::kRedirect;
   std::string location;

@@ -63,9 +63,9 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   if (codes_.access_tokens() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
                  "This environment holds the maximum of " + std::to_string(max_stored()) +
-                     " (config max_stored) unexpired access tokens; wait for them to expire or "
-                     "POST /_mock/reset.",
-                 {}};
+                     " (config max_stored) unexpired access tokens",
+                 {},
+                 ControlHint::kWaitOrReset};
   // Burnt under the lock: a concurrent exchange of this code now fails.
   codes_.Burn(r.code);
   ChangedLocked();

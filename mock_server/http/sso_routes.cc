@@ -149,7 +149,8 @@ void MockServer::AddSsoRoutes() {
     AuthorizeOutcome o = c.env->Authorize(DecodeAuthorize(c.req, options_.interactive));
     if (o.kind == AuthorizeOutcome::Kind::kIdpPage) return ReplyIdpPage(c.res, o);
     if (o.kind == AuthorizeOutcome::Kind::kLimitExceeded)
-      return ReplyError(c.res, {ErrorKind::kLimitExceeded, o.error, {}});
+      return ReplyError(
+          c.res, {ErrorKind::kLimitExceeded, o.error, {}, ControlHint::kWaitAdvanceClockOrReset});
     Redirect(c.res, o.location);
   });
 
