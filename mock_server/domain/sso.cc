@@ -44,6 +44,7 @@
 
 #include "domain/email_address.h"
 #include "domain/environment.h"
+#include "domain/error_pages.h"
 #include "domain/expiry.h"
 #include "domain/ids.h"
 #include "domain/limits.h"
@@ -168,15 +169,16 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   MutexLock lock(mu_);
   AuthorizeOutcome out;
   if (r.client_id != seed_.client_id) {  // the HTTP layer routes by client id; belt and braces
-    out.location = link_base_ + "/sso/client-id-invalid?client_id=" + PercentEncode(r.client_id);
+    out.location =
+        ErrorPageUrl(link_base_, kClientIdInvalidPage) + "?client_id=" + PercentEncode(r.client_id);
     return out;
   }
   FieldError uri_error;
   const std::string redirect_uri = redirect_uris_.Resolve(r.redirect_uri, &uri_error);
   if (!uri_error.code.empty()) {
     out.kind = AuthorizeOutcome::Kind::kInvalidRedirectUri;
-    out.location =
-        link_base_ + "/sso/redirect-uri-invalid?redirect_uri=" + PercentEncode(r.redirect_uri);
+    out.location = ErrorPageUrl(link_base_, kRedirectUriInvalidPage) +
+                   "?redirect_uri=" + PercentEncode(r.redirect_uri);
     out.error = uri_error.code;
     return out;
   }
@@ -184,13 +186,13 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   auto error_page = [&](const std::string& page) {
     out.kind = AuthorizeOutcome::Kind::kErrorPage;
     out.error = page;
-    out.location = link_base_ + "/sso/" + page;
+    out.location = ErrorPageUrl(link_base_, page);
     return out;
   };
   if (!r.code_challenge_method.empty() && r.code_challenge.empty())
-    return error_page("code_challenge_missing");
+    return error_page(kCodeChallengeMissingPage);
   if (r.connection.empty() && r.organization.empty() && r.provider.empty() && r.domain.empty())
-    return error_page("invalid-connection-selector");
+    return error_page(kInvalidConnectionSelectorPage);
   auto fail = [&](const std::string& error, const std::string& description) {
     out.kind = AuthorizeOutcome::Kind::kRedirect;
     out.error = error;
