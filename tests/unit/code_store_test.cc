@@ -1,5 +1,6 @@
 // The code store (domain/code_store.h): a code's lifetime, single use and PKCE; access tokens'
-// expiry; the TokenIndex follows the access tokens (and only them) through every path.
+// expiry; the TokenIndex follows the access tokens (and only them) through every path. The last
+// case checks the same rules through an environment's token requests.
 #include <catch2/catch.hpp>
 
 #include <openssl/sha.h>
@@ -9,8 +10,13 @@
 
 #include "domain/code_store.h"
 #include "domain/ids.h"
+#include "environment_fixture.h"
+#include "result_checks.h"
 
 using namespace workos_mock;
+using workos_mock::testing::ErrorOf;
+using workos_mock::testing::env_fixture::CodeOf;
+using workos_mock::testing::env_fixture::Fixture;
 
 namespace {
 
@@ -157,4 +163,48 @@ TEST_CASE("code store: a state import replaces codes and tokens, and the index w
   store.Clear();
   CHECK(store.codes() == 0);
   CHECK(index->size() == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "codes: 10-minute TTL, single use, failures do not burn them",
+                 "[codes]") {
+  auto code_for = [&](const std::string& email) {
+    return CodeOf(*env.VisitLink(Create(email).token, "GET", "x"));
+  };
+  std::string code = code_for("a@example.com");
+  TokenRequest r{"client_test", "sk_test_test", "authorization_code", code, ""};
+  TokenRequest wrong = r;
+  wrong.client_secret = "sk_test_other";
+  CHECK(ErrorOf(env.ExchangeCode(wrong)).kind == ErrorKind::kInvalidClient);
+  TokenRequest no_secret = r;
+  no_secret.client_secret = "";
+  CHECK(ErrorOf(env.ExchangeCode(no_secret)).kind == ErrorKind::kInvalidClient);
+  TokenRequest grant = r;
+  grant.grant_type = "refresh_token";
+  CHECK(ErrorOf(env.ExchangeCode(grant)).kind == ErrorKind::kUnsupportedGrant);
+  // No client_id in the body (e.g. sent as HTTP Basic, which is not read): named as missing.
+  TokenRequest no_client = r;
+  no_client.client_id = "";
+  auto missing = env.ExchangeCode(no_client);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(ErrorOf(missing).kind == ErrorKind::kOAuthInvalidRequest);
+  CHECK(ErrorOf(missing).message == "Missing required parameter: client_id");
+  auto ok = env.ExchangeCode(r);
+  REQUIRE(ok.ok());
+  CHECK(ok.value().profile.email == "a@example.com");
+  CHECK(ok.value().profile.connection_type == "MagicLink");
+  CHECK_FALSE(ok.value().oauth_tokens);  // only OAuth connections carry the IdP's tokens
+  CHECK(env.ProfileForAccessToken(ok.value().access_token)->id == ok.value().profile.id);
+  auto again = env.ExchangeCode(r);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().kind == ErrorKind::kInvalidGrant);
+  CHECK(again.error().message == "The code '" + code + "' has expired or is invalid.");
+
+  std::string slow = code_for("b@example.com");
+  clock.AdvanceMs(600 * 1000);
+  TokenRequest late = r;
+  late.code = slow;
+  CHECK(ErrorOf(env.ExchangeCode(late)).kind == ErrorKind::kInvalidGrant);
+  // Access tokens expire too.
+  clock.AdvanceMs(600 * 1000);
+  CHECK_FALSE(env.ProfileForAccessToken(ok.value().access_token));
 }

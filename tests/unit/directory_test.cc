@@ -1,12 +1,15 @@
 // The directory (domain/directory.h): organizations and connections by id, by email domain, by
-// organization and by type, and the list filters of GET /connections and GET /organizations.
+// organization and by type, and the list filters of GET /connections and GET /organizations
+// (the last case through an environment's list calls).
 #include <catch2/catch.hpp>
 
 #include <set>
 
 #include "domain/directory.h"
+#include "sso_fixture.h"
 
 using namespace workos_mock;
+using workos_mock::testing::sso_fixture::Fixture;
 
 namespace {
 
@@ -127,4 +130,28 @@ TEST_CASE("directory: the list filters", "[directory]") {
   auto a = d.OrganizationsWithDomains({"a.com", "nope.com"});
   REQUIRE(a.size() == 1);
   CHECK(a[0].id == "org_a");
+}
+
+TEST_CASE("connections and organizations: filters", "[sso][directory]") {
+  Fixture f;
+  auto list = [&](ConnectionFilter filter) {
+    auto page = f.env.ListConnections(filter, {});
+    REQUIRE(page.ok());
+    std::set<std::string> out;
+    for (const auto& c : page.value().data) out.insert(c.id);
+    return out;
+  };
+  CHECK(list({}).size() == 5);
+  CHECK(list({"OktaSAML", "", "", ""}) == std::set<std::string>{"conn_foo"});
+  CHECK(list({"oktasaml", "", "", ""}) == std::set<std::string>{"conn_foo"});
+  CHECK(list({"", "BAR.io", "", ""}) == std::set<std::string>{"conn_bar1"});
+  CHECK(list({"", "", "org_bar", ""}) == std::set<std::string>{"conn_bar1", "conn_bar2"});
+  CHECK(list({"", "", "", "entra"}) == std::set<std::string>{"conn_bar2"});
+  CHECK(list({"GoogleOAuth", "", "org_foo", ""}).empty());
+
+  auto orgs = f.env.ListOrganizations({"foo.com", "BAR.IO"}, {});
+  REQUIRE(orgs.ok());
+  CHECK(orgs.value().data.size() == 2);
+  CHECK(f.env.ListOrganizations({}, {}).value().data.size() == 4);
+  CHECK(f.env.ListOrganizations({"nope.com"}, {}).value().data.empty());
 }
