@@ -1,8 +1,4 @@
 #include "domain/environment.h"
-#include "domain/text.h"
-
-#include <algorithm>
-#include <cctype>
 
 #include "domain/ids.h"
 #include "domain/limits.h"
