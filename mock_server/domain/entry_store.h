@@ -13,6 +13,7 @@
 // key added or removed by any path), as IndexedMap does (domain/token_index.h).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -202,5 +203,19 @@ class EntryStore {
   uint64_t capture_epoch_ = 0;
   Retired retired_;
 };
+
+// Erases the entries of `store` (an EntryStore, or a store with the same EraseIf) whose
+// expires_ms is before `horizon`; `earliest_kept` becomes the smallest expires_ms left, if
+// smaller. Returns how many went.
+template <typename Store>
+size_t EraseExpiredBefore(Store& store, int64_t horizon, int64_t& earliest_kept) {
+  return store.EraseIf(
+      [&](const auto& x) {
+        if (x.expires_ms < horizon) return true;
+        earliest_kept = std::min(earliest_kept, x.expires_ms);
+        return false;
+      },
+      [](const auto&) {});
+}
 
 }  // namespace workos_mock

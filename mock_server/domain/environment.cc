@@ -1,8 +1,4 @@
 #include "domain/environment.h"
-#include "domain/text.h"
-
-#include <algorithm>
-#include <cctype>
 
 #include "domain/ids.h"
 #include "domain/limits.h"
@@ -48,19 +44,16 @@ void Environment::LoadSeedLocked() {
   control_ids_.Rewind();
   next_sweep_due_ms_ = 0;
   redirect_uris_.Replace(seed_.redirect_uris);
-  organizations_.clear();
-  for (const auto& org : seed_.organizations) organizations_[org.id] = org;
-  connections_.clear();
-  for (const auto& conn : seed_.connections) connections_[conn.id] = conn;
+  Directory::Prepared directory = Directory::Prepare(seed_.organizations, seed_.connections);
+  directory_.ReplaceWith(directory);
   profiles_.Clear();
   sessions_.Clear();
   codes_.Clear();
-  access_tokens_.Clear();
   outbox_.Clear();
   idempotency_.Clear();
   pending_logins_.Clear();
-  queued_outcomes_.clear();
-  sign_ins_.clear();
+  queued_outcomes_.Clear();
+  sign_ins_.Clear();
   scanner_ = seed_.scanner;
   settings_ = seed_.settings;
 }
@@ -88,11 +81,12 @@ Result<int64_t> Environment::AdvanceClock(int64_t seconds) {
   // The offset has the same limit as one advance, so a snapshot of it always loads back.
   if (seconds * 1000 > kMaxDurationMs - offset_ms_) {
     return ValidationError(
-        {{"seconds", "the clock can be at most " + std::to_string(kMaxDurationSeconds) +
-                         " seconds (100 years) ahead of real time; it is " +
-                         std::to_string(offset_ms_ / 1000) + " seconds ahead, so at most " +
-                         std::to_string((kMaxDurationMs - offset_ms_) / 1000) +
-                         " more can be added (POST /_mock/reset starts again)"}});
+        {{"seconds",
+          "the clock can be at most " + std::to_string(kMaxDurationSeconds) +
+              " seconds (100 years) ahead of real time; it is " +
+              std::to_string(offset_ms_ / 1000) + " seconds ahead, so at most " +
+              std::to_string((kMaxDurationMs - offset_ms_) / 1000) + " more can be added",
+          ControlHint::kResetStartsAgain}});
   }
   offset_ms_ += seconds * 1000;
   if (seconds > 0) ChangedLocked();
@@ -134,9 +128,9 @@ Result<std::vector<RedirectUriEntry>> Environment::SetRedirectUris(
 
 Result<std::string> Environment::ResolveRedirectUri(const std::string& requested) const {
   MutexLock lock(mu_);
-  std::string error;
+  FieldError error;
   std::string uri = redirect_uris_.Resolve(requested, &error);
-  if (!error.empty()) return ValidationError({{"redirect_uri", error}});
+  if (!error.code.empty()) return ValidationError({error});
   return uri;
 }
 
@@ -162,8 +156,8 @@ EnvironmentCounts Environment::Counts() const {
   MutexLock lock(mu_);
   EnvironmentCounts c;
   c.sessions = sessions_.size();
-  c.codes = codes_.size();
-  c.access_tokens = access_tokens_.size();
+  c.codes = codes_.codes();
+  c.access_tokens = codes_.access_tokens();
   c.emails = outbox_.size();
   c.pending_logins = pending_logins_.size();
   return c;
@@ -172,7 +166,7 @@ EnvironmentCounts Environment::Counts() const {
 void Environment::AttachTokenIndex(std::shared_ptr<TokenIndex> index) {
   MutexLock lock(mu_);
   sessions_.Attach(index, seed_.name);
-  access_tokens_.Attach(index, seed_.name);
+  codes_.Attach(index, seed_.name);
   pending_logins_.Attach(index, seed_.name);
 }
 
@@ -218,28 +212,22 @@ Result<ScannerSettings> Environment::SetScanner(ScannerSettings settings) {
 
 std::vector<Connection> Environment::Connections() const {
   MutexLock lock(mu_);
-  std::vector<Connection> out;
-  for (const auto& [id, c] : connections_) out.push_back(c);
-  return out;
+  return directory_.Connections();
 }
 
 std::optional<Connection> Environment::FindConnection(const std::string& id) const {
   MutexLock lock(mu_);
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return std::nullopt;
-  return it->second;
+  const Connection* found = directory_.FindConnection(id);
+  if (!found) return std::nullopt;
+  return *found;
 }
 
 bool Environment::DeleteConnection(const std::string& id) {
   MutexLock lock(mu_);
-  if (connections_.erase(id) == 0) return false;
+  if (!directory_.RemoveConnection(id)) return false;
   ChangedLocked();
   // Its unexchanged codes die with it; its sessions' links fail on visit (see VisitLink).
-  std::vector<std::string> dead;
-  codes_.ForEach([&](const std::string& key, const AuthorizationCode& c) {
-    if (c.connection_id == id && !c.used) dead.push_back(key);
-  });
-  for (const auto& key : dead) codes_.FindMutable(key)->used = true;
+  codes_.BurnCodesOf(id);
   return true;
 }
 
@@ -248,20 +236,7 @@ Result<Page<Connection>> Environment::ListConnections(const ConnectionFilter& f,
   std::vector<Connection> matching;
   {
     MutexLock lock(mu_);
-    const std::string domain = Lower(f.domain), search = Lower(f.search);
-    // The spec's list filter spells it GithubOAuth; objects say GitHubOAuth. Accept both.
-    const std::string type = Lower(f.connection_type);
-    for (const auto& [id, c] : connections_) {
-      if (!type.empty() && Lower(c.type) != type) continue;
-      if (!f.organization_id.empty() && c.organization_id.value_or("") != f.organization_id)
-        continue;
-      if (!domain.empty() && std::none_of(c.domains.begin(), c.domains.end(), [&](const Domain& d) {
-            return Lower(d.domain) == domain;
-          }))
-        continue;
-      if (!search.empty() && Lower(c.name).find(search) == std::string::npos) continue;
-      matching.push_back(c);
-    }
+    matching = directory_.ConnectionsMatching(f);
   }
   return Paginate(std::move(matching), page);
 }
@@ -271,21 +246,16 @@ Result<Page<Organization>> Environment::ListOrganizations(const std::vector<std:
   std::vector<Organization> matching;
   {
     MutexLock lock(mu_);
-    for (const auto& [id, o] : organizations_) {
-      bool keep = domains.empty();
-      for (const auto& want : domains)
-        for (const auto& d : o.domains) keep |= Lower(d.domain) == Lower(want);
-      if (keep) matching.push_back(o);
-    }
+    matching = directory_.OrganizationsWithDomains(domains);
   }
   return Paginate(std::move(matching), page);
 }
 
 std::optional<Organization> Environment::FindOrganization(const std::string& id) const {
   MutexLock lock(mu_);
-  auto it = organizations_.find(id);
-  if (it == organizations_.end()) return std::nullopt;
-  return it->second;
+  const Organization* found = directory_.FindOrganization(id);
+  if (!found) return std::nullopt;
+  return *found;
 }
 
 }  // namespace workos_mock

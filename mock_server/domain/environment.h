@@ -3,9 +3,11 @@
 // the state they share lives in small units, each with its own header and tests: the
 // redirect-URI allow-list (redirect_uri_list.h), the scanner policy (scanner_policy.h), the
 // outbox (outbox.h), sessions by id and link token (session_store.h), profiles by user
-// (profile_store.h), the expiry predicate (expiry.h), the email check (email_address.h) and the
-// link URL (magic_link.h). The methods are defined by flow: environment.cc, passwordless.cc,
-// tokens.cc, sso.cc, sso_idp.cc, snapshot.cc.
+// (profile_store.h), organizations and connections (directory.h), codes and access tokens
+// (code_store.h), pending sign-ins (pending_logins.h), queued sign-in outcomes
+// (outcome_queue.h), sign-in records (sign_in_log.h), the expiry predicate (expiry.h), the email
+// check (email_address.h) and the link URL (magic_link.h). The methods are defined by flow:
+// environment.cc, passwordless.cc, tokens.cc, sso.cc, sso_idp.cc, snapshot.cc.
 //
 // Locking (the one place it is described): each Environment has one mutex guarding all of its
 // state, the units above included (they are not thread-safe by themselves); every public method
@@ -29,26 +31,29 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "domain/clock.h"
+#include "domain/code_store.h"
+#include "domain/directory.h"
+#include "domain/email_message.h"
 #include "domain/entry_store.h"
 #include "domain/errors.h"
 #include "domain/idempotency.h"
 #include "domain/ids.h"
 #include "domain/model.h"
 #include "domain/outbox.h"
+#include "domain/outcome_queue.h"
 #include "domain/pagination.h"
+#include "domain/pending_logins.h"
 #include "domain/profile_store.h"
 #include "domain/redirect_uri_list.h"
 #include "domain/scanner_policy.h"
 #include "domain/session_store.h"
+#include "domain/sign_in_log.h"
 #include "domain/snapshot.h"
 #include "domain/sso.h"
 #include "domain/thread_annotations.h"
@@ -95,10 +100,6 @@ struct TokenGrant {
   int64_t expires_in = 0;
   Profile profile;
   std::optional<OAuthTokens> oauth_tokens;  // only for OAuth connections, as live
-};
-
-struct ConnectionFilter {
-  std::string connection_type, domain, organization_id, search;  // "" = no filter
 };
 
 // How much an environment holds right now (GET /_mock/environments).
@@ -188,7 +189,10 @@ class Environment {
   // --- Passwordless (domain/passwordless.cc) ---------------------------------------------
   Result<PasswordlessSession> CreateSession(const CreateSessionRequest& request);
   // Emails the link. Unknown, used or expired sessions are refused with the live message.
-  Result<Email> SendSession(const std::string& session_id);
+  // `render` writes the email's subject, text and HTML (mail/magic_link_email.h: the HTTP layer
+  // passes it); without one the email carries what the domain decides only -- recipient,
+  // sender, link, times -- as the domain's own tests need.
+  Result<Email> SendSession(const std::string& session_id, EmailRenderer render = nullptr);
   bool HasLinkToken(const std::string& token) const;
   // A visit of the link. GET consumes it (the first valid one yields a code, single use); so does
   // HEAD unless the head_consumes_links setting is off. A used or expired link redirects to the
@@ -302,13 +306,14 @@ class Environment {
   // Keeps `visit` (its User-Agent cut) within the per-session bound, or counts it.
   static void RecordVisit(PasswordlessSession& session, LinkVisit visit);
   void LoadSeedLocked() REQUIRES(mu_);
-  Connection& MagicLinkConnectionForLocked(const std::string& email) REQUIRES(mu_);
+  const Connection& MagicLinkConnectionForLocked(const std::string& email) REQUIRES(mu_);
   const Profile& ProfileForLocked(const Connection& connection, const IdpUser& user) REQUIRES(mu_);
   std::string IssueCodeLocked(const Profile& profile, const std::string& redirect_uri,
                               const std::string& session_id,
                               std::optional<std::string> code_challenge,
                               std::vector<std::string> provider_scopes = {}) REQUIRES(mu_);
-  Email ComposeEmailLocked(const PasswordlessSession& session) const REQUIRES(mu_);
+  Email ComposeEmailLocked(const PasswordlessSession& session, EmailRenderer render) const
+      REQUIRES(mu_);
   // SSO helpers (domain/sso.cc)
   std::string AppRedirectLocked(
       const std::string& redirect_uri, const std::string& state, const std::string& error,
@@ -324,9 +329,6 @@ class Environment {
   // Why `email` may not sign in through `connection` (the organization's verified domains), or
   // "" when it may.
   std::string DomainPolicyLocked(const Connection& connection, const std::string& email) const
-      REQUIRES(mu_);
-  // The record of `login` (found by its id, else a new one at the front).
-  SsoSignIn& SignInRecordLocked(const Connection& connection, const PendingLogin& login)
       REQUIRES(mu_);
 
   const EnvironmentConfig seed_;
@@ -348,21 +350,18 @@ class Environment {
   bool waits_cancelled_ GUARDED_BY(mu_) = false;
   int64_t offset_ms_ GUARDED_BY(mu_) = 0;
   RedirectUriAllowList redirect_uris_ GUARDED_BY(mu_);
-  std::map<std::string, Organization> organizations_ GUARDED_BY(mu_);
-  std::map<std::string, Connection> connections_
-      GUARDED_BY(mu_);  // ids are time-ordered: map order = age
+  Directory directory_ GUARDED_BY(mu_);  // organizations and connections
   // Snapshot-friendly stores (see "Snapshots without a long lock" above): change an entry only
   // through FindMutable/Put. The outbox (at most kMaxOutbox) shares its emails the simple way.
-  ProfileStore profiles_ GUARDED_BY(mu_);  // by id and by connection + email
-  SessionStore sessions_ GUARDED_BY(mu_);  // by id and by link token
-  EntryStore<AuthorizationCode> codes_ GUARDED_BY(mu_);
-  EntryStore<AccessToken> access_tokens_ GUARDED_BY(mu_){TokenIndex::Kind::kAccessToken};
+  ProfileStore profiles_ GUARDED_BY(mu_);       // by id and by connection + email
+  SessionStore sessions_ GUARDED_BY(mu_);       // by id and by link token
+  CodeStore codes_ GUARDED_BY(mu_);             // codes and access tokens
   workos_mock::Outbox outbox_ GUARDED_BY(mu_);  // (Outbox() is also a method)
   EnvironmentSettings settings_ GUARDED_BY(mu_);
-  EntryStore<PendingLogin> pending_logins_ GUARDED_BY(mu_){TokenIndex::Kind::kPendingLogin};
-  uint64_t changes_ GUARDED_BY(mu_) = 0;                       // see ChangeCount()
-  std::deque<QueuedOutcome> queued_outcomes_ GUARDED_BY(mu_);  // oldest first
-  std::deque<SsoSignIn> sign_ins_ GUARDED_BY(mu_);             // newest first
+  PendingLoginStore pending_logins_ GUARDED_BY(mu_);
+  uint64_t changes_ GUARDED_BY(mu_) = 0;  // see ChangeCount()
+  OutcomeQueue queued_outcomes_ GUARDED_BY(mu_);
+  SignInLog sign_ins_ GUARDED_BY(mu_);
   ScannerSettings scanner_ GUARDED_BY(mu_);
   uint64_t ops_since_sweep_ GUARDED_BY(mu_) = 0;
   int64_t last_sweep_ms_ GUARDED_BY(mu_) = 0;  // environment time of the last sweep

@@ -11,9 +11,22 @@
 
 namespace workos_mock {
 
+// A way round an error that the mock's own control plane offers. Its endpoints are HTTP, so
+// the domain only names the hint and the HTTP layer words it after the message (or the field
+// error's code): http/replies.cc. kNone for every error of the live API itself.
+enum class ControlHint {
+  kNone,
+  kWaitOrReset,              // "; wait for them to expire or POST /_mock/reset."
+  kWaitAdvanceClockOrReset,  // "; wait for them to expire, advance the clock, or POST ..."
+  kClearQueuedOutcomes,      // "; DELETE /_mock/sso/outcomes to clear them."
+  kResetStartsAgain,         // " (POST /_mock/reset starts again)"
+  kConfigureRedirectUri,     // " (configure one with PUT /_mock/redirect_uris or the ...)"
+};
+
 struct FieldError {
   std::string field;
   std::string code;  // the live API puts a readable sentence here, e.g. "email must be a string"
+  ControlHint hint = ControlHint::kNone;
 };
 
 enum class ErrorKind {
@@ -34,6 +47,7 @@ struct Error {
   ErrorKind kind;
   std::string message;
   std::vector<FieldError> errors;
+  ControlHint hint = ControlHint::kNone;
 };
 
 // A value or an Error; the small cousin of absl::StatusOr. Reading the side that is not there

@@ -13,13 +13,9 @@ namespace workos_mock {
 
 // --- Passwordless --------------------------------------------------------------------------
 
-Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) {
+const Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) {
   const std::string domain = EmailDomain(email);
-  for (auto& [id, conn] : connections_) {
-    if (conn.type != "MagicLink") continue;
-    for (const auto& d : conn.domains)
-      if (Lower(d.domain) == domain) return conn;
-  }
+  if (const Connection* known = directory_.MagicLinkConnectionFor(domain)) return *known;
   // The product guide: a MagicLink connection is created for the email's domain when none exists.
   int64_t now = NowMsLocked();
   Connection conn;
@@ -28,13 +24,10 @@ Connection& Environment::MagicLinkConnectionForLocked(const std::string& email) 
   conn.name = "MagicLink";
   conn.state = "active";
   conn.domains.push_back({ids_.NewId("org_domain", now), domain});
-  for (const auto& [org_id, org] : organizations_) {
-    for (const auto& d : org.domains)
-      if (Lower(d.domain) == domain) conn.organization_id = org_id;
-  }
+  conn.organization_id = directory_.OrganizationWithDomain(domain);
   conn.created_ms = conn.updated_ms = now;
   ChangedLocked();
-  return connections_[conn.id] = conn;
+  return directory_.AddConnection(std::move(conn));
 }
 
 const Profile& Environment::ProfileForLocked(const Connection& connection, const IdpUser& user) {
@@ -82,26 +75,25 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   if (sessions_.size() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
                  "This environment holds the maximum of " + std::to_string(max_stored()) +
-                     " (config max_stored) unexpired passwordless sessions; wait for them to "
-                     "expire, advance the "
-                     "clock, or POST /_mock/reset.",
-                 {}};
+                     " (config max_stored) unexpired passwordless sessions",
+                 {},
+                 ControlHint::kWaitAdvanceClockOrReset};
   std::string redirect_uri;
   if (!has_error("redirect_uri")) {
-    std::string error;
+    FieldError error;
     redirect_uri = redirect_uris_.Resolve(request.redirect_uri.value_or(""), &error);
-    if (!error.empty()) errors.push_back({"redirect_uri", error});
+    if (!error.code.empty()) errors.push_back(error);
   }
   const Connection* connection = nullptr;
   if (request.connection && !request.connection->empty() && !has_error("connection")) {
-    auto it = connections_.find(*request.connection);
-    if (it == connections_.end())
+    const Connection* found = directory_.FindConnection(*request.connection);
+    if (!found)
       errors.push_back({"connection", "connection '" + *request.connection +
                                           "' does not exist in this environment"});
-    else if (it->second.state != "active")
+    else if (found->state != "active")
       errors.push_back({"connection", "connection '" + *request.connection + "' is not active"});
     else
-      connection = &it->second;
+      connection = found;
   }
   if (!errors.empty()) return ValidationError(std::move(errors));
 
@@ -150,31 +142,25 @@ std::string Environment::LinkStatus(const std::string& session_id) const {
   return "unused";
 }
 
-Email Environment::ComposeEmailLocked(const PasswordlessSession& s) const {
+Email Environment::ComposeEmailLocked(const PasswordlessSession& s, EmailRenderer render) const {
   Email e;
   e.id = ids_.NewId("email", NowMsLocked());
   e.to = s.email;
   e.from = seed_.email_from;
-  e.subject = "Sign in to " + seed_.app_name;
   e.link = MagicLinkUrl(link_base_, s.token);
-  const int64_t minutes = (s.expires_ms - s.created_ms) / 60000;
-  e.text = "Sign in to " + seed_.app_name +
-           "\n\nClick the link below to sign in. It can be used once and expires in " +
-           std::to_string(minutes) + " minutes.\n\n" + e.link +
-           "\n\nIf you did not request this email, you can ignore it.\n";
-  e.html = "<!doctype html><html><body style=\"font-family:sans-serif\"><h1>Sign in to " +
-           HtmlEscape(seed_.app_name) +
-           "</h1><p>Click the button below to sign in. The link can be used once and expires in " +
-           std::to_string(minutes) + " minutes.</p><p><a href=\"" + HtmlEscape(e.link) +
-           "\" style=\"padding:10px 16px;background:#6363f1;color:#fff;text-decoration:none;"
-           "border-radius:6px\">Sign in</a></p><p>If you did not request this email, you can "
-           "ignore it.</p></body></html>";
+  if (render) {
+    EmailContent content =
+        render({e.to, e.from, seed_.app_name, e.link, (s.expires_ms - s.created_ms) / 60000});
+    e.subject = std::move(content.subject);
+    e.text = std::move(content.text);
+    e.html = std::move(content.html);
+  }
   e.session_id = s.id;
   e.sent_ms = NowMsLocked();
   return e;
 }
 
-Result<Email> Environment::SendSession(const std::string& session_id) {
+Result<Email> Environment::SendSession(const std::string& session_id, EmailRenderer render) {
   MutexLock lock(mu_);
   const PasswordlessSession* found = sessions_.Find(session_id);
   if (!found || found->used || Expired(NowMsLocked(), found->expires_ms)) {
@@ -184,7 +170,7 @@ Result<Email> Environment::SendSession(const std::string& session_id) {
   }
   PasswordlessSession& session = *sessions_.FindMutable(session_id);
   session.sends++;
-  Email email = ComposeEmailLocked(session);
+  Email email = ComposeEmailLocked(session, render);
   outbox_.Add(email);
   ChangedLocked();
   lock.Unlock();
@@ -208,10 +194,10 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
   const int64_t now = NowMsLocked();
   LinkVisitOutcome out{LinkVisitOutcome::Kind::kUsed, "", s.id};
   std::string outcome;
-  auto conn = connections_.find(s.connection_id);
+  const Connection* conn = directory_.FindConnection(s.connection_id);
   if (s.used) {
     outcome = "used";
-  } else if (Expired(now, s.expires_ms) || conn == connections_.end()) {
+  } else if (Expired(now, s.expires_ms) || !conn) {
     // A deleted connection kills its sessions' links as expiry does.
     out.kind = LinkVisitOutcome::Kind::kExpired;
     outcome = "expired";
@@ -224,7 +210,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     s.used = true;  // single use: expires on the first visit
     IdpUser user;
     user.email = s.email;
-    const Profile& profile = ProfileForLocked(conn->second, user);
+    const Profile& profile = ProfileForLocked(*conn, user);
     s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
     out.kind = LinkVisitOutcome::Kind::kRedirect;
     out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
@@ -236,7 +222,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     // The reference: an expired link redirects to the app with error=access_denied; a used link
     // has expired on its first visit (CONTRACT.md, evidence review 2026-11-29). Where to: the
     // session's redirect URI, else the environment's default; with neither, the HTML page.
-    std::string error;
+    FieldError error;
     std::string target =
         s.redirect_uri.empty() ? redirect_uris_.Resolve("", &error) : s.redirect_uri;
     if (!target.empty()) {

@@ -49,22 +49,23 @@ Result<std::vector<RedirectUriEntry>> RedirectUriAllowList::Prepare(
   return uris;
 }
 
-std::string RedirectUriAllowList::Resolve(const std::string& requested, std::string* error) const {
+std::string RedirectUriAllowList::Resolve(const std::string& requested, FieldError* error) const {
   if (requested.empty()) {
     for (const auto& e : entries_)
       if (e.is_default) return e.uri;
-    *error =
-        "redirect_uri is required: this environment has no default redirect URI (configure one "
-        "with PUT /_mock/redirect_uris or the config file)";
+    *error = {"redirect_uri",
+              "redirect_uri is required: this environment has no default redirect URI",
+              ControlHint::kConfigureRedirectUri};
     return "";
   }
   for (const auto& e : entries_)
     if (RedirectUriMatches(e.uri, requested)) return requested;
   std::string known;
   for (const auto& e : entries_) known += (known.empty() ? "'" : ", '") + e.uri + "'";
-  *error = "redirect_uri '" + requested +
-           "' is not one of this environment's redirect URIs (it must match exactly): " +
-           (known.empty() ? std::string("none are configured") : known);
+  *error = {"redirect_uri",
+            "redirect_uri '" + requested +
+                "' is not one of this environment's redirect URIs (it must match exactly): " +
+                (known.empty() ? std::string("none are configured") : known)};
   return "";
 }
 

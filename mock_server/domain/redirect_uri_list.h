@@ -29,8 +29,9 @@ class RedirectUriAllowList {
   // Takes `uris` (already validated) in place of the list.
   void Replace(std::vector<RedirectUriEntry> uris) { entries_ = std::move(uris); }
   // The registered URI `requested` resolves to: the default when empty, `requested` itself
-  // when an entry matches it. Else "" and `error` says why (naming the registered URIs).
-  std::string Resolve(const std::string& requested, std::string* error) const;
+  // when an entry matches it. Else "" and `error` (a field error of redirect_uri) says why,
+  // naming the registered URIs.
+  std::string Resolve(const std::string& requested, FieldError* error) const;
 
  private:
   std::vector<RedirectUriEntry> entries_;

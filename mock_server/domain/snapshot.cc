@@ -142,8 +142,8 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
       MutexLock lock(mu_);
       sizes[0] = profiles_.size();
       sizes[1] = sessions_.size();
-      sizes[2] = codes_.size();
-      sizes[3] = access_tokens_.size();
+      sizes[2] = codes_.codes();
+      sizes[3] = codes_.access_tokens();
       sizes[4] = pending_logins_.size();
     }
     auto room = [](size_t n) { return n + n / 8 + 64; };  // what may be added meanwhile
@@ -160,15 +160,14 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     s.clock_offset_ms = offset_ms_;
     s.redirect_uris = redirect_uris_.entries();
     s.scanner = scanner_;
-    for (const auto& [id, o] : organizations_) s.organizations.push_back(o);
+    s.organizations = directory_.Organizations();
     s.settings = settings_;
-    for (const auto& [id, c] : connections_) s.connections.push_back(c);
+    s.connections = directory_.Connections();
     // (self == this: the stores are reached through `this` so the analysis sees mu_ held.)
     const_cast<ProfileStore&>(profiles_).BeginCapture(profiles);
     const_cast<SessionStore&>(sessions_).BeginCapture(sessions);
-    const_cast<EntryStore<AuthorizationCode>&>(codes_).BeginCapture(codes);
-    const_cast<EntryStore<AccessToken>&>(access_tokens_).BeginCapture(tokens);
-    const_cast<EntryStore<PendingLogin>&>(pending_logins_).BeginCapture(logins);
+    const_cast<CodeStore&>(codes_).BeginCapture(codes, tokens);
+    const_cast<PendingLoginStore&>(pending_logins_).BeginCapture(logins);
     outbox.assign(outbox_.entries().begin(), outbox_.entries().end());
     if (deterministic()) {
       s.id_streams["objects"] = ids_.position();
@@ -183,14 +182,12 @@ EnvironmentSnapshot Environment::Snapshot(uint64_t* change_count) const {
     ~Close() {
       EntryStore<Profile>::Retired p;
       EntryStore<PasswordlessSession>::Retired s;
-      EntryStore<AuthorizationCode>::Retired c;
-      EntryStore<AccessToken>::Retired t;
+      CodeStore::Retired c;
       EntryStore<PendingLogin>::Retired l;
       MutexLock lock(env->mu_);
       p = env->profiles_.EndCapture();
       s = env->sessions_.EndCapture();
       c = env->codes_.EndCapture();
-      t = env->access_tokens_.EndCapture();
       l = env->pending_logins_.EndCapture();
     }  // the lock is released before the retired entries are destroyed (declared first)
   } close{self};
@@ -232,10 +229,8 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
 
   // Everything is built before the lock is taken, swapped in under it, and the old contents
   // freed after it: a 64 MiB import stops the environment's requests only for the swap.
-  std::map<std::string, Organization> organizations;
-  for (auto& o : s.organizations) organizations[o.id] = std::move(o);
-  std::map<std::string, Connection> connections;
-  for (auto& c : s.connections) connections[c.id] = std::move(c);
+  Directory::Prepared directory =
+      Directory::Prepare(std::move(s.organizations), std::move(s.connections));
   ProfileStore::Prepared profiles;
   ProfileStore::Prepare(std::move(s.profiles), profiles);
   for (auto& x : s.sessions) {
@@ -251,28 +246,16 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   }
   SessionStore::Prepared sessions;
   SessionStore::Prepare(std::move(s.sessions), sessions);
-  EntryStore<AuthorizationCode> codes;
-  for (auto& x : s.codes) {
-    const std::string code = x.code;
-    codes.Put(code, std::move(x));
-  }
-  EntryStore<AccessToken> tokens;
-  for (auto& x : s.access_tokens) {
-    const std::string token = x.token;
-    tokens.Put(token, std::move(x));
-  }
+  CodeStore::Prepared codes;
+  CodeStore::Prepare(std::move(s.codes), std::move(s.access_tokens), codes);
   std::deque<std::shared_ptr<const Email>> outbox;
   for (auto& e : s.outbox) outbox.push_back(std::make_shared<const Email>(std::move(e)));
-  EntryStore<PendingLogin> logins;
-  for (auto& x : s.pending_logins) {
-    const std::string id = x.id;
-    logins.Put(id, std::move(x));
-  }
+  PendingLoginStore::Prepared logins;
+  PendingLoginStore::Prepare(std::move(s.pending_logins), logins);
   // The old entries, freed after the lock is released.
   EntryStore<Profile>::Retired old_profiles;
   EntryStore<PasswordlessSession>::Retired old_sessions;
-  EntryStore<AuthorizationCode>::Retired old_codes;
-  EntryStore<AccessToken>::Retired old_tokens;
+  CodeStore::Retired old_codes;
   EntryStore<PendingLogin>::Retired old_logins;
 
   MutexLock lock(mu_);
@@ -281,14 +264,12 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   redirect_uris_.Replace(std::move(s.redirect_uris));
   scanner_ = std::move(s.scanner);
   settings_ = s.settings.value_or(seed_.settings);
-  organizations_.swap(organizations);
-  connections_.swap(connections);
+  directory_.ReplaceWith(directory);
   old_profiles = profiles_.ReplaceWith(profiles);
   old_sessions = sessions_.ReplaceWith(sessions);
-  old_codes = codes_.ReplaceWith(std::move(codes));
-  old_tokens = access_tokens_.ReplaceWith(std::move(tokens));
+  old_codes = codes_.ReplaceWith(codes);
   outbox_.Replace(std::move(outbox));
-  old_logins = pending_logins_.ReplaceWith(std::move(logins));
+  old_logins = pending_logins_.ReplaceWith(logins);
   // A state saved in deterministic mode goes on where it stood (without: the streams stay put).
   for (const auto& [name, position] : s.id_streams)
     (name == "objects" ? ids_ : name == "requests" ? request_ids_ : control_ids_).Seek(position);
@@ -299,43 +280,24 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   return std::nullopt;
 }
 
-namespace {
-
-// Erases the entries of `store` whose expires_ms is before `horizon`, calling `on_erase` on each
-// first; returns how many went. `earliest_kept` becomes the smallest expires_ms left, if smaller.
-template <typename Store, typename OnErase>
-size_t EraseExpired(Store& store, int64_t horizon, int64_t& earliest_kept, OnErase on_erase) {
-  return store.EraseIf(
-      [&](const auto& x) {
-        if (x.expires_ms < horizon) return true;
-        earliest_kept = std::min(earliest_kept, x.expires_ms);
-        return false;
-      },
-      on_erase);
-}
-
-}  // namespace
-
 size_t Environment::SweepLocked() {
   ops_since_sweep_ = 0;
   last_sweep_ms_ = NowMsLocked();
   const int64_t grace = std::max<int64_t>(0, SecondsToMs(seed_.sweep_after_seconds));
   const int64_t horizon = SaturatingAdd(NowMsLocked(), -grace);
-  auto nothing = [](const auto&) {};
   int64_t kept = std::numeric_limits<int64_t>::max();  // earliest expiry left (with a grace)
-  size_t removed = EraseExpired(sessions_, horizon, kept, nothing);
+  size_t removed = EraseExpiredBefore(sessions_, horizon, kept);
   // An email outlives its session only until the session is swept: its link is dead by then,
   // and without this a busy environment keeps up to 10,000 rendered emails for ever.
   removed += outbox_.DropOrphans([&](const std::string& id)
                                      REQUIRES(mu_) { return sessions_.contains(id); });
-  removed += EraseExpired(codes_, horizon, kept, nothing);
-  removed += EraseExpired(access_tokens_, horizon, kept, nothing);
+  removed += codes_.EraseExpiredBefore(horizon, kept);
   next_sweep_due_ms_ = kept == std::numeric_limits<int64_t>::max()
                            ? std::numeric_limits<int64_t>::max()
                            : SaturatingAdd(SaturatingAdd(kept, grace), 1);
   // A pending login is useless the moment it expires: nobody inspects it afterwards.
   int64_t pending_kept = std::numeric_limits<int64_t>::max();
-  removed += EraseExpired(pending_logins_, NowMsLocked() + 1, pending_kept, nothing);
+  removed += pending_logins_.EraseExpired(NowMsLocked(), pending_kept);
   next_sweep_due_ms_ = std::min(next_sweep_due_ms_, pending_kept);
   if (removed > 0) ChangedLocked();
   return removed;
@@ -357,8 +319,8 @@ void Environment::MaybeSweepLocked() {
   // is O(n) and a client hammering a full environment must not turn every request into one, but
   // the first request after the clock moved on (or was advanced) must find the room.
   const size_t cap = max_stored();
-  const bool full = sessions_.size() >= cap || codes_.size() >= cap ||
-                    access_tokens_.size() >= cap || pending_logins_.size() >= cap;
+  const bool full = sessions_.size() >= cap || codes_.codes() >= cap ||
+                    codes_.access_tokens() >= cap || pending_logins_.size() >= cap;
   if (++ops_since_sweep_ >= 4096 || (full && NowMsLocked() - last_sweep_ms_ >= 1000)) SweepLocked();
 }
 

@@ -44,6 +44,7 @@
 
 #include "domain/email_address.h"
 #include "domain/environment.h"
+#include "domain/error_pages.h"
 #include "domain/expiry.h"
 #include "domain/ids.h"
 #include "domain/limits.h"
@@ -55,8 +56,6 @@ constexpr const char* kErrorUri =
     "https://workos.com/docs/reference/sso/get-authorization-url/error-codes";
 
 bool IsSsoConnection(const Connection& c) { return c.type != "MagicLink"; }
-
-constexpr size_t kMaxSignIns = 1000;
 
 // The error_description of each outcome. Only signin_consent_denied's text is documented (the
 // sign-in consent guide's example redirect); the others follow the reference's description of
@@ -98,38 +97,19 @@ std::string Environment::DomainPolicyLocked(const Connection& conn,
   if (!conn.organization_id || conn.type == "GoogleOAuth" || conn.type == "MicrosoftOAuth" ||
       conn.type == "MagicLink")
     return "";
-  auto org = organizations_.find(*conn.organization_id);
-  if (org == organizations_.end() || org->second.allow_profiles_outside_organization) return "";
+  const Organization* org = directory_.FindOrganization(*conn.organization_id);
+  if (!org || org->allow_profiles_outside_organization) return "";
   const std::string domain = EmailDomain(email);
   std::string verified;
-  for (const auto& d : org->second.domains) {
+  for (const auto& d : org->domains) {
     if (d.state != "verified") continue;
     if (Lower(d.domain) == domain) return "";
     verified += (verified.empty() ? "" : ", ") + d.domain;
   }
   return "The profile's email '" + email + "' is outside the verified domains of organization '" +
-         org->first + "' (" + (verified.empty() ? std::string("it has none") : verified) +
+         org->id + "' (" + (verified.empty() ? std::string("it has none") : verified) +
          "), and the organization does not allow profiles outside it. Add the domain to the "
          "organization's domains, or allow profiles outside the organization.";
-}
-
-SsoSignIn& Environment::SignInRecordLocked(const Connection& conn, const PendingLogin& login) {
-  if (!login.id.empty())
-    for (auto& r : sign_ins_)
-      if (r.login_id == login.id) return r;
-  SsoSignIn r;
-  r.login_id = login.id;
-  r.started_ms = NowMsLocked();
-  r.expires_ms = login.expires_ms;
-  r.connection_id = conn.id;
-  r.connection_type = conn.type;
-  r.organization_id = conn.organization_id;
-  r.redirect_uri = login.redirect_uri;
-  r.state = login.state;
-  r.status = "at_idp";
-  sign_ins_.push_front(std::move(r));
-  if (sign_ins_.size() > kMaxSignIns) sign_ins_.pop_back();
-  return sign_ins_.front();
 }
 
 AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const IdpUser& user,
@@ -139,16 +119,8 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
   if (outcome.empty()) {
     // The control plane's queue first (this connection's entries, then environment-wide ones),
     // then the user's configured outcome, then the organization's domain policy.
-    auto take = [&](bool specific) REQUIRES(mu_) {
-      for (auto it = queued_outcomes_.begin(); it != queued_outcomes_.end(); ++it) {
-        if (specific ? it->connection_id != connection.id : !it->connection_id.empty()) continue;
-        outcome = it->outcome;
-        if (--it->remaining <= 0) queued_outcomes_.erase(it);
-        return true;
-      }
-      return false;
-    };
-    if (take(true) || take(false)) {
+    if (auto queued = queued_outcomes_.Take(connection.id)) {
+      outcome = *queued;
       source = "queued";
     } else if (!user.outcome.empty()) {
       outcome = user.outcome;
@@ -158,7 +130,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
       source = "domain_policy";
     }
   }
-  SsoSignIn& record = SignInRecordLocked(connection, login);
+  SsoSignIn& record = sign_ins_.RecordOf(connection, login, NowMsLocked());
   record.finished_ms = NowMsLocked();
   record.email = user.email;
   AuthorizeOutcome out;
@@ -197,29 +169,30 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   MutexLock lock(mu_);
   AuthorizeOutcome out;
   if (r.client_id != seed_.client_id) {  // the HTTP layer routes by client id; belt and braces
-    out.location = link_base_ + "/sso/client-id-invalid?client_id=" + PercentEncode(r.client_id);
+    out.location =
+        ErrorPageUrl(link_base_, kClientIdInvalidPage) + "?client_id=" + PercentEncode(r.client_id);
     return out;
   }
-  std::string uri_error;
+  FieldError uri_error;
   const std::string redirect_uri = redirect_uris_.Resolve(r.redirect_uri, &uri_error);
-  if (!uri_error.empty()) {
+  if (!uri_error.code.empty()) {
     out.kind = AuthorizeOutcome::Kind::kInvalidRedirectUri;
-    out.location =
-        link_base_ + "/sso/redirect-uri-invalid?redirect_uri=" + PercentEncode(r.redirect_uri);
-    out.error = uri_error;
+    out.location = ErrorPageUrl(link_base_, kRedirectUriInvalidPage) +
+                   "?redirect_uri=" + PercentEncode(r.redirect_uri);
+    out.error = uri_error.code;
     return out;
   }
   // Requests that never reach the app: the browser goes to the error host's page instead.
   auto error_page = [&](const std::string& page) {
     out.kind = AuthorizeOutcome::Kind::kErrorPage;
     out.error = page;
-    out.location = link_base_ + "/sso/" + page;
+    out.location = ErrorPageUrl(link_base_, page);
     return out;
   };
   if (!r.code_challenge_method.empty() && r.code_challenge.empty())
-    return error_page("code_challenge_missing");
+    return error_page(kCodeChallengeMissingPage);
   if (r.connection.empty() && r.organization.empty() && r.provider.empty() && r.domain.empty())
-    return error_page("invalid-connection-selector");
+    return error_page(kInvalidConnectionSelectorPage);
   auto fail = [&](const std::string& error, const std::string& description) {
     out.kind = AuthorizeOutcome::Kind::kRedirect;
     out.error = error;
@@ -232,12 +205,11 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   // stores a code, an interactive one a pending sign-in (its code comes when it completes).
   MaybeSweepLocked();
   const bool interactive = seed_.interactive_idp || r.interactive;
-  if ((interactive ? pending_logins_.size() : codes_.size()) >= max_stored()) {
+  if ((interactive ? pending_logins_.size() : codes_.codes()) >= max_stored()) {
     out.kind = AuthorizeOutcome::Kind::kLimitExceeded;
     out.error = "This environment holds the maximum of " + std::to_string(max_stored()) +
                 " (config max_stored) unexpired " +
-                (interactive ? "pending sign-ins" : "authorization codes") +
-                "; wait for them to expire, advance the clock, or POST /_mock/reset.";
+                (interactive ? "pending sign-ins" : "authorization codes");
     return out;
   }
   if (r.response_type.empty())
@@ -267,15 +239,14 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
 
   const Connection* conn = nullptr;
   if (!r.connection.empty()) {
-    auto it = connections_.find(r.connection);
-    if (it == connections_.end())
+    conn = directory_.FindConnection(r.connection);
+    if (!conn)
       return fail("connection_invalid", "No Connection found with ID '" + r.connection + "'");
-    conn = &it->second;
   } else if (!r.organization.empty()) {
     std::vector<const Connection*> found;
-    if (organizations_.count(r.organization)) {
-      for (const auto& [id, c] : connections_)
-        if (IsSsoConnection(c) && c.organization_id == r.organization) found.push_back(&c);
+    if (directory_.FindOrganization(r.organization)) {
+      for (const Connection* c : directory_.ConnectionsOf(r.organization))
+        if (IsSsoConnection(*c)) found.push_back(c);
     }
     if (found.empty())
       return fail("organization_invalid",
@@ -291,12 +262,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
                               [&](const std::string& p) { return Lower(p) == Lower(r.provider); });
     if (known == providers.end())
       return fail("connection_strategy_invalid", "The provider '" + r.provider + "' is not valid.");
-    for (const auto& [id, c] : connections_) {
-      if (c.type == *known && c.state == "active") {
-        conn = &c;
-        break;
-      }
-    }
+    conn = directory_.ActiveConnectionOfType(*known);
     if (!conn) {
       const int64_t now = NowMsLocked();
       Connection c;
@@ -305,7 +271,7 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
       c.name = *known;
       c.state = "active";
       c.created_ms = c.updated_ms = now;
-      conn = &(connections_[c.id] = c);
+      conn = &directory_.AddConnection(std::move(c));
       ChangedLocked();
     }
   }
@@ -326,10 +292,10 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
   if (interactive) {
     p.id = ids_.Alphanumeric(32);
     p.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
-    pending_logins_.Put(p.id, p);
+    pending_logins_.Add(p);
     ChangedLocked();
     NoteExpiryLocked(p.expires_ms, false);
-    SignInRecordLocked(*conn, p);
+    sign_ins_.RecordOf(*conn, p, NowMsLocked());
     out.kind = AuthorizeOutcome::Kind::kIdpPage;
     out.login_id = p.id;
     out.connection = *conn;
@@ -352,8 +318,8 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
     // is one of the organization's verified domains, else the organization's first.
     std::string org_domain;
     if (conn->organization_id)
-      if (auto org = organizations_.find(*conn->organization_id); org != organizations_.end())
-        for (const auto& d : org->second.domains)
+      if (const Organization* org = directory_.FindOrganization(*conn->organization_id))
+        for (const auto& d : org->domains)
           if (d.state == "verified" && org_domain.empty()) org_domain = d.domain;
     std::string domain;
     if (!conn->domains.empty() &&

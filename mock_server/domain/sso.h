@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/errors.h"
 #include "domain/model.h"
 
 namespace workos_mock {
@@ -30,7 +31,8 @@ struct AuthorizeOutcome {
     kErrorPage,  // 302 to `location`, another of the mock's error pages (never the app); `error`
                  // names it, e.g. code_challenge_missing
     kIdpPage,    // the interactive mock IdP: show `connection`'s users, post to login_id
-    kLimitExceeded,  // the environment is full (max_stored): 429 with `error` as message
+    kLimitExceeded,  // the environment is full (max_stored): 429 with `error` as message, and
+                     // the hint ControlHint::kWaitAdvanceClockOrReset (domain/errors.h)
   };
   Kind kind = Kind::kRedirect;
   std::string location;
@@ -86,6 +88,8 @@ struct SsoSignIn {
 // 2026-11-29), in the order the docs list them.
 const std::vector<std::string>& SignInOutcomes();
 bool IsSignInOutcome(const std::string& code);
+// The field error for an `outcome` that is not one of them (it lists them).
+FieldError UnknownOutcomeError();
 // The outcome "fail" on the interactive page means for a connection of this type: oauth_failed
 // for OAuth connections, server_error for the others.
 std::string DefaultFailure(const std::string& connection_type);

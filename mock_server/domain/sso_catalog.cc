@@ -21,6 +21,12 @@ bool IsSignInOutcome(const std::string& code) {
   return std::find(all.begin(), all.end(), code) != all.end();
 }
 
+FieldError UnknownOutcomeError() {
+  std::string all;
+  for (const auto& o : SignInOutcomes()) all += (all.empty() ? "" : ", ") + o;
+  return {"outcome", "outcome must be one of " + all};
+}
+
 std::string DefaultFailure(const std::string& connection_type) {
   return IsOAuthConnectionType(connection_type) ? "oauth_failed" : "server_error";
 }

@@ -3,15 +3,9 @@
 // /_mock/sso/sign-ins). The sign-in itself is in sso.cc.
 #include "domain/email_address.h"
 #include "domain/environment.h"
-#include "domain/expiry.h"
 #include "domain/text.h"
 
 namespace workos_mock {
-namespace {
-
-constexpr size_t kMaxQueuedOutcomes = 1000;
-
-}  // namespace
 
 bool Environment::HasPendingLogin(const std::string& login_id) const {
   MutexLock lock(mu_);
@@ -23,15 +17,15 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
                                                     const std::string& action,
                                                     const std::string& chosen) {
   MutexLock lock(mu_);
-  const PendingLogin* found = pending_logins_.Find(login_id);
-  if (!found || Expired(NowMsLocked(), found->expires_ms))
+  const PendingLogin* found = pending_logins_.FindUsable(login_id, NowMsLocked());
+  if (!found)
     return Error{ErrorKind::kNotFound,
                  "This sign-in has expired or was already completed. Start again from the app.",
                  {}};
   const PendingLogin p = *found;
-  auto conn = connections_.find(p.connection_id);
-  if (conn == connections_.end()) {  // deleted while the page waited
-    pending_logins_.Erase(login_id);
+  const Connection* conn = directory_.FindConnection(p.connection_id);
+  if (!conn) {  // deleted while the page waited
+    pending_logins_.Remove(login_id);
     ChangedLocked();
     AuthorizeOutcome out;
     out.error = "connection_invalid";
@@ -46,77 +40,58 @@ Result<AuthorizeOutcome> Environment::CompleteLogin(const std::string& login_id,
   } else if (action == "cancel") {
     outcome = "signin_consent_denied";
   } else if (action == "fail") {
-    outcome = chosen.empty() ? DefaultFailure(conn->second.type) : chosen;
-    if (!IsSignInOutcome(outcome)) {
-      std::string all;
-      for (const auto& o : SignInOutcomes()) all += (all.empty() ? "" : ", ") + o;
-      return ValidationError({{"outcome", "outcome must be one of " + all}});
-    }
+    outcome = chosen.empty() ? DefaultFailure(conn->type) : chosen;
+    if (!IsSignInOutcome(outcome)) return ValidationError({UnknownOutcomeError()});
   } else if (!action.empty() && action != "sign_in") {
     return ValidationError({{"action", "action must be sign_in, deny, cancel or fail"}});
   }
   if (!outcome.empty()) {
-    pending_logins_.Erase(login_id);
+    pending_logins_.Remove(login_id);
     ChangedLocked();
-    return SignInLocked(conn->second, IdpUser{}, p, outcome, "idp_page");
+    return SignInLocked(*conn, IdpUser{}, p, outcome, "idp_page");
   }
   if (!IsPlausibleEmail(email))
     return ValidationError({{"email", "email must be an email address, e.g. ann@example.com"}});
-  pending_logins_.Erase(login_id);
+  pending_logins_.Remove(login_id);
   ChangedLocked();
   IdpUser user;
   user.email = email;
-  for (const auto& u : conn->second.users)
+  for (const auto& u : conn->users)
     if (Lower(u.email) == Lower(email)) user = u;
-  return SignInLocked(conn->second, user, p);
+  return SignInLocked(*conn, user, p);
 }
 
 Result<QueuedOutcome> Environment::QueueOutcome(const std::string& connection_id,
                                                 const std::string& outcome, int64_t times) {
-  std::vector<FieldError> errors;
-  if (!IsSignInOutcome(outcome)) {
-    std::string all;
-    for (const auto& o : SignInOutcomes()) all += (all.empty() ? "" : ", ") + o;
-    errors.push_back({"outcome", "outcome must be one of " + all});
-  }
-  if (times < 1 || times > 1000000)
-    errors.push_back({"times", "times must be a whole number from 1 to 1000000"});
+  std::vector<FieldError> errors = OutcomeQueue::Check(outcome, times);
   MutexLock lock(mu_);
-  if (!connection_id.empty() && !connections_.count(connection_id))
+  if (!connection_id.empty() && !directory_.FindConnection(connection_id))
     errors.push_back(
         {"connection", "connection '" + connection_id + "' does not exist in this environment"});
   if (!errors.empty()) return ValidationError(std::move(errors));
-  if (queued_outcomes_.size() >= kMaxQueuedOutcomes)
-    return Error{ErrorKind::kLimitExceeded,
-                 "This environment already has " + std::to_string(kMaxQueuedOutcomes) +
-                     " queued sign-in outcomes; DELETE /_mock/sso/outcomes to clear them.",
-                 {}};
+  if (auto full = queued_outcomes_.CheckRoom()) return *full;
   QueuedOutcome q;
   q.id = control_ids_.NewId("sso_outcome", NowMsLocked());
   q.connection_id = connection_id;
   q.outcome = outcome;
   q.times = q.remaining = times;
-  queued_outcomes_.push_back(q);
+  queued_outcomes_.Push(q);
   return q;
 }
 
 std::vector<QueuedOutcome> Environment::QueuedOutcomes() const {
   MutexLock lock(mu_);
-  return {queued_outcomes_.begin(), queued_outcomes_.end()};
+  return queued_outcomes_.List();
 }
 
 void Environment::ClearQueuedOutcomes() {
   MutexLock lock(mu_);
-  queued_outcomes_.clear();
+  queued_outcomes_.Clear();
 }
 
 std::vector<SsoSignIn> Environment::SignIns() const {
   MutexLock lock(mu_);
-  const int64_t now = NowMsLocked();
-  std::vector<SsoSignIn> out(sign_ins_.begin(), sign_ins_.end());
-  for (auto& r : out)
-    if (r.status == "at_idp" && Expired(now, r.expires_ms)) r.status = "expired";
-  return out;
+  return sign_ins_.List(NowMsLocked());
 }
 
 }  // namespace workos_mock

@@ -1,5 +1,7 @@
 #include "domain/text.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -9,6 +11,10 @@ std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
+}
+
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string HtmlEscape(const std::string& s) {

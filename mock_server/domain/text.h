@@ -9,6 +9,8 @@ namespace workos_mock {
 std::string Lower(std::string s);
 // Escapes & < > " ' for HTML text and attribute values.
 std::string HtmlEscape(const std::string& s);
+// Whether two secrets are equal, in a time that does not depend on where they differ.
+bool ConstantTimeEquals(const std::string& a, const std::string& b);
 // RFC 3986 percent-encoding of everything but unreserved characters (query values).
 std::string PercentEncode(const std::string& s);
 

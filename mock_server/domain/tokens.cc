@@ -1,35 +1,12 @@
-// Credentials, codes and access tokens: API keys, code issue and exchange (lifetime, single
-// use, PKCE S256, client authentication), access tokens and the key set that verifies them.
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
-
+// Credentials and the token request: API keys, the issue of a code, its exchange (the checks in
+// the live order; a code's own rules -- lifetime, single use, PKCE -- are CodeStore's,
+// domain/code_store.h), access tokens and the key set that verifies them.
 #include "domain/environment.h"
-#include "domain/expiry.h"
 #include "domain/ids.h"
 #include "domain/limits.h"
+#include "domain/text.h"
 
 namespace workos_mock {
-namespace {
-
-std::string S256(const std::string& verifier) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
-  return Base64UrlEncode(std::string(reinterpret_cast<char*>(digest), sizeof digest));
-}
-
-bool ConstantTimeEquals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-Error InvalidGrant(const std::string& code) {
-  return Error{ErrorKind::kInvalidGrant, "The code '" + code + "' has expired or is invalid.", {}};
-}
-
-Error InvalidClient() {
-  return Error{ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}};
-}
-
-}  // namespace
 
 bool Environment::HasApiKey(const std::string& key) const {
   bool found = false;
@@ -51,11 +28,11 @@ std::string Environment::IssueCodeLocked(const Profile& profile, const std::stri
   c.session_id = session_id;
   c.code_challenge = std::move(code_challenge);
   c.provider_scopes = std::move(provider_scopes);
-  c.expires_ms = SaturatingAdd(NowMsLocked(), SecondsToMs(seed_.code_ttl_seconds));
-  codes_.Put(c.code, c);
+  const AuthorizationCode& issued =
+      codes_.Issue(std::move(c), NowMsLocked(), seed_.code_ttl_seconds);
   ChangedLocked();
-  NoteExpiryLocked(c.expires_ms, true);
-  return c.code;
+  NoteExpiryLocked(issued.expires_ms, true);
+  return issued.code;
 }
 
 std::optional<Error> Environment::CheckTokenRequest(const TokenRequest& r) {
@@ -70,41 +47,34 @@ std::optional<Error> Environment::CheckTokenRequest(const TokenRequest& r) {
 
 Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   if (auto error = CheckTokenRequest(r)) return *error;
-  if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClient();
-  if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClient();
+  if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClientError();
+  if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClientError();
 
   MutexLock lock(mu_);
   MaybeSweepLocked();
-  const AuthorizationCode* stored = codes_.Find(r.code);
   const int64_t now = NowMsLocked();
-  if (!stored || stored->used || Expired(now, stored->expires_ms)) return InvalidGrant(r.code);
-  const AuthorizationCode code = *stored;
-  if (code.code_challenge) {
-    if (r.code_verifier.empty() || !ConstantTimeEquals(S256(r.code_verifier), *code.code_challenge))
-      return InvalidGrant(r.code);
-  } else if (r.client_secret.empty()) {
-    // Only PKCE lets a public client exchange a code without the secret.
-    return InvalidClient();
-  }
-  auto conn = connections_.find(code.connection_id);
+  auto checked = codes_.CheckExchange(r.code, r.code_verifier, !r.client_secret.empty(), now);
+  if (!checked.ok()) return checked.error();
+  const AuthorizationCode& code = checked.value();
+  const Connection* conn = directory_.FindConnection(code.connection_id);
   const Profile* found = profiles_.Find(code.profile_id);
-  if (conn == connections_.end() || !found) return InvalidGrant(r.code);
+  if (!conn || !found) return InvalidGrantError(r.code);
 
-  if (access_tokens_.size() >= max_stored())
+  if (codes_.access_tokens() >= max_stored())
     return Error{ErrorKind::kLimitExceeded,
                  "This environment holds the maximum of " + std::to_string(max_stored()) +
-                     " (config max_stored) unexpired access tokens; wait for them to expire or "
-                     "POST /_mock/reset.",
-                 {}};
+                     " (config max_stored) unexpired access tokens",
+                 {},
+                 ControlHint::kWaitOrReset};
   // Burnt under the lock: a concurrent exchange of this code now fails.
-  codes_.FindMutable(r.code)->used = true;
+  codes_.Burn(r.code);
   ChangedLocked();
   const Profile profile = *found;
   std::optional<OAuthTokens> oauth;
-  if (IsOAuthConnectionType(conn->second.type)) {
+  if (IsOAuthConnectionType(conn->type)) {
     // The IdP's tokens (made up: the mock IdP has no API they would open); an hour, like
     // Google's and Microsoft's access tokens.
-    oauth = OAuthTokens{conn->second.type, "mock_oauth_access_" + ids_.Alphanumeric(32),
+    oauth = OAuthTokens{conn->type, "mock_oauth_access_" + ids_.Alphanumeric(32),
                         "mock_oauth_refresh_" + ids_.Alphanumeric(32), now / 1000 + 3600,
                         code.provider_scopes};
   }
@@ -120,7 +90,7 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
   lock.Unlock();
   token.token = signer_->Sign(claims, now);
   lock.Lock();
-  access_tokens_.Put(token.token, token);
+  codes_.AddAccessToken(token);
   ChangedLocked();
   NoteExpiryLocked(token.expires_ms, true);
   return TokenGrant{token.token, seed_.access_token_ttl_seconds, profile, std::move(oauth)};
@@ -128,8 +98,8 @@ Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
 
 std::optional<Profile> Environment::ProfileForAccessToken(const std::string& access_token) const {
   MutexLock lock(mu_);
-  const AccessToken* token = access_tokens_.Find(access_token);
-  if (!token || Expired(NowMsLocked(), token->expires_ms)) return std::nullopt;
+  const AccessToken* token = codes_.FindAccessToken(access_token, NowMsLocked());
+  if (!token) return std::nullopt;
   const Profile* p = profiles_.Find(token->profile_id);
   if (!p) return std::nullopt;
   return *p;
@@ -139,8 +109,7 @@ std::vector<JsonWebKey> Environment::Jwks() const { return signer_->Keys(NowMs()
 
 bool Environment::CodeExchanged(const std::string& code) const {
   MutexLock lock(mu_);
-  const AuthorizationCode* c = codes_.Find(code);
-  return c && c->used;
+  return codes_.Exchanged(code);
 }
 
 }  // namespace workos_mock

@@ -3,6 +3,7 @@
 #include "http/json_views.h"
 #include "http/replies.h"
 #include "http/server.h"
+#include "mail/magic_link_email.h"
 
 namespace workos_mock {
 
@@ -65,7 +66,7 @@ void MockServer::AddPasswordlessRoutes() {
   // call, as the live API knows nothing of either.
   Route("POST", R"(/passwordless/sessions/([^/]+)/send)", by_key, [this](Call& c) {
     if (!c.env) return ReplyUnauthorized(c.res);
-    auto sent = c.env->SendSession(c.req.matches[1]);
+    auto sent = c.env->SendSession(c.req.matches[1], RenderMagicLinkEmail);
     if (!sent.ok()) return ReplyError(c.res, sent.error());
     AfterSend(c.env, sent.value());
     ReplyJson(c.res, 201, {{"success", true}});

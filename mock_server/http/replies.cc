@@ -12,7 +12,34 @@ void ReplyJson(httplib::Response& res, int status, const json& body) {
   res.set_content(Dump(body), "application/json; charset=utf-8");
 }
 
-void ReplyError(httplib::Response& res, const Error& e) {
+namespace {
+
+// The words of a control-plane hint (domain/errors.h), put after the message it belongs to.
+std::string HintText(ControlHint hint) {
+  switch (hint) {
+    case ControlHint::kNone:
+      return "";
+    case ControlHint::kWaitOrReset:
+      return "; wait for them to expire or POST /_mock/reset.";
+    case ControlHint::kWaitAdvanceClockOrReset:
+      return "; wait for them to expire, advance the clock, or POST /_mock/reset.";
+    case ControlHint::kClearQueuedOutcomes:
+      return "; DELETE /_mock/sso/outcomes to clear them.";
+    case ControlHint::kResetStartsAgain:
+      return " (POST /_mock/reset starts again)";
+    case ControlHint::kConfigureRedirectUri:
+      return " (configure one with PUT /_mock/redirect_uris or the config file)";
+  }
+  return "";
+}
+
+}  // namespace
+
+void ReplyError(httplib::Response& res, const Error& error) {
+  // The control plane's hints are worded here, after the domain's sentences.
+  Error e = error;
+  e.message += HintText(e.hint);
+  for (auto& fe : e.errors) fe.code += HintText(fe.hint);
   switch (e.kind) {
     case ErrorKind::kValidation: {
       json errors = json::array();

@@ -28,7 +28,8 @@ void ReplyTooLarge(httplib::Response& res);
 // JSON with `Content-Type: application/json; charset=utf-8` (the Node SDK parses nothing else).
 // Invalid UTF-8 in echoed input is replaced, never a crash.
 void ReplyJson(httplib::Response& res, int status, const nlohmann::json& body);
-// The live status and body for a domain error (see ErrorKind).
+// The live status and body for a domain error (see ErrorKind), with the words of its control
+// hints (domain/errors.h) after its message and field codes.
 void ReplyError(httplib::Response& res, const Error& error);
 void ReplyUnauthorized(httplib::Response& res);
 void ReplyNotFound(httplib::Response& res);

@@ -1,5 +1,6 @@
 // SSO: GET /sso/authorize (+ the mock IdP page and the mock's own error pages), POST /sso/token
 // and GET /sso/profile (the code exchange shared by Magic Link and SSO), GET /sso/jwks/{client}.
+#include "domain/error_pages.h"
 #include "domain/text.h"
 #include "http/json_views.h"
 #include "http/replies.h"
@@ -110,14 +111,14 @@ void ReplyIdpPage(httplib::Response& res, const AuthorizeOutcome& o) {
 void MockServer::AddSsoRoutes() {
   // The mock's own stand-ins for error.workos.com's pages: the browser lands here instead of the
   // app when the client id or the redirect URI cannot be trusted.
-  Route("GET", "/sso/client-id-invalid", nullptr, [](Call& c) {
+  Route("GET", ErrorPagePath(kClientIdInvalidPage), nullptr, [](Call& c) {
     std::string given = c.req.get_param_value("client_id");
     ReplyHtml(c.res, 400, "Invalid client ID",
               "The client ID " + (given.empty() ? std::string("(none)") : "'" + given + "'") +
                   " is not valid. Make sure that the app uses the client ID of the right "
                   "environment (staging and production client IDs differ).");
   });
-  Route("GET", "/sso/redirect-uri-invalid", nullptr, [](Call& c) {
+  Route("GET", ErrorPagePath(kRedirectUriInvalidPage), nullptr, [](Call& c) {
     std::string given = c.req.get_param_value("redirect_uri");
     ReplyHtml(c.res, 400, "Invalid Redirect URI",
               "Make sure that the app uses the correct redirect URI. If you are not sure what "
@@ -126,13 +127,13 @@ void MockServer::AddSsoRoutes() {
                   "; it must exactly match one registered for the environment.)");
   });
 
-  Route("GET", "/sso/code_challenge_missing", nullptr, [](Call& c) {
+  Route("GET", ErrorPagePath(kCodeChallengeMissingPage), nullptr, [](Call& c) {
     ReplyHtml(c.res, 400, "Missing code challenge",
               "The authorization request has a code_challenge_method but no code_challenge. With "
               "PKCE, send both (code_challenge_method=S256 and the base64url SHA-256 of the code "
               "verifier as code_challenge); without PKCE, send neither.");
   });
-  Route("GET", "/sso/invalid-connection-selector", nullptr, [](Call& c) {
+  Route("GET", ErrorPagePath(kInvalidConnectionSelectorPage), nullptr, [](Call& c) {
     ReplyHtml(c.res, 400, "Invalid connection selector",
               "The authorization request does not say which connection to sign in with. Give "
               "exactly one of connection, organization or provider.");
@@ -144,12 +145,13 @@ void MockServer::AddSsoRoutes() {
   Route("GET", "/sso/authorize", by_client_param, [this](Call& c) {
     if (!c.env)
       return Redirect(c.res,
-                      registry_->link_base() + "/sso/client-id-invalid?client_id=" +
+                      ErrorPageUrl(registry_->link_base(), kClientIdInvalidPage) + "?client_id=" +
                           httplib::detail::encode_query_param(c.req.get_param_value("client_id")));
     AuthorizeOutcome o = c.env->Authorize(DecodeAuthorize(c.req, options_.interactive));
     if (o.kind == AuthorizeOutcome::Kind::kIdpPage) return ReplyIdpPage(c.res, o);
     if (o.kind == AuthorizeOutcome::Kind::kLimitExceeded)
-      return ReplyError(c.res, {ErrorKind::kLimitExceeded, o.error, {}});
+      return ReplyError(
+          c.res, {ErrorKind::kLimitExceeded, o.error, {}, ControlHint::kWaitAdvanceClockOrReset});
     Redirect(c.res, o.location);
   });
 

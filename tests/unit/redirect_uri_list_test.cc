@@ -5,24 +5,12 @@
 
 #include "domain/environment.h"
 #include "domain/registry.h"
+#include "environment_fixture.h"
 #include "result_checks.h"
 
 using namespace workos_mock;
 using workos_mock::testing::ErrorOf;
-
-namespace {
-
-EnvironmentConfig Seed(const std::string& name = "test") {
-  EnvironmentConfig c;
-  c.name = name;
-  c.api_keys = {"sk_test_" + name};
-  c.client_id = "client_" + name;
-  c.redirect_uris = {{"http://localhost:3000/callback", true},
-                     {"https://app.example.com/cb", false}};
-  return c;
-}
-
-}  // namespace
+using workos_mock::testing::env_fixture::Seed;
 
 namespace {
 

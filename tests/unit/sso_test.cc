@@ -1,115 +1,18 @@
-// SSO domain rules with a manual clock: connection selection, the mock IdP's choice of user,
-// PKCE, RS256 access tokens, and list pagination.
+// GET /sso/authorize and the mock IdP (domain/sso.cc, domain/sso_idp.cc) with a manual clock:
+// connection selection, the error pages and redirects, the IdP's choice of user, the
+// interactive page, and the cap on what a sign-in stores.
 #include <catch2/catch.hpp>
 
-#include <openssl/sha.h>
-
-#include <algorithm>
 #include <functional>
-#include <set>
 
 #include "domain/environment.h"
-#include "domain/ids.h"
-#include "jwt_verify.h"
 #include "result_checks.h"
+#include "sso_fixture.h"
 
 using namespace workos_mock;
-using workos_mock::testing::Base64UrlDecode;
+using namespace workos_mock::testing::sso_fixture;
 using workos_mock::testing::ErrorOf;
-using workos_mock::testing::VerifyRs256;
-
-namespace {
-
-IdpUser User(const std::string& email, const std::string& first = "") {
-  IdpUser u;
-  u.email = email;
-  if (!first.empty()) u.first_name = first;
-  return u;
-}
-
-Connection Conn(const std::string& id, const std::string& type, const std::string& org,
-                std::vector<IdpUser> users = {}, const std::string& state = "active") {
-  Connection c;
-  c.id = id;
-  c.type = type;
-  c.name = type;
-  c.state = state;
-  if (!org.empty()) c.organization_id = org;
-  c.users = std::move(users);
-  return c;
-}
-
-EnvironmentConfig Seed() {
-  EnvironmentConfig c;
-  c.name = "sso";
-  c.api_keys = {"sk_test_sso"};
-  c.client_id = "client_sso";
-  c.redirect_uris = {{"http://localhost:3000/callback", true},
-                     {"https://app.example.com/cb", false}};
-  c.organizations = {{"org_foo", "Foo", {{"org_domain_1", "foo.com"}}, 0, 0},
-                     {"org_bar", "Bar", {{"org_domain_2", "bar.io"}}, 0, 0},
-                     {"org_empty", "Empty", {}, 0, 0},
-                     {"org_draft", "Draft", {}, 0, 0}};
-  c.connections = {
-      Conn("conn_foo", "OktaSAML", "org_foo", {User("ann@foo.com", "Ann"), User("bob@foo.com")}),
-      Conn("conn_bar1", "GoogleOAuth", "org_bar"), Conn("conn_bar2", "EntraIdOIDC", "org_bar"),
-      Conn("conn_draft", "AzureSAML", "org_draft", {}, "draft"),
-      Conn("conn_ml", "MagicLink", "org_empty")};
-  c.connections[1].domains = {{"org_domain_3", "bar.io"}};
-  return c;
-}
-
-AuthorizeRequest Req() {
-  AuthorizeRequest r;
-  r.client_id = "client_sso";
-  r.redirect_uri = "http://localhost:3000/callback";
-  r.response_type = "code";
-  r.state = "s 1";
-  return r;
-}
-
-std::string Param(const std::string& url, const std::string& name) {
-  auto q = url.find('?');
-  std::string query = q == std::string::npos ? "" : url.substr(q + 1);
-  for (size_t start = 0; start <= query.size();) {
-    size_t end = query.find('&', start);
-    if (end == std::string::npos) end = query.size();
-    std::string pair = query.substr(start, end - start);
-    auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      std::string v = pair.substr(eq + 1), out;
-      for (size_t i = 0; i < v.size(); ++i) {
-        if (v[i] == '%' && i + 2 < v.size()) {
-          out += static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16));
-          i += 2;
-        } else {
-          out += v[i];
-        }
-      }
-      return out;
-    }
-    start = end + 1;
-  }
-  return "";
-}
-
-std::string S256(const std::string& verifier) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), d);
-  return Base64UrlEncode(std::string(reinterpret_cast<char*>(d), sizeof d));
-}
-
-struct Fixture {
-  ManualClock clock;
-  Environment env{Seed(), clock, "http://mock"};
-
-  Result<TokenGrant> Exchange(const std::string& code, const std::string& secret = "sk_test_sso",
-                              const std::string& verifier = "") {
-    return env.ExchangeCode({"client_sso", secret, "authorization_code", code, verifier});
-  }
-};
-
-}  // namespace
+using workos_mock::testing::Param;
 
 TEST_CASE("authorize: selector errors redirect to the app with error, description, state",
           "[sso]") {
@@ -229,48 +132,6 @@ TEST_CASE("authorize: prompt=login is accepted", "[sso]") {
   CHECK_FALSE(Param(o.location, "code").empty());
 }
 
-TEST_CASE("profile: roles and custom attributes from the IdP user; oauth_tokens for OAuth only",
-          "[sso]") {
-  EnvironmentConfig seed = Seed();
-  IdpUser rich = User("ria@foo.com", "Ria");
-  rich.roles = {"admin", "billing"};
-  rich.custom_attributes = {{"department", "Sales"}};
-  seed.connections.push_back(Conn("conn_x", "XOAuth", "", {rich}));
-  seed.connections.push_back(Conn("conn_okta_oidc", "OktaOIDC", "org_foo", {rich}));
-  ManualClock clock;
-  Environment env{seed, clock, "http://mock"};
-  auto sign_in = [&](const std::string& connection, std::vector<std::string> scopes) {
-    AuthorizeRequest r = Req();
-    r.connection = connection;
-    r.provider_scopes = std::move(scopes);
-    auto grant = env.ExchangeCode({"client_sso", "sk_test_sso", "authorization_code",
-                                   Param(env.Authorize(r).location, "code"), ""});
-    REQUIRE(grant.ok());
-    return grant.value();
-  };
-  TokenGrant x = sign_in("conn_x", {"tweet.read", "users.read"});
-  CHECK(x.profile.connection_type == "XOAuth");
-  CHECK(x.profile.roles == std::vector<std::string>{"admin", "billing"});
-  CHECK(x.profile.custom_attributes.at("department") == "Sales");
-  REQUIRE(x.oauth_tokens);
-  CHECK(x.oauth_tokens->provider == "XOAuth");
-  CHECK(x.oauth_tokens->scopes == std::vector<std::string>{"tweet.read", "users.read"});
-  CHECK(x.oauth_tokens->expires_at == clock.NowMs() / 1000 + 3600);
-  CHECK(x.oauth_tokens->access_token != x.oauth_tokens->refresh_token);
-  CHECK_FALSE(x.oauth_tokens->access_token.empty());
-
-  TokenGrant oidc = sign_in("conn_okta_oidc", {});
-  CHECK(oidc.profile.connection_type == "OktaOIDC");
-  CHECK_FALSE(oidc.oauth_tokens);  // an OIDC connection: no IdP tokens, as live
-  CHECK(IsOAuthConnectionType("GrokOAuth"));
-  CHECK_FALSE(IsOAuthConnectionType("CleverOIDC"));
-  CHECK_FALSE(IsOAuthConnectionType("OAuth"));
-  const auto& types = ConnectionTypes();
-  for (const char* t :
-       {"GrokOAuth", "XOAuth", "CleverOIDC", "EntraIdOIDC", "OktaOIDC", "MagicLink"})
-    CHECK(std::count(types.begin(), types.end(), t) == 1);
-}
-
 TEST_CASE("authorize: untrusted redirect URIs never go back to the app", "[sso]") {
   Fixture f;
   for (std::string uri : {"http://localhost:3000/callback/", "https://evil.example.com/cb",
@@ -361,22 +222,6 @@ TEST_CASE("authorize: provider uses an active connection of that type, else crea
   CHECK(f.env.Connections().size() == before + 1);
 }
 
-TEST_CASE("authorize: PKCE S256 binds the code to the verifier", "[sso][pkce]") {
-  Fixture f;
-  const std::string verifier = RandomBase64Url(32);
-  AuthorizeRequest r = Req();
-  r.connection = "conn_foo";
-  r.code_challenge = S256(verifier);
-  r.code_challenge_method = "S256";
-  std::string code = Param(f.env.Authorize(r).location, "code");
-  REQUIRE(!code.empty());
-  CHECK(ErrorOf(f.Exchange(code, "", "")).kind == ErrorKind::kInvalidGrant);
-  CHECK(ErrorOf(f.Exchange(code, "", "wrong-verifier")).kind == ErrorKind::kInvalidGrant);
-  auto grant = f.Exchange(code, "", verifier);  // public client: no secret
-  REQUIRE(grant.ok());
-  CHECK(ErrorOf(f.Exchange(code, "", verifier)).kind == ErrorKind::kInvalidGrant);  // single use
-}
-
 TEST_CASE("interactive IdP: a pending login completes once, as the chosen user", "[sso]") {
   Fixture f;
   AuthorizeRequest r = Req();
@@ -406,150 +251,6 @@ TEST_CASE("interactive IdP: a pending login completes once, as the chosen user",
   AuthorizeOutcome page3 = f.env.Authorize(r);
   f.clock.AdvanceMs(601 * 1000);
   CHECK(ErrorOf(f.env.CompleteLogin(page3.login_id, "ann@foo.com")).kind == ErrorKind::kNotFound);
-}
-
-TEST_CASE("access tokens are RS256 JWTs that verify with the JWKS key", "[sso][jwt]") {
-  Fixture f;
-  AuthorizeRequest r = Req();
-  r.connection = "conn_foo";
-  auto grant = f.Exchange(Param(f.env.Authorize(r).location, "code"));
-  REQUIRE(grant.ok());
-  const std::string jwt = grant.value().access_token;
-  auto keys = f.env.Jwks();
-  REQUIRE(keys.size() == 1);
-  const JsonWebKey& k = keys[0];
-  CHECK(k.alg == "RS256");
-  CHECK(k.kty == "RSA");
-  CHECK(k.use == "sig");
-  CHECK(k.e == "AQAB");
-  CHECK(Base64UrlDecode(k.n).size() == 256);  // RSA-2048
-  CHECK(k.kid.rfind("key_", 0) == 0);
-  CHECK(k.kid.size() == 4 + 26);
-  REQUIRE(k.x5c.size() == 1);
-  CHECK(k.x5t_s256.size() == 43);
-
-  std::string kid;
-  nlohmann::json claims = VerifyRs256(jwt, k.n, k.e, &kid);
-  REQUIRE(claims.is_object());
-  CHECK(kid == k.kid);
-  CHECK(claims["iss"] == "http://mock");
-  CHECK(claims["sub"] == grant.value().profile.id);
-  CHECK(claims["aud"] == "client_sso");
-  CHECK(claims["exp"].get<int64_t>() - claims["iat"].get<int64_t>() == 600);
-  CHECK(claims["jti"].get<std::string>().size() == 26);
-
-  // A tampered token does not verify, and is not a valid access token either.
-  std::string tampered = jwt;
-  tampered[jwt.find('.') + 5] ^= 1;
-  CHECK(VerifyRs256(tampered, k.n, k.e).is_null());
-  CHECK(!f.env.ProfileForAccessToken(tampered));
-  CHECK(f.env.ProfileForAccessToken(jwt)->id == grant.value().profile.id);
-
-  // One key per process: every environment serves the same set.
-  ManualClock clock;
-  EnvironmentConfig other = Seed();
-  other.name = "other";
-  Environment env2(other, clock, "http://mock");
-  CHECK(env2.Jwks()[0].kid == k.kid);
-}
-
-TEST_CASE("pagination: limit, order, before/after cursors, validation", "[pagination]") {
-  struct Item {
-    std::string id;
-    int64_t created_ms;
-  };
-  std::vector<Item> items;
-  for (int i = 0; i < 25; ++i) items.push_back({NewId("conn", 1000 + i), 1000 + i});
-  auto ids = [](const Page<Item>& p) {
-    std::vector<std::string> out;
-    for (const auto& i : p.data) out.push_back(i.id);
-    return out;
-  };
-
-  auto first = Paginate(items, {});
-  REQUIRE(first.ok());
-  CHECK(first.value().data.size() == 10);
-  CHECK(first.value().data.front().id == items[24].id);  // default desc: newest first
-  CHECK(first.value().before == std::nullopt);
-  CHECK(first.value().after == items[15].id);
-
-  // Walk every page with `after`, in both orders; nothing lost or repeated.
-  for (std::string order : {"desc", "asc", "normal"}) {
-    INFO(order);
-    std::vector<std::string> seen;
-    std::optional<std::string> after;
-    int pages = 0;
-    do {
-      PageRequest r;
-      r.order = order;
-      r.limit = "7";
-      r.after = after;
-      auto page = Paginate(items, r);
-      REQUIRE(page.ok());
-      for (auto& id : ids(page.value())) seen.push_back(id);
-      if (pages > 0) CHECK(page.value().before == page.value().data.front().id);
-      after = page.value().after;
-      ++pages;
-    } while (after);
-    CHECK(pages == 4);
-    REQUIRE(seen.size() == 25);
-    CHECK(seen.front() == (order == "desc" ? items[24].id : items[0].id));
-  }
-
-  // `before` returns the page preceding the cursor.
-  PageRequest r;
-  r.limit = "5";
-  r.order = "asc";
-  r.before = items[12].id;
-  auto prev = Paginate(items, r);
-  REQUIRE(prev.ok());
-  CHECK(ids(prev.value()) == std::vector<std::string>{items[7].id, items[8].id, items[9].id,
-                                                      items[10].id, items[11].id});
-  CHECK(prev.value().before == items[7].id);
-  CHECK(prev.value().after == items[11].id);
-
-  // A cursor that names a deleted object is placed by its ULID time.
-  PageRequest gone;
-  gone.order = "asc";
-  gone.after = NewId("conn", 1010);
-  auto after_gone = Paginate(items, gone);
-  REQUIRE(after_gone.ok());
-  CHECK(after_gone.value().data.front().created_ms >= 1010);
-
-  for (auto bad : std::vector<PageRequest>{{"0", {}, {}, {}},
-                                           {"101", {}, {}, {}},
-                                           {"ten", {}, {}, {}},
-                                           {"-1", {}, {}, {}},
-                                           {{}, "newest", {}, {}},
-                                           {{}, {}, items[1].id, items[2].id}}) {
-    auto page = Paginate(items, bad);
-    REQUIRE(!page.ok());
-    CHECK(page.error().kind == ErrorKind::kValidation);
-  }
-}
-
-TEST_CASE("connections and organizations: filters", "[sso][directory]") {
-  Fixture f;
-  auto list = [&](ConnectionFilter filter) {
-    auto page = f.env.ListConnections(filter, {});
-    REQUIRE(page.ok());
-    std::set<std::string> out;
-    for (const auto& c : page.value().data) out.insert(c.id);
-    return out;
-  };
-  CHECK(list({}).size() == 5);
-  CHECK(list({"OktaSAML", "", "", ""}) == std::set<std::string>{"conn_foo"});
-  CHECK(list({"oktasaml", "", "", ""}) == std::set<std::string>{"conn_foo"});
-  CHECK(list({"", "BAR.io", "", ""}) == std::set<std::string>{"conn_bar1"});
-  CHECK(list({"", "", "org_bar", ""}) == std::set<std::string>{"conn_bar1", "conn_bar2"});
-  CHECK(list({"", "", "", "entra"}) == std::set<std::string>{"conn_bar2"});
-  CHECK(list({"GoogleOAuth", "", "org_foo", ""}).empty());
-
-  auto orgs = f.env.ListOrganizations({"foo.com", "BAR.IO"}, {});
-  REQUIRE(orgs.ok());
-  CHECK(orgs.value().data.size() == 2);
-  CHECK(f.env.ListOrganizations({}, {}).value().data.size() == 4);
-  CHECK(f.env.ListOrganizations({"nope.com"}, {}).value().data.empty());
 }
 
 TEST_CASE("pending sign-ins are never dropped to make room; at max_stored they answer 429",
