@@ -3,25 +3,13 @@
 #include <cctype>
 #include <string>
 
+#include "rules/percent_encoding.h"
 #include "workos/http.h"
 #include "workos/internal/url.h"
 
 namespace workos {
 
-std::string UrlEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+std::string UrlEncode(const std::string& s) { return workos_mock::PercentEncode(s); }
 
 std::string EncodeQuery(const QueryParams& query) {
   std::string out;

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "rules/percent_encoding.h"  // PercentEncode (query values)
+
 namespace workos_mock {
 
 // ASCII lower case (hosts, email addresses and domains compare case-insensitively).
@@ -11,7 +13,5 @@ std::string Lower(std::string s);
 std::string HtmlEscape(const std::string& s);
 // Whether two secrets are equal, in a time that does not depend on where they differ.
 bool ConstantTimeEquals(const std::string& a, const std::string& b);
-// RFC 3986 percent-encoding of everything but unreserved characters (query values).
-std::string PercentEncode(const std::string& s);
 
 }  // namespace workos_mock
