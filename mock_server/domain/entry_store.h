@@ -15,13 +15,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "domain/spread_map.h"
 #include "domain/token_index.h"
 
 namespace workos_mock {
@@ -50,15 +51,15 @@ class EntryStore {
   bool contains(const std::string& key) const { return index_.count(key) > 0; }
 
   const T* Find(const std::string& key) const {
-    auto it = index_.find(key);
-    return it == index_.end() ? nullptr : slots_[it->second].value.get();
+    const size_t* at = index_.Find(key);
+    return at == nullptr ? nullptr : slots_[*at].value.get();
   }
 
   // The entry, to be changed in place; copied first when an open capture shares it.
   T* FindMutable(const std::string& key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
-    Slot& slot = slots_[it->second];
+    const size_t* at = index_.Find(key);
+    if (at == nullptr) return nullptr;
+    Slot& slot = slots_[*at];
     if (Shared(slot)) {
       auto copy = std::make_unique<T>(*slot.value);
       retired_.push_back(std::move(slot.value));
@@ -71,24 +72,23 @@ class EntryStore {
   // Inserts or replaces; returns the stored entry.
   T& Put(const std::string& key, T value) {
     auto fresh = std::make_unique<T>(std::move(value));
-    auto it = index_.find(key);
-    if (it != index_.end()) {
-      Slot& slot = slots_[it->second];
+    if (const size_t* at = index_.Find(key)) {
+      Slot& slot = slots_[*at];
       Drop(slot);
       slot.value = std::move(fresh);
       slot.born = epoch_;
       return *slot.value;
     }
-    index_.emplace(key, slots_.size());
+    index_.Set(key, slots_.size());
     slots_.push_back(Slot{std::move(fresh), epoch_, key});
     Indexed(key, true);
     return *slots_.back().value;
   }
 
   bool Erase(const std::string& key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return false;
-    RemoveAt(it->second);
+    const size_t* at = index_.Find(key);
+    if (at == nullptr) return false;
+    RemoveAt(*at);
     return true;
   }
 
@@ -116,7 +116,7 @@ class EntryStore {
     Unindex();
     for (Slot& slot : slots_) Drop(slot);
     slots_.clear();
-    index_.clear();
+    index_.Clear();
   }
 
   // Takes `fresh`'s entries in place of these. The old entries are returned to be freed by the
@@ -126,9 +126,9 @@ class EntryStore {
     Retired old;
     for (Slot& slot : slots_) (Shared(slot) ? retired_ : old).push_back(std::move(slot.value));
     slots_ = std::move(fresh.slots_);
-    index_ = std::move(fresh.index_);
+    index_.Swap(fresh.index_);
     fresh.slots_.clear();
-    fresh.index_.clear();
+    fresh.index_.Clear();
     for (Slot& slot : slots_) {
       slot.born = epoch_;
       Indexed(slot.key, true);
@@ -185,10 +185,10 @@ class EntryStore {
   void RemoveAt(size_t i) {
     Indexed(slots_[i].key, false);
     Drop(slots_[i]);
-    index_.erase(slots_[i].key);
+    index_.Erase(slots_[i].key);
     if (i + 1 != slots_.size()) {
       slots_[i] = std::move(slots_.back());
-      index_[slots_[i].key] = i;
+      index_.Set(slots_[i].key, i);
     }
     slots_.pop_back();
   }
@@ -196,8 +196,10 @@ class EntryStore {
   std::optional<TokenIndex::Kind> kind_;  // set: the keys are secrets the registry looks up
   std::shared_ptr<TokenIndex> tokens_;
   std::string owner_;
-  std::unordered_map<std::string, size_t> index_;  // key -> position in slots_
-  std::vector<Slot> slots_;
+  SpreadMap<size_t> index_;  // key -> position in slots_
+  // A deque: growing never moves the slots already there (a vector's doubling copied them all,
+  // under the owner's lock).
+  std::deque<Slot> slots_;
   uint64_t epoch_ = 1;
   bool capturing_ = false;
   uint64_t capture_epoch_ = 0;

@@ -3,24 +3,24 @@
 namespace workos_mock {
 
 PasswordlessSession* SessionStore::FindMutableByToken(const std::string& token) {
-  auto it = by_token_.find(token);
-  return it == by_token_.end() ? nullptr : sessions_.FindMutable(it->second);
+  const std::string* id = by_token_.Find(token);
+  return id == nullptr ? nullptr : sessions_.FindMutable(*id);
 }
 
 void SessionStore::Put(PasswordlessSession session) {
-  by_token_[session.token] = session.id;
+  by_token_.Set(session.token, session.id);
   const std::string id = session.id;
   sessions_.Put(id, std::move(session));
 }
 
 void SessionStore::Clear() {
   sessions_.Clear();
-  by_token_.clear();
+  by_token_.Clear();
 }
 
 void SessionStore::Prepare(std::vector<PasswordlessSession> sessions, Prepared& out) {
   for (auto& s : sessions) {
-    out.by_token[s.token] = s.id;
+    out.by_token.Set(s.token, s.id);
     const std::string id = s.id;
     out.sessions.Put(id, std::move(s));
   }
@@ -28,7 +28,7 @@ void SessionStore::Prepare(std::vector<PasswordlessSession> sessions, Prepared& 
 
 SessionStore::Retired SessionStore::ReplaceWith(Prepared& fresh) {
   Retired old = sessions_.ReplaceWith(std::move(fresh.sessions));
-  by_token_.swap(fresh.by_token);
+  by_token_.Swap(fresh.by_token);
   return old;
 }
 

@@ -7,11 +7,11 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "domain/entry_store.h"
 #include "domain/model.h"
+#include "domain/spread_map.h"
 #include "domain/token_index.h"
 
 namespace workos_mock {
@@ -43,7 +43,7 @@ class SessionStore {
       on_erase(s);
       tokens.push_back(s.token);
     });
-    for (const auto& token : tokens) by_token_.erase(token);
+    for (const auto& token : tokens) by_token_.Erase(token);
     return removed;
   }
   // A state import in two steps: Prepare builds the new contents without the lock (ids and
@@ -51,7 +51,7 @@ class SessionStore {
   // entries, to be freed outside it.
   struct Prepared {
     EntryStore<PasswordlessSession> sessions;
-    std::unordered_map<std::string, std::string> by_token;
+    SpreadMap<std::string> by_token;
   };
   static void Prepare(std::vector<PasswordlessSession> sessions, Prepared& out);
   Retired ReplaceWith(Prepared& fresh);

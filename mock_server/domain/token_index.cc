@@ -18,23 +18,23 @@ void TokenIndex::Add(Kind kind, const std::string& key, const std::string& owner
   const std::string tagged = Tagged(kind, key);
   Shard& shard = ShardFor(tagged);
   std::lock_guard<std::mutex> lock(shard.mu);
-  shard.owners[tagged] = owner;
+  shard.owners.Set(tagged, owner);
 }
 
 void TokenIndex::Remove(Kind kind, const std::string& key, const std::string& owner) {
   const std::string tagged = Tagged(kind, key);
   Shard& shard = ShardFor(tagged);
   std::lock_guard<std::mutex> lock(shard.mu);
-  auto it = shard.owners.find(tagged);
-  if (it != shard.owners.end() && it->second == owner) shard.owners.erase(it);
+  const std::string* held = shard.owners.Find(tagged);
+  if (held != nullptr && *held == owner) shard.owners.Erase(tagged);
 }
 
 std::string TokenIndex::Find(Kind kind, const std::string& key) const {
   const std::string tagged = Tagged(kind, key);
   const Shard& shard = ShardFor(tagged);
   std::lock_guard<std::mutex> lock(shard.mu);
-  auto it = shard.owners.find(tagged);
-  return it == shard.owners.end() ? std::string() : it->second;
+  const std::string* held = shard.owners.Find(tagged);
+  return held == nullptr ? std::string() : *held;
 }
 
 size_t TokenIndex::size() const {

@@ -15,7 +15,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+
+#include "domain/spread_map.h"
 
 namespace workos_mock {
 
@@ -36,77 +37,67 @@ class TokenIndex {
   static constexpr size_t kShards = 16;  // parallel workers rarely meet on one mutex
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<std::string, std::string> owners;  // kind-tagged key -> environment name
+    SpreadMap<std::string> owners;  // kind-tagged key -> environment name
   };
   static std::string Tagged(Kind kind, const std::string& key);
   Shard& ShardFor(const std::string& tagged) const;
   mutable std::array<Shard, kShards> shards_;
 };
 
-// A std::unordered_map<std::string, V> (the subset Environment uses) whose keys are mirrored in a
-// TokenIndex once attached. Every mutation goes through here, so the index cannot drift.
+// A SpreadMap<V> (domain/spread_map.h) whose keys are mirrored in a TokenIndex once attached.
+// Every mutation goes through here, so the index cannot drift.
 template <typename V>
 class IndexedMap {
  public:
-  using Map = std::unordered_map<std::string, V>;
-  using iterator = typename Map::iterator;
-  using const_iterator = typename Map::const_iterator;
+  using Map = SpreadMap<V>;
 
   explicit IndexedMap(TokenIndex::Kind kind) : kind_(kind) {}
   IndexedMap(const IndexedMap&) = delete;
   IndexedMap& operator=(const IndexedMap&) = delete;
-  ~IndexedMap() { clear(); }
+  ~IndexedMap() { Clear(); }
 
   // Starts mirroring into `index` under `owner` (the keys already present included).
   void Attach(std::shared_ptr<TokenIndex> index, const std::string& owner) {
     index_ = std::move(index);
     owner_ = owner;
-    if (index_)
-      for (const auto& [key, value] : map_) index_->Add(kind_, key, owner_);
+    Mirror(true);
   }
 
-  V& operator[](const std::string& key) {
-    auto it = map_.find(key);
-    if (it != map_.end()) return it->second;
-    if (index_) index_->Add(kind_, key, owner_);
-    return map_[key];
-  }
-  iterator erase(const_iterator it) {
-    if (index_) index_->Remove(kind_, it->first, owner_);
-    return map_.erase(it);
-  }
-  iterator erase(iterator it) { return erase(const_iterator(it)); }
-  size_t erase(const std::string& key) {
-    auto it = map_.find(key);
-    if (it == map_.end()) return 0;
-    erase(it);
-    return 1;
-  }
-  void clear() {
-    if (index_)
-      for (const auto& [key, value] : map_) index_->Remove(kind_, key, owner_);
-    map_.clear();
-  }
-  // Takes `other`'s contents (re-indexed) and gives it this map's.
-  void swap(Map& other) {
-    if (index_)
-      for (const auto& [key, value] : map_) index_->Remove(kind_, key, owner_);
-    map_.swap(other);
-    if (index_)
-      for (const auto& [key, value] : map_) index_->Add(kind_, key, owner_);
-  }
-
-  iterator find(const std::string& key) { return map_.find(key); }
-  const_iterator find(const std::string& key) const { return map_.find(key); }
+  const V* Find(const std::string& key) const { return map_.Find(key); }
   size_t count(const std::string& key) const { return map_.count(key); }
   size_t size() const { return map_.size(); }
   bool empty() const { return map_.empty(); }
-  iterator begin() { return map_.begin(); }
-  iterator end() { return map_.end(); }
-  const_iterator begin() const { return map_.begin(); }
-  const_iterator end() const { return map_.end(); }
+
+  void Set(const std::string& key, V value) {
+    if (map_.Set(key, std::move(value)) && index_) index_->Add(kind_, key, owner_);
+  }
+  bool Erase(const std::string& key) {
+    if (!map_.Erase(key)) return false;
+    if (index_) index_->Remove(kind_, key, owner_);
+    return true;
+  }
+  void Clear() {
+    Mirror(false);
+    map_.Clear();
+  }
+  // Takes `other`'s contents (re-indexed) and gives it this map's.
+  void Swap(Map& other) {
+    Mirror(false);
+    map_.Swap(other);
+    Mirror(true);
+  }
 
  private:
+  void Mirror(bool present) {
+    if (!index_) return;
+    map_.ForEach([&](const std::string& key, const V&) {
+      if (present)
+        index_->Add(kind_, key, owner_);
+      else
+        index_->Remove(kind_, key, owner_);
+    });
+  }
+
   const TokenIndex::Kind kind_;
   std::shared_ptr<TokenIndex> index_;  // shared: an environment may outlive its registry
   std::string owner_;
