@@ -3,11 +3,18 @@
 namespace workos_mock {
 
 std::optional<Fault> ControlState::TakeFault(const std::string& method, const std::string& path) {
+  // Every API request asks; almost none finds a fault. Not taking the lock then keeps requests of
+  // one environment from queuing on it (the fault was added by an earlier, answered request, so
+  // its count is visible here).
+  if (fault_count_.load(std::memory_order_acquire) == 0) return std::nullopt;
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if ((it->method == "*" || it->method == method) && it->path == path) {
       Fault f = *it;
-      if (--it->remaining <= 0) faults_.erase(it);
+      if (--it->remaining <= 0) {
+        faults_.erase(it);
+        fault_count_.store(faults_.size(), std::memory_order_release);
+      }
       return f;
     }
   }
@@ -18,6 +25,7 @@ bool ControlState::AddFault(Fault fault) {
   std::lock_guard<std::mutex> lock(mu_);
   if (faults_.size() >= kMaxFaults) return false;
   faults_.push_back(std::move(fault));
+  fault_count_.store(faults_.size(), std::memory_order_release);
   return true;
 }
 
@@ -29,6 +37,7 @@ std::vector<Fault> ControlState::Faults() const {
 void ControlState::ClearFaults() {
   std::lock_guard<std::mutex> lock(mu_);
   faults_.clear();
+  fault_count_.store(0, std::memory_order_release);
 }
 
 void ControlState::Record(JournalEntry entry) {
@@ -65,6 +74,7 @@ void ControlState::ClearJournal() {
 void ControlState::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   faults_.clear();
+  fault_count_.store(0, std::memory_order_release);
   journal_.clear();
   journal_bytes_ = 0;
 }

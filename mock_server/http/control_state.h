@@ -2,6 +2,7 @@
 // request journal. Kept beside, not inside, the domain Environment; reset and dropped with it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -55,6 +56,7 @@ class ControlState {
   const size_t journal_max_bytes_;
   mutable std::mutex mu_;
   std::vector<Fault> faults_;
+  std::atomic<size_t> fault_count_{0};  // faults_.size(), readable without mu_
   std::deque<JournalEntry> journal_;
   size_t journal_bytes_ = 0;  // sum of journal_[i].bytes
 };
