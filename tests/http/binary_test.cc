@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -69,11 +70,7 @@ std::string ReadAll(FILE* f) {
   return s;
 }
 
-int Wait(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+int Wait(pid_t pid) { return workos_mock::testing::WaitForExit(pid); }
 
 }  // namespace
 
@@ -365,4 +362,21 @@ TEST_CASE("SIGTERM at once after the first line is never lost", "[binary]") {
     CHECK(WEXITSTATUS(status) == 0);
     mock.Forget();
   }
+}
+
+// The helpers' bound on a child that never exits: the test fails (with its threads' states)
+// instead of stalling the suite. [!shouldfail]: this case passes only if that failure happens.
+TEST_CASE("a child that outlives WaitForExit's limit fails the test and is killed",
+          "[binary][!shouldfail]") {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const int code = workos_mock::testing::WaitForExit(pid, std::chrono::seconds(1));
+  CHECK(code == -1);
+  CHECK(kill(pid, 0) != 0);  // reaped: no such process any more
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
 }

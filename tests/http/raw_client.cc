@@ -1,6 +1,7 @@
 #include "raw_client.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <regex>
+#include <thread>
 
 namespace workos_mock::testing {
 
@@ -62,12 +64,63 @@ int MockProcess::Stop(int sig) {
   return Wait();
 }
 
+namespace {
+
+std::string FirstLine(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return "?";
+  char buf[512] = {0};
+  const bool got = std::fgets(buf, sizeof buf, f) != nullptr;
+  std::fclose(f);
+  std::string line = got ? buf : "";
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\0')) line.pop_back();
+  return line;
+}
+
+// One line per thread: its name, state and the kernel function it sleeps in.
+std::string DescribeThreads(pid_t pid) {
+  std::string out;
+  const std::string task = "/proc/" + std::to_string(pid) + "/task/";
+  if (DIR* dir = opendir(task.c_str())) {
+    while (dirent* e = readdir(dir)) {
+      if (e->d_name[0] == '.') continue;
+      const std::string t = task + e->d_name + "/";
+      const std::string stat = FirstLine(t + "stat");
+      const size_t close = stat.rfind(')');
+      const std::string state = close == std::string::npos ? "?" : stat.substr(close + 2, 1);
+      out += std::string("  thread ") + e->d_name + " " + FirstLine(t + "comm") + " state " +
+             state + " wchan " + FirstLine(t + "wchan") + "\n";
+    }
+    closedir(dir);
+  }
+  return out.empty() ? "  (no /proc entries)\n" : out;
+}
+
+}  // namespace
+
+int WaitForExit(pid_t pid, std::chrono::seconds limit) {
+  const auto deadline = Clock::now() + limit;
+  int status = 0;
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (done < 0 && errno != EINTR) return -1;
+    if (Clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL_CHECK("process " << pid << " still running after " << limit.count()
+                        << " s; killed. Its threads:\n"
+                        << DescribeThreads(pid));
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return -1;
+}
+
 int MockProcess::Wait() {
   if (pid_ <= 0) return -1;
-  int status = 0;
-  waitpid(pid_, &status, 0);
+  const int code = WaitForExit(pid_);
   pid_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return code;
 }
 
 Finished RunMock(const std::vector<std::string>& args,

@@ -14,6 +14,12 @@
 
 namespace workos_mock::testing {
 
+// Waits for child `pid` to end and returns its exit code (128+N when killed by signal N). A child
+// still running after `limit` is a hang, not a slow machine: the test fails naming what each of
+// its threads was blocked in (/proc), and the child is killed, so the suite reports it instead of
+// stalling until ctest's timeout. Returns -1 then.
+int WaitForExit(pid_t pid, std::chrono::seconds limit = std::chrono::seconds(120));
+
 // The built workos-mock, started with `args` (plus --port 0 unless a --port is given); the port
 // comes from its first stdout line. Killed (SIGKILL) on destruction unless Stop() reaped it.
 class MockProcess {

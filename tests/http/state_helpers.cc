@@ -1,6 +1,8 @@
 // See state_helpers.h.
 #include "state_helpers.h"
 
+#include "raw_client.h"
+
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -61,11 +63,7 @@ Proc StartMock(const std::string& state_file, const std::string& port_file) {
   return p;
 }
 
-int WaitExit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+int WaitExit(pid_t pid) { return WaitForExit(pid); }
 
 // The exit status, or -1 after killing a process still running after `seconds` (a server that
 // should have refused to start must not hang the test).

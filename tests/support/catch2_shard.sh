@@ -26,7 +26,9 @@ rc=0
 if grep -q '^No test cases matched' "$list.out"; then
   echo "catch2_shard: a listed test case did not run (see 'No test cases matched' above)" >&2
   rc=1
-elif ! grep -Eq "in $listed test cases?\)" "$list.out"; then
+# The summary reads "All tests passed (... in N test cases)", or "test cases: N | ..." when a
+# [!shouldfail] case failed as expected.
+elif ! grep -Eq "in $listed test cases?\)|^test cases: +$listed \|" "$list.out"; then
   echo "catch2_shard: the shard did not run its $listed test cases" >&2
   rc=1
 fi
