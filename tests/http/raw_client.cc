@@ -77,7 +77,8 @@ std::string FirstLine(const std::string& path) {
   return line;
 }
 
-// One line per thread: its name, state and the kernel function it sleeps in.
+}  // namespace
+
 std::string DescribeThreads(pid_t pid) {
   std::string out;
   const std::string task = "/proc/" + std::to_string(pid) + "/task/";
@@ -95,8 +96,6 @@ std::string DescribeThreads(pid_t pid) {
   }
   return out.empty() ? "  (no /proc entries)\n" : out;
 }
-
-}  // namespace
 
 int WaitForExit(pid_t pid, std::chrono::seconds limit) {
   const auto deadline = Clock::now() + limit;

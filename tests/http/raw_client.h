@@ -19,6 +19,8 @@ namespace workos_mock::testing {
 // its threads was blocked in (/proc), and the child is killed, so the suite reports it instead of
 // stalling until ctest's timeout. Returns -1 then.
 int WaitForExit(pid_t pid, std::chrono::seconds limit = std::chrono::seconds(120));
+// One line per thread of process `pid`: its id, name, state and the kernel function it sleeps in.
+std::string DescribeThreads(pid_t pid);
 
 // The built workos-mock, started with `args` (plus --port 0 unless a --port is given); the port
 // comes from its first stdout line. Killed (SIGKILL) on destruction unless Stop() reaped it.

@@ -1,6 +1,15 @@
 #include "test_server.h"
 
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
+
+#include "raw_client.h"
 
 namespace workos_mock::testing {
 
@@ -31,8 +40,26 @@ void TestServer::Start(ServerOptions options, ServerConfig config, BaseClock clo
 }
 
 TestServer::~TestServer() {
+  // A server that never finishes stopping is a hang: after 120 s the test program says where each
+  // thread sleeps and aborts, instead of stalling the suite until ctest's timeout.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopped = false;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    if (cv.wait_for(lock, std::chrono::seconds(120), [&] { return stopped; })) return;
+    std::fprintf(stderr, "TestServer: still stopping after 120 s. Threads:\n%s",
+                 DescribeThreads(getpid()).c_str());
+    std::abort();
+  });
   server_->Stop();
   thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopped = true;
+  }
+  cv.notify_one();
+  watchdog.join();
 }
 
 std::unique_ptr<httplib::Client> TestServer::Client() const {
