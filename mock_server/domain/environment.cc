@@ -63,8 +63,7 @@ int64_t Environment::NowMsLocked() const {
 }
 
 int64_t Environment::NowMs() const {
-  MutexLock lock(mu_);
-  return NowMsLocked();
+  return (seed_.start_time_ms ? *seed_.start_time_ms : clock_.NowMs()) + offset_ms_.load();
 }
 
 int64_t Environment::ClockOffsetSeconds() const {

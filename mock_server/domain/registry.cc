@@ -37,7 +37,7 @@ std::optional<Error> Registry::Validate(const EnvironmentConfig& seed) {
 
 Result<std::shared_ptr<Environment>> Registry::Add(EnvironmentConfig seed) {
   if (auto error = Validate(seed)) return *error;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::shared_mutex> lock(mu_);
   if (by_name_.count(seed.name))
     return Error{
         ErrorKind::kConflict, "An environment named '" + seed.name + "' already exists.", {}};
@@ -58,7 +58,7 @@ Result<std::shared_ptr<Environment>> Registry::Add(EnvironmentConfig seed) {
 }
 
 bool Registry::Remove(const std::string& name) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::shared_mutex> lock(mu_);
   auto it = by_name_.find(name);
   if (it == by_name_.end()) return false;
   for (const auto& key : it->second->api_keys()) by_key_.erase(key);
@@ -70,7 +70,7 @@ bool Registry::Remove(const std::string& name) {
 std::shared_ptr<Environment> Registry::ByApiKey(const std::string& api_key) const {
   std::shared_ptr<Environment> env;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_lock<std::shared_mutex> lock(mu_);
     auto it = by_key_.find(api_key);
     if (it == by_key_.end()) return nullptr;
     env = it->second;
@@ -79,19 +79,19 @@ std::shared_ptr<Environment> Registry::ByApiKey(const std::string& api_key) cons
 }
 
 std::shared_ptr<Environment> Registry::ByClientId(const std::string& client_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_lock<std::shared_mutex> lock(mu_);
   auto it = by_client_id_.find(client_id);
   return it == by_client_id_.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<Environment> Registry::ByName(const std::string& name) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_lock<std::shared_mutex> lock(mu_);
   auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : it->second;
 }
 
 std::vector<std::shared_ptr<Environment>> Registry::All() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_lock<std::shared_mutex> lock(mu_);
   std::vector<std::shared_ptr<Environment>> out;
   for (const auto& [name, env] : by_name_) out.push_back(env);
   return out;
@@ -100,7 +100,7 @@ std::vector<std::shared_ptr<Environment>> Registry::All() const {
 void Registry::CancelWaits() {
   std::vector<std::shared_ptr<Environment>> all;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::shared_mutex> lock(mu_);
     waits_cancelled_ = true;
     for (const auto& [name, env] : by_name_) all.push_back(env);
   }

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,7 +48,8 @@ class Registry {
  private:
   const Clock& clock_;
   const std::string link_base_;
-  mutable std::mutex mu_;
+  // Shared for lookups (every request makes one), exclusive to add or remove an environment.
+  mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<Environment>> by_name_;
   std::unordered_map<std::string, std::shared_ptr<Environment>> by_key_;
   std::unordered_map<std::string, std::shared_ptr<Environment>> by_client_id_;

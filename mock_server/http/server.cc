@@ -160,14 +160,19 @@ void MockServer::Stop() {
 }
 
 std::shared_ptr<ControlState> MockServer::Control(const Environment& env) {
-  std::lock_guard<std::mutex> lock(control_mu_);
+  {
+    std::shared_lock<std::shared_mutex> lock(control_mu_);
+    auto it = control_.find(env.name());
+    if (it != control_.end()) return it->second;
+  }
+  std::lock_guard<std::shared_mutex> lock(control_mu_);
   auto& slot = control_[env.name()];
   if (!slot) slot = std::make_shared<ControlState>(env.seed().journal_max_bytes);
   return slot;
 }
 
 void MockServer::DropControl(const std::string& env_name) {
-  std::lock_guard<std::mutex> lock(control_mu_);
+  std::lock_guard<std::shared_mutex> lock(control_mu_);
   control_.erase(env_name);
 }
 

@@ -13,7 +13,9 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -136,8 +138,9 @@ class MockServer {
   ConnectionLimits limits_;
   std::unique_ptr<ConnectionServer> http_;
   std::unique_ptr<Registry> registry_;
-  std::mutex control_mu_;
-  std::map<std::string, std::shared_ptr<ControlState>> control_;
+  // Shared to look up (every API request does), exclusive to add or drop an environment's state.
+  std::shared_mutex control_mu_;
+  std::unordered_map<std::string, std::shared_ptr<ControlState>> control_;
   // A request answered inside the process, through the same route (faults, journal and all) as
   // if it had come over a socket -- how the scanner visits links without needing a worker of
   // the server's own. False when no route takes it.
