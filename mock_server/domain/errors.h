@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace workos_mock {
@@ -83,6 +84,10 @@ class [[nodiscard]] Result {
   std::optional<T> value_;
   std::optional<Error> error_;
 };
+
+// Result<void>: what a check or an action with no value returns (`return OkStatus();`).
+using Status = Result<std::monostate>;
+inline Status OkStatus() { return std::monostate{}; }
 
 inline Error ValidationError(std::vector<FieldError> errors) {
   return Error{ErrorKind::kValidation, "Validation failed", std::move(errors)};
