@@ -45,8 +45,7 @@ Status ImportEnvironment(Environment& env, const json& doc) {
     if (field.rfind("environments[0]", 0) == 0) field = "environment" + field.substr(15);
     return field_error(field, e.problem());
   }
-  if (auto error = env.Restore(std::move(snapshot))) return *error;
-  return OkStatus();
+  return env.Restore(std::move(snapshot));
 }
 
 void ImportRegistry(Registry& registry, const json& doc, const std::string& source) {

@@ -80,9 +80,11 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
                  ControlHint::kWaitAdvanceClockOrReset};
   std::string redirect_uri;
   if (!has_error("redirect_uri")) {
-    FieldError error;
-    redirect_uri = redirect_uris_.Resolve(request.redirect_uri.value_or(""), &error);
-    if (!error.code.empty()) errors.push_back(error);
+    Result<std::string> resolved = redirect_uris_.Resolve(request.redirect_uri.value_or(""));
+    if (resolved.ok())
+      redirect_uri = resolved.value();
+    else
+      errors.push_back(resolved.error().errors.front());
   }
   const Connection* connection = nullptr;
   if (request.connection && !request.connection->empty() && !has_error("connection")) {
@@ -222,9 +224,10 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     // The reference: an expired link redirects to the app with error=access_denied; a used link
     // has expired on its first visit (CONTRACT.md, evidence review 2026-11-29). Where to: the
     // session's redirect URI, else the environment's default; with neither, the HTML page.
-    FieldError error;
-    std::string target =
-        s.redirect_uri.empty() ? redirect_uris_.Resolve("", &error) : s.redirect_uri;
+    std::string target = s.redirect_uri;
+    if (target.empty())
+      if (Result<std::string> fallback = redirect_uris_.Resolve(""); fallback.ok())
+        target = fallback.value();
     if (!target.empty()) {
       out.location = target + (target.find('?') == std::string::npos ? "?" : "&") +
                      "error=access_denied&error_description=" +

@@ -173,15 +173,15 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
         ErrorPageUrl(link_base_, kClientIdInvalidPage) + "?client_id=" + PercentEncode(r.client_id);
     return out;
   }
-  FieldError uri_error;
-  const std::string redirect_uri = redirect_uris_.Resolve(r.redirect_uri, &uri_error);
-  if (!uri_error.code.empty()) {
+  Result<std::string> resolved = redirect_uris_.Resolve(r.redirect_uri);
+  if (!resolved.ok()) {
     out.kind = AuthorizeOutcome::Kind::kInvalidRedirectUri;
     out.location = ErrorPageUrl(link_base_, kRedirectUriInvalidPage) +
                    "?redirect_uri=" + PercentEncode(r.redirect_uri);
-    out.error = uri_error.code;
+    out.error = resolved.error().errors.front().code;
     return out;
   }
+  const std::string redirect_uri = resolved.value();
   // Requests that never reach the app: the browser goes to the error host's page instead.
   auto error_page = [&](const std::string& page) {
     out.kind = AuthorizeOutcome::Kind::kErrorPage;

@@ -260,7 +260,7 @@ TEST_CASE_METHOD(Fixture, "visits: the first 20 and the consuming one are kept, 
       x.visits.assign(50, LinkVisit{x.created_ms, "GET", huge, "used"});
       x.visits_omitted = 7;
     }
-  REQUIRE_FALSE(env.Restore(snap));
+  REQUIRE(env.Restore(snap).ok());
   after = *env.FindSession(s.id);
   CHECK(after.visits.size() == 20);
   CHECK(after.visits_omitted == 7 + 30);
