@@ -215,6 +215,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     const Profile& profile = ProfileForLocked(*conn, user);
     s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
     out.kind = LinkVisitOutcome::Kind::kRedirect;
+    // '&': a session from PUT /_mock/state or --state-file keeps its redirect_uri unchecked.
     out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
                    "code=" + PercentEncode(s.code);
     if (s.state) out.location += "&state=" + PercentEncode(*s.state);
@@ -229,6 +230,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
       if (Result<std::string> fallback = redirect_uris_.Resolve(""); fallback.ok())
         target = fallback.value();
     if (!target.empty()) {
+      // '&' for the session's redirect_uri from a state import (above); a default has no query.
       out.location = target + (target.find('?') == std::string::npos ? "?" : "&") +
                      "error=access_denied&error_description=" +
                      PercentEncode(out.kind == LinkVisitOutcome::Kind::kUsed

@@ -80,6 +80,7 @@ std::string Environment::AppRedirectLocked(
     const std::string& redirect_uri, const std::string& state, const std::string& error,
     const std::string& description,
     const std::vector<std::pair<std::string, std::string>>& extra) const {
+  // '&': a pending login from PUT /_mock/state or --state-file keeps its redirect_uri unchecked.
   std::string out = redirect_uri + (redirect_uri.find('?') == std::string::npos ? "?" : "&");
   out += "error=" + PercentEncode(error) + "&error_description=" + PercentEncode(description);
   out += std::string("&error_uri=") + PercentEncode(kErrorUri);
@@ -156,6 +157,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
   const Profile& profile = ProfileForLocked(connection, user);
   const std::string code =
       IssueCodeLocked(profile, login.redirect_uri, "", login.code_challenge, login.provider_scopes);
+  // '&': a pending login from PUT /_mock/state or --state-file keeps its redirect_uri unchecked.
   out.location = login.redirect_uri +
                  (login.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
                  "code=" + PercentEncode(code);
