@@ -1,7 +1,7 @@
 // An environment's redirect-URI allow-list: which URIs are registered, which one is the
 // default, and what a requested redirect_uri resolves to. Not thread-safe by itself: the
 // Environment keeps one under its lock (environment.h). The rules for one URI are in
-// domain/redirect_uri.h.
+// rules/redirect_uri.h.
 #pragma once
 
 #include <optional>
