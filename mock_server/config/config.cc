@@ -115,8 +115,8 @@ class Parser {
   // body of PUT /_mock/scanner.
   ScannerSettings Scanner(const json& o, const std::string& path) const {
     ScannerSettings s = ReadScannerKeys(r_, o, path);
-    if (auto error = ::workos_mock::Environment::ValidateScanner(s)) {
-      const auto& fe = error->errors.front();
+    if (Status valid = ::workos_mock::Environment::ValidateScanner(s); !valid.ok()) {
+      const auto& fe = valid.error().errors.front();
       Fail(path + "." + fe.field, fe.code);
     }
     for (auto& entry : s.allowlist)
@@ -202,8 +202,8 @@ class Parser {
     IdGenerator& ids = seeded ? *seeded : csprng;
     if (c.start_time_ms) now = *c.start_time_ms;
     ReadDirectory(r_, e, path, now, ids, c);
-    if (auto error = Registry::Validate(c)) {
-      const auto& fe = error->errors.front();
+    if (Status valid = Registry::Validate(c); !valid.ok()) {
+      const auto& fe = valid.error().errors.front();
       Fail(path + "." + fe.field, fe.code);
     }
     return c;

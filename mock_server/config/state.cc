@@ -15,7 +15,7 @@ json ExportEnvironment(const Environment& env, uint64_t* change_count) {
           {"state", SnapshotJson(env.Snapshot(change_count))}};
 }
 
-std::optional<Error> ImportEnvironment(Environment& env, const json& doc) {
+Status ImportEnvironment(Environment& env, const json& doc) {
   auto field_error = [](const std::string& field, const std::string& problem) {
     return ValidationError({{field.empty() ? "body" : field, problem}});
   };
@@ -86,8 +86,9 @@ void ImportRegistry(Registry& registry, const json& doc, const std::string& sour
       if (!added.ok()) throw ConfigError(source, path, added.error().message);
       env = added.value();
     }
-    if (auto error = ImportEnvironment(*env, e)) {
-      const auto& fe = error->errors.empty() ? FieldError{"", error->message} : error->errors[0];
+    if (Status imported = ImportEnvironment(*env, e); !imported.ok()) {
+      const Error& error = imported.error();
+      const auto& fe = error.errors.empty() ? FieldError{"", error.message} : error.errors[0];
       throw ConfigError(source, path + "." + fe.field, fe.code);
     }
   }

@@ -33,7 +33,7 @@ nlohmann::json ExportEnvironment(const Environment& env, uint64_t* change_count 
 // Replaces `env`'s runtime state with `doc` (a mock_state object; only "state" is used; an
 // "environment" part, when present, must be a valid seed but is not applied: a running
 // environment's keys and client id cannot change). Validation failures as field errors.
-std::optional<Error> ImportEnvironment(Environment& env, const nlohmann::json& doc);
+Status ImportEnvironment(Environment& env, const nlohmann::json& doc);
 
 // A --state-file read back (persistence/state_file.cc writes it one environment at a time):
 // environments named in the file are created from their seed when missing, then their state is

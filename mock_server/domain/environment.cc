@@ -127,10 +127,7 @@ Result<std::vector<RedirectUriEntry>> Environment::SetRedirectUris(
 
 Result<std::string> Environment::ResolveRedirectUri(const std::string& requested) const {
   MutexLock lock(mu_);
-  FieldError error;
-  std::string uri = redirect_uris_.Resolve(requested, &error);
-  if (!error.code.empty()) return ValidationError({error});
-  return uri;
+  return redirect_uris_.Resolve(requested);
 }
 
 // --- Outbox --------------------------------------------------------------------------------
@@ -199,7 +196,7 @@ ScannerSettings Environment::scanner() const {
 }
 
 Result<ScannerSettings> Environment::SetScanner(ScannerSettings settings) {
-  if (auto error = ValidateScannerSettings(settings)) return *error;
+  if (Status valid = ValidateScannerSettings(settings); !valid.ok()) return valid.error();
   settings = NormalizedScannerSettings(std::move(settings));
   MutexLock lock(mu_);
   scanner_ = settings;

@@ -175,7 +175,7 @@ class Environment {
   // is not exported: idempotency replies); equal counts mean equal snapshots.
   uint64_t ChangeCount() const;
   // Replaces the runtime state with `snapshot` (validated first: nothing changes on error).
-  std::optional<Error> Restore(EnvironmentSnapshot snapshot);
+  Status Restore(EnvironmentSnapshot snapshot);
 
   // --- Bounded resources (domain/snapshot.cc) --------------------------------------------
   // Drops sessions, codes, access tokens and pending logins that can no longer be used (expired
@@ -213,7 +213,7 @@ class Environment {
   Result<TokenGrant> ExchangeCode(const TokenRequest& request);
   // The checks of a token request that need no environment, in order: the grant type, then a
   // client_id at all (an Authorization: Basic header does not count; CONTRACT.md).
-  static std::optional<Error> CheckTokenRequest(const TokenRequest& request);
+  static Status CheckTokenRequest(const TokenRequest& request);
   std::optional<Profile> ProfileForAccessToken(const std::string& access_token) const;
   // The key set that verifies this environment's access tokens.
   std::vector<JsonWebKey> Jwks() const;
@@ -259,7 +259,7 @@ class Environment {
   // are kept lower case.
   Result<ScannerSettings> SetScanner(ScannerSettings settings);
   // The scanner's rules (domain/scanner_policy.h), under the names callers know.
-  static std::optional<Error> ValidateScanner(const ScannerSettings& settings) {
+  static Status ValidateScanner(const ScannerSettings& settings) {
     return ValidateScannerSettings(settings);
   }
   static bool ScannerAllowlisted(const ScannerSettings& settings, const std::string& recipient) {
@@ -289,8 +289,8 @@ class Environment {
   IdempotencyStore& idempotency() { return idempotency_; }
 
   // Validates an allow-list as the dashboard does (domain/redirect_uri_list.h).
-  static std::optional<Error> ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
-                                                   const RedirectUriPolicy& policy) {
+  static Status ValidateRedirectUris(const std::vector<RedirectUriEntry>& uris,
+                                     const RedirectUriPolicy& policy) {
     return RedirectUriAllowList::Validate(uris, policy);
   }
 

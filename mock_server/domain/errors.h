@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace workos_mock {
@@ -53,9 +54,9 @@ struct Error {
 // A value or an Error; the small cousin of absl::StatusOr. Reading the side that is not there
 // (value() of an error, error() of a success) aborts with a message in every build type: a
 // caller -- or a test -- that forgot to check ok() fails loudly instead of reading an empty
-// optional.
+// optional. [[nodiscard]]: a call that drops its Result (and so its error) does not compile.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : error_(std::move(error)) {}  // NOLINT
@@ -83,6 +84,10 @@ class Result {
   std::optional<T> value_;
   std::optional<Error> error_;
 };
+
+// Result<void>: what a check or an action with no value returns (`return OkStatus();`).
+using Status = Result<std::monostate>;
+inline Status OkStatus() { return std::monostate{}; }
 
 inline Error ValidationError(std::vector<FieldError> errors) {
   return Error{ErrorKind::kValidation, "Validation failed", std::move(errors)};

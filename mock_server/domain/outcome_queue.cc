@@ -10,8 +10,8 @@ std::vector<FieldError> OutcomeQueue::Check(const std::string& outcome, int64_t 
   return errors;
 }
 
-std::optional<Error> OutcomeQueue::CheckRoom() const {
-  if (entries_.size() < kMaxEntries) return std::nullopt;
+Status OutcomeQueue::CheckRoom() const {
+  if (entries_.size() < kMaxEntries) return OkStatus();
   return Error{
       ErrorKind::kLimitExceeded,
       "This environment already has " + std::to_string(kMaxEntries) + " queued sign-in outcomes",

@@ -27,8 +27,8 @@ class OutcomeQueue {
   // What is wrong with queueing `outcome` for `times` sign-ins (the outcome, then the count);
   // empty when nothing is.
   static std::vector<FieldError> Check(const std::string& outcome, int64_t times);
-  // kLimitExceeded when kMaxEntries are queued already; nullopt when one more fits.
-  std::optional<Error> CheckRoom() const;
+  // kLimitExceeded when kMaxEntries are queued already; ok when one more fits.
+  Status CheckRoom() const;
   // Queues `entry` (checked, with room for it) at the back.
   void Push(QueuedOutcome entry) { entries_.push_back(std::move(entry)); }
   // The outcome the next sign-in through `connection_id` takes (one use of it), if any.

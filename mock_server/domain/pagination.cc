@@ -4,10 +4,9 @@
 
 namespace workos_mock {
 
-std::optional<Error> ParsePageRequest(const PageRequest& r, int* limit, bool* descending) {
+Result<PageOrder> ParsePageRequest(const PageRequest& r) {
   std::vector<FieldError> errors;
-  *limit = 10;
-  *descending = true;
+  PageOrder out;
   if (r.limit && !r.limit->empty()) {
     const std::string& v = *r.limit;
     bool digits = v.size() <= 3 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
@@ -17,20 +16,20 @@ std::optional<Error> ParsePageRequest(const PageRequest& r, int* limit, bool* de
     if (n < 1 || n > 100)
       errors.push_back({"limit", "limit must be an integer between 1 and 100"});
     else
-      *limit = n;
+      out.limit = n;
   }
   if (r.order && !r.order->empty()) {
     const std::string& o = *r.order;
     if (o == "desc")
-      *descending = true;
+      out.descending = true;
     else if (o == "asc" || o == "normal")
-      *descending = false;
+      out.descending = false;
     else
       errors.push_back({"order", "order must be one of: asc, desc, normal"});
   }
   if (r.before && !r.before->empty() && r.after && !r.after->empty())
     errors.push_back({"before", "give either before or after, not both"});
-  if (errors.empty()) return std::nullopt;
+  if (errors.empty()) return out;
   return ValidationError(std::move(errors));
 }
 

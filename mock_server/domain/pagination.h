@@ -25,8 +25,13 @@ struct Page {
   std::optional<std::string> before, after;
 };
 
-// Validates `r`; on success fills limit/descending.
-std::optional<Error> ParsePageRequest(const PageRequest& r, int* limit, bool* descending);
+// How many, in which order: `limit` and `order` as ParsePageRequest reads them.
+struct PageOrder {
+  int limit = 10;
+  bool descending = true;
+};
+// Validates `r`: its limit and order (the defaults when absent), or every problem as field errors.
+Result<PageOrder> ParsePageRequest(const PageRequest& r);
 
 // The creation time encoded in a WorkOS id's ULID ("conn_01E4ZC..."), or nullopt.
 std::optional<int64_t> UlidTimeOf(const std::string& id);
@@ -35,9 +40,10 @@ std::optional<int64_t> UlidTimeOf(const std::string& id);
 // object not in `items` (deleted, or filtered out) is placed by the time in its ULID.
 template <typename T>
 Result<Page<T>> Paginate(std::vector<T> items, const PageRequest& r) {
-  int limit = 10;
-  bool desc = true;
-  if (auto error = ParsePageRequest(r, &limit, &desc)) return *error;
+  Result<PageOrder> order = ParsePageRequest(r);
+  if (!order.ok()) return order.error();
+  const int limit = order.value().limit;
+  const bool desc = order.value().descending;
   using Key = std::pair<int64_t, std::string>;
   auto key = [](const T& t) { return Key{t.created_ms, t.id}; };
   std::sort(items.begin(), items.end(),

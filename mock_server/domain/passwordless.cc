@@ -80,9 +80,11 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
                  ControlHint::kWaitAdvanceClockOrReset};
   std::string redirect_uri;
   if (!has_error("redirect_uri")) {
-    FieldError error;
-    redirect_uri = redirect_uris_.Resolve(request.redirect_uri.value_or(""), &error);
-    if (!error.code.empty()) errors.push_back(error);
+    Result<std::string> resolved = redirect_uris_.Resolve(request.redirect_uri.value_or(""));
+    if (resolved.ok())
+      redirect_uri = resolved.value();
+    else
+      errors.push_back(resolved.error().errors.front());
   }
   const Connection* connection = nullptr;
   if (request.connection && !request.connection->empty() && !has_error("connection")) {
@@ -213,6 +215,7 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     const Profile& profile = ProfileForLocked(*conn, user);
     s.code = IssueCodeLocked(profile, s.redirect_uri, s.id, std::nullopt);
     out.kind = LinkVisitOutcome::Kind::kRedirect;
+    // '&': a session from PUT /_mock/state or --state-file keeps its redirect_uri unchecked.
     out.location = s.redirect_uri + (s.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
                    "code=" + PercentEncode(s.code);
     if (s.state) out.location += "&state=" + PercentEncode(*s.state);
@@ -222,10 +225,12 @@ std::optional<LinkVisitOutcome> Environment::VisitLink(const std::string& token,
     // The reference: an expired link redirects to the app with error=access_denied; a used link
     // has expired on its first visit (CONTRACT.md, evidence review 2026-11-29). Where to: the
     // session's redirect URI, else the environment's default; with neither, the HTML page.
-    FieldError error;
-    std::string target =
-        s.redirect_uri.empty() ? redirect_uris_.Resolve("", &error) : s.redirect_uri;
+    std::string target = s.redirect_uri;
+    if (target.empty())
+      if (Result<std::string> fallback = redirect_uris_.Resolve(""); fallback.ok())
+        target = fallback.value();
     if (!target.empty()) {
+      // '&' for the session's redirect_uri from a state import (above); a default has no query.
       out.location = target + (target.find('?') == std::string::npos ? "?" : "&") +
                      "error=access_denied&error_description=" +
                      PercentEncode(out.kind == LinkVisitOutcome::Kind::kUsed

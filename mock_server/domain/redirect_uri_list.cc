@@ -4,8 +4,8 @@
 
 namespace workos_mock {
 
-std::optional<Error> RedirectUriAllowList::Validate(const std::vector<RedirectUriEntry>& uris,
-                                                    const RedirectUriPolicy& policy) {
+Status RedirectUriAllowList::Validate(const std::vector<RedirectUriEntry>& uris,
+                                      const RedirectUriPolicy& policy) {
   std::vector<FieldError> errors;
   int defaults = 0;
   for (size_t i = 0; i < uris.size(); ++i) {
@@ -27,7 +27,7 @@ std::optional<Error> RedirectUriAllowList::Validate(const std::vector<RedirectUr
     errors.push_back({"redirect_uris", "exactly one redirect URI must be the default (found " +
                                            std::to_string(defaults) + ")"});
   }
-  if (errors.empty()) return std::nullopt;
+  if (errors.empty()) return OkStatus();
   return ValidationError(std::move(errors));
 }
 
@@ -45,28 +45,27 @@ Result<std::vector<RedirectUriEntry>> RedirectUriAllowList::Prepare(
       }
     }
   }
-  if (auto error = Validate(uris, policy)) return *error;
+  if (Status valid = Validate(uris, policy); !valid.ok()) return valid.error();
   return uris;
 }
 
-std::string RedirectUriAllowList::Resolve(const std::string& requested, FieldError* error) const {
+Result<std::string> RedirectUriAllowList::Resolve(const std::string& requested) const {
   if (requested.empty()) {
     for (const auto& e : entries_)
       if (e.is_default) return e.uri;
-    *error = {"redirect_uri",
-              "redirect_uri is required: this environment has no default redirect URI",
-              ControlHint::kConfigureRedirectUri};
-    return "";
+    return ValidationError(
+        {{"redirect_uri", "redirect_uri is required: this environment has no default redirect URI",
+          ControlHint::kConfigureRedirectUri}});
   }
   for (const auto& e : entries_)
     if (RedirectUriMatches(e.uri, requested)) return requested;
   std::string known;
   for (const auto& e : entries_) known += (known.empty() ? "'" : ", '") + e.uri + "'";
-  *error = {"redirect_uri",
-            "redirect_uri '" + requested +
-                "' is not one of this environment's redirect URIs (it must match exactly): " +
-                (known.empty() ? std::string("none are configured") : known)};
-  return "";
+  return ValidationError(
+      {{"redirect_uri",
+        "redirect_uri '" + requested +
+            "' is not one of this environment's redirect URIs (it must match exactly): " +
+            (known.empty() ? std::string("none are configured") : known)}});
 }
 
 }  // namespace workos_mock

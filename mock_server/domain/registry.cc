@@ -8,7 +8,7 @@ namespace workos_mock {
 Registry::Registry(const Clock& clock, std::string link_base)
     : clock_(clock), link_base_(std::move(link_base)) {}
 
-std::optional<Error> Registry::Validate(const EnvironmentConfig& seed) {
+Status Registry::Validate(const EnvironmentConfig& seed) {
   std::vector<FieldError> errors;
   const std::string want = seed.kind == EnvironmentKind::kProduction ? "sk_live_" : "sk_test_";
   if (seed.api_keys.empty()) errors.push_back({"api_keys", "at least one API key is required"});
@@ -27,16 +27,17 @@ std::optional<Error> Registry::Validate(const EnvironmentConfig& seed) {
                                        {"access_token_ttl_seconds", seed.access_token_ttl_seconds},
                                        {"sweep_after_seconds", seed.sweep_after_seconds}})
     if (auto e = CheckDuration(field, seconds)) errors.push_back(*e);  // domain/limits.h
-  if (auto e = Environment::ValidateRedirectUris(seed.redirect_uris,
-                                                 {seed.kind, seed.allow_wildcard_redirect_uris})) {
-    for (auto& fe : e->errors) errors.push_back(fe);
+  if (Status uris = Environment::ValidateRedirectUris(
+          seed.redirect_uris, {seed.kind, seed.allow_wildcard_redirect_uris});
+      !uris.ok()) {
+    for (auto& fe : uris.error().errors) errors.push_back(fe);
   }
-  if (errors.empty()) return std::nullopt;
+  if (errors.empty()) return OkStatus();
   return ValidationError(std::move(errors));
 }
 
 Result<std::shared_ptr<Environment>> Registry::Add(EnvironmentConfig seed) {
-  if (auto error = Validate(seed)) return *error;
+  if (Status valid = Validate(seed); !valid.ok()) return valid.error();
   std::lock_guard<std::shared_mutex> lock(mu_);
   if (by_name_.count(seed.name))
     return Error{

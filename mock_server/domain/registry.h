@@ -40,8 +40,8 @@ class Registry {
   // A fresh seed with generated name, key (sk_test_/sk_live_ by kind) and client id.
   EnvironmentConfig Generate(EnvironmentKind kind) const;
 
-  // Everything wrong with a seed, as field errors with key paths; nullopt when it is fine.
-  static std::optional<Error> Validate(const EnvironmentConfig& seed);
+  // Everything wrong with a seed, as field errors with key paths; ok when it is fine.
+  static Status Validate(const EnvironmentConfig& seed);
 
   const std::string& link_base() const { return link_base_; }
 

@@ -6,7 +6,7 @@
 
 namespace workos_mock {
 
-std::optional<Error> ValidateScannerSettings(const ScannerSettings& s) {
+Status ValidateScannerSettings(const ScannerSettings& s) {
   std::vector<FieldError> errors;
   if (s.mode != "off" && s.mode != "prefetch" && s.mode != "prefetch_follow" && s.mode != "head")
     errors.push_back({"mode", "mode must be one of off, prefetch, prefetch_follow, head"});
@@ -21,7 +21,7 @@ std::optional<Error> ValidateScannerSettings(const ScannerSettings& s) {
           {"allowlist[" + std::to_string(i) + "]",
            "must be a domain (trusted.com) or an address (ceo@x.com), without spaces"});
   }
-  if (errors.empty()) return std::nullopt;
+  if (errors.empty()) return OkStatus();
   return ValidationError(std::move(errors));
 }
 

@@ -13,7 +13,7 @@ namespace workos_mock {
 
 // Mode (off, prefetch, prefetch_follow, head), delay_ms 0..600000, allow-list entries non-empty
 // and without spaces or controls; every problem as a field error.
-std::optional<Error> ValidateScannerSettings(const ScannerSettings& settings);
+Status ValidateScannerSettings(const ScannerSettings& settings);
 
 // `settings` as stored: allow-list entries in lower case.
 ScannerSettings NormalizedScannerSettings(ScannerSettings settings);

@@ -24,7 +24,7 @@ std::string At(const char* list, size_t i, const char* field) {
 
 }  // namespace
 
-std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_stored) {
+Status ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_stored) {
   std::vector<FieldError> errors;
   // The same range the clock can be advanced through (domain/limits.h): every offset the
   // environment can reach loads back, and no time arithmetic on a restored entry overflows.
@@ -106,7 +106,7 @@ std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& s, size_t max_s
                       " (config max_stored) sessions, codes, access tokens and "
                       "pending logins; " +
                       std::to_string(kMaxOutbox) + " emails)"});
-  if (errors.empty()) return std::nullopt;
+  if (errors.empty()) return OkStatus();
   return ValidationError(std::move(errors));
 }
 
@@ -210,14 +210,16 @@ uint64_t Environment::ChangeCount() const {
   return changes_;
 }
 
-std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
+Status Environment::Restore(EnvironmentSnapshot s) {
   std::vector<FieldError> errors;
-  if (auto e = ValidateSnapshot(s, max_stored())) errors = e->errors;
-  if (auto e = RedirectUriAllowList::Validate(s.redirect_uris,
-                                              {seed_.kind, seed_.allow_wildcard_redirect_uris}))
-    for (auto& fe : e->errors) errors.push_back({"state." + fe.field, fe.code});
-  if (auto e = ValidateScannerSettings(s.scanner))
-    for (auto& fe : e->errors) errors.push_back({"state.scanner." + fe.field, fe.code});
+  if (Status valid = ValidateSnapshot(s, max_stored()); !valid.ok()) errors = valid.error().errors;
+  if (Status uris = RedirectUriAllowList::Validate(
+          s.redirect_uris, {seed_.kind, seed_.allow_wildcard_redirect_uris});
+      !uris.ok())
+    for (auto& fe : uris.error().errors) errors.push_back({"state." + fe.field, fe.code});
+  if (Status scanner = ValidateScannerSettings(s.scanner); !scanner.ok())
+    for (auto& fe : scanner.error().errors)
+      errors.push_back({"state.scanner." + fe.field, fe.code});
   for (const auto& [name, position] : s.id_streams) {
     if (name != "objects" && name != "requests" && name != "control")
       errors.push_back({"state.id_streams." + name, "unknown stream (objects, requests, control)"});
@@ -277,7 +279,7 @@ std::optional<Error> Environment::Restore(EnvironmentSnapshot s) {
   next_sweep_due_ms_ = 0;  // unknown: the next operation sweeps and works it out
   lock.Unlock();
   outbox_cv_.notify_all();
-  return std::nullopt;
+  return OkStatus();
 }
 
 size_t Environment::SweepLocked() {

@@ -38,8 +38,8 @@ struct EnvironmentSnapshot {
 
 // Everything inconsistent in a snapshot (duplicate ids or tokens, references to missing
 // profiles, a bad clock offset), as field errors with key paths like "sessions[2].token";
-// nullopt when it can be restored. Redirect URIs and the scanner are checked by Restore against
-// the environment's kind; `max_stored` is its cap per kind.
-std::optional<Error> ValidateSnapshot(const EnvironmentSnapshot& snapshot, size_t max_stored);
+// ok when it can be restored. Redirect URIs and the scanner are checked by Restore against the
+// environment's kind; `max_stored` is its cap per kind.
+Status ValidateSnapshot(const EnvironmentSnapshot& snapshot, size_t max_stored);
 
 }  // namespace workos_mock

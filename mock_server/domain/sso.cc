@@ -80,6 +80,7 @@ std::string Environment::AppRedirectLocked(
     const std::string& redirect_uri, const std::string& state, const std::string& error,
     const std::string& description,
     const std::vector<std::pair<std::string, std::string>>& extra) const {
+  // '&': a pending login from PUT /_mock/state or --state-file keeps its redirect_uri unchecked.
   std::string out = redirect_uri + (redirect_uri.find('?') == std::string::npos ? "?" : "&");
   out += "error=" + PercentEncode(error) + "&error_description=" + PercentEncode(description);
   out += std::string("&error_uri=") + PercentEncode(kErrorUri);
@@ -156,6 +157,7 @@ AuthorizeOutcome Environment::SignInLocked(const Connection& connection, const I
   const Profile& profile = ProfileForLocked(connection, user);
   const std::string code =
       IssueCodeLocked(profile, login.redirect_uri, "", login.code_challenge, login.provider_scopes);
+  // '&': a pending login from PUT /_mock/state or --state-file keeps its redirect_uri unchecked.
   out.location = login.redirect_uri +
                  (login.redirect_uri.find('?') == std::string::npos ? "?" : "&") +
                  "code=" + PercentEncode(code);
@@ -173,15 +175,15 @@ AuthorizeOutcome Environment::Authorize(const AuthorizeRequest& r) {
         ErrorPageUrl(link_base_, kClientIdInvalidPage) + "?client_id=" + PercentEncode(r.client_id);
     return out;
   }
-  FieldError uri_error;
-  const std::string redirect_uri = redirect_uris_.Resolve(r.redirect_uri, &uri_error);
-  if (!uri_error.code.empty()) {
+  Result<std::string> resolved = redirect_uris_.Resolve(r.redirect_uri);
+  if (!resolved.ok()) {
     out.kind = AuthorizeOutcome::Kind::kInvalidRedirectUri;
     out.location = ErrorPageUrl(link_base_, kRedirectUriInvalidPage) +
                    "?redirect_uri=" + PercentEncode(r.redirect_uri);
-    out.error = uri_error.code;
+    out.error = resolved.error().errors.front().code;
     return out;
   }
+  const std::string redirect_uri = resolved.value();
   // Requests that never reach the app: the browser goes to the error host's page instead.
   auto error_page = [&](const std::string& page) {
     out.kind = AuthorizeOutcome::Kind::kErrorPage;

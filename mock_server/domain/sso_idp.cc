@@ -69,7 +69,7 @@ Result<QueuedOutcome> Environment::QueueOutcome(const std::string& connection_id
     errors.push_back(
         {"connection", "connection '" + connection_id + "' does not exist in this environment"});
   if (!errors.empty()) return ValidationError(std::move(errors));
-  if (auto full = queued_outcomes_.CheckRoom()) return *full;
+  if (Status room = queued_outcomes_.CheckRoom(); !room.ok()) return room.error();
   QueuedOutcome q;
   q.id = control_ids_.NewId("sso_outcome", NowMsLocked());
   q.connection_id = connection_id;

@@ -35,18 +35,18 @@ std::string Environment::IssueCodeLocked(const Profile& profile, const std::stri
   return issued.code;
 }
 
-std::optional<Error> Environment::CheckTokenRequest(const TokenRequest& r) {
+Status Environment::CheckTokenRequest(const TokenRequest& r) {
   if (r.grant_type != "authorization_code")
     return Error{ErrorKind::kUnsupportedGrant, "The grant type is not supported.", {}};
   // Live ignores HTTP Basic client authentication and names what the body lacks (a 2026 report
   // against AuthKit's authenticate; CONTRACT.md, evidence review 2026-11-29).
   if (r.client_id.empty())
     return Error{ErrorKind::kOAuthInvalidRequest, "Missing required parameter: client_id", {}};
-  return std::nullopt;
+  return OkStatus();
 }
 
 Result<TokenGrant> Environment::ExchangeCode(const TokenRequest& r) {
-  if (auto error = CheckTokenRequest(r)) return *error;
+  if (Status checked = CheckTokenRequest(r); !checked.ok()) return checked.error();
   if (!ConstantTimeEquals(r.client_id, seed_.client_id)) return InvalidClientError();
   if (!r.client_secret.empty() && !HasApiKey(r.client_secret)) return InvalidClientError();
 

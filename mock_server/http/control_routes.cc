@@ -197,7 +197,8 @@ void MockServer::AddControlRoutes() {
   ControlRoute("PUT", "/_mock/state", true, [](Call& c) {
     auto body = ReadJsonObject(c.req, c.res);
     if (!body) return;
-    if (auto error = ImportEnvironment(*c.env, *body)) return ReplyError(c.res, *error);
+    Status imported = ImportEnvironment(*c.env, *body);
+    if (!imported.ok()) return ReplyError(c.res, imported.error());
     ReplyJson(c.res, 200, ExportEnvironment(*c.env));
   });
 }

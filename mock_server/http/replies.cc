@@ -147,37 +147,36 @@ void ReplyTooLarge(httplib::Response& res) {
              {"message", "Payload Too Large: request bodies are limited to 1 MiB."}});
 }
 
-std::optional<json> DecodeJsonObject(const httplib::Request& req, std::string* error) {
+Result<json> DecodeJsonObject(const httplib::Request& req) {
+  auto refused = [](std::string message) {
+    return Error{ErrorKind::kInvalidRequest, std::move(message), {}};
+  };
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  if (JsonTooDeep(req.body, kMaxJsonDepth)) {
-    *error = "The request body nests arrays or objects more than " + std::to_string(kMaxJsonDepth) +
-             " levels deep.";
-    return std::nullopt;
-  }
+  if (JsonTooDeep(req.body, kMaxJsonDepth))
+    return refused("The request body nests arrays or objects more than " +
+                   std::to_string(kMaxJsonDepth) + " levels deep.");
   json body;
   try {
     body = json::parse(req.body);
   } catch (const json::exception& e) {
     const std::string type = req.get_header_value("Content-Type");
-    *error = std::string("The request body is not valid JSON (") + e.what() +
-             "). Send a JSON object with Content-Type: application/json" +
-             (type.empty() || type.find("json") != std::string::npos
-                  ? std::string(".")
-                  : " (this request said Content-Type: " + type + ").");
-    return std::nullopt;
+    return refused(std::string("The request body is not valid JSON (") + e.what() +
+                   "). Send a JSON object with Content-Type: application/json" +
+                   (type.empty() || type.find("json") != std::string::npos
+                        ? std::string(".")
+                        : " (this request said Content-Type: " + type + ")."));
   }
-  if (!body.is_object()) {
-    *error = "The request body must be a JSON object.";
-    return std::nullopt;
-  }
+  if (!body.is_object()) return refused("The request body must be a JSON object.");
   return body;
 }
 
 std::optional<json> ReadJsonObject(const httplib::Request& req, httplib::Response& res) {
-  std::string error;
-  auto body = DecodeJsonObject(req, &error);
-  if (!body) ReplyBadRequest(res, error);
-  return body;
+  Result<json> body = DecodeJsonObject(req);
+  if (!body.ok()) {
+    ReplyError(res, body.error());
+    return std::nullopt;
+  }
+  return std::move(body.value());
 }
 
 bool ParsedAsForm(const std::string& type, const std::string& body) {
@@ -187,13 +186,13 @@ bool ParsedAsForm(const std::string& type, const std::string& body) {
   return !(type.find("application/json") != std::string::npos || (type.empty() && looks_json));
 }
 
-std::optional<json> DecodeFormOrJson(const httplib::Request& req, std::string* error) {
+Result<json> DecodeFormOrJson(const httplib::Request& req) {
   json out = json::object();
   const std::string type = req.get_header_value("Content-Type");
   if (!ParsedAsForm(type, req.body) && !req.body.empty()) {
-    auto body = DecodeJsonObject(req, error);
-    if (!body) return std::nullopt;
-    for (auto it = body->begin(); it != body->end(); ++it) {
+    Result<json> body = DecodeJsonObject(req);
+    if (!body.ok()) return body.error();
+    for (auto it = body.value().begin(); it != body.value().end(); ++it) {
       if (it->is_string())
         out[it.key()] = *it;
       else if (!it->is_null())
@@ -211,10 +210,12 @@ std::optional<json> DecodeFormOrJson(const httplib::Request& req, std::string* e
 }
 
 std::optional<json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res) {
-  std::string error;
-  auto body = DecodeFormOrJson(req, &error);
-  if (!body) ReplyBadRequest(res, error);
-  return body;
+  Result<json> body = DecodeFormOrJson(req);
+  if (!body.ok()) {
+    ReplyError(res, body.error());
+    return std::nullopt;
+  }
+  return std::move(body.value());
 }
 
 std::vector<std::string> ListParam(const httplib::Request& req, const std::string& name) {

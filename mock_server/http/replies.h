@@ -52,9 +52,10 @@ std::optional<nlohmann::json> ReadJsonObject(const httplib::Request& req, httpli
 // Decodes a body that may be JSON or application/x-www-form-urlencoded into a flat object of
 // strings (what /sso/token accepts); query parameters fill fields the body lacks.
 std::optional<nlohmann::json> ReadFormOrJson(const httplib::Request& req, httplib::Response& res);
-// The two readers without the reply: nullopt and *error, the message of the 400 they would write.
-std::optional<nlohmann::json> DecodeJsonObject(const httplib::Request& req, std::string* error);
-std::optional<nlohmann::json> DecodeFormOrJson(const httplib::Request& req, std::string* error);
+// The two readers without the reply: the body, or the kInvalidRequest error whose 400 they would
+// write (ReplyError writes it).
+Result<nlohmann::json> DecodeJsonObject(const httplib::Request& req);
+Result<nlohmann::json> DecodeFormOrJson(const httplib::Request& req);
 // True when ReadFormOrJson reads `body` as a form: any non-empty body whose Content-Type is not
 // JSON, and one without a Content-Type that does not start with '{' (fetch() sends a string
 // body as text/plain, curl -d as form-urlencoded). The journal redacts by this same rule.

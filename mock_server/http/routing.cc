@@ -24,16 +24,13 @@ void NameRequest(httplib::Response& res, const std::string& id) {
 }  // namespace
 
 const nlohmann::json* MockServer::Call::PeekForm() {
-  if (!form_decoded_) {
-    form_ = DecodeFormOrJson(req, &form_error_);
-    form_decoded_ = true;
-  }
-  return form_ ? &*form_ : nullptr;
+  if (!form_) form_ = DecodeFormOrJson(req);
+  return form_->ok() ? &form_->value() : nullptr;
 }
 
 const nlohmann::json* MockServer::Call::ReadForm() {
   const nlohmann::json* form = PeekForm();
-  if (!form) ReplyBadRequest(res, form_error_);
+  if (!form) ReplyError(res, form_->error());
   return form;
 }
 

@@ -87,9 +87,7 @@ class MockServer {
     const nlohmann::json* ReadForm();
 
    private:
-    bool form_decoded_ = false;
-    std::optional<nlohmann::json> form_;
-    std::string form_error_;
+    std::optional<Result<nlohmann::json>> form_;  // empty until first decoded
   };
   // Names the environment a request belongs to; may read the body through the Call.
   using Resolver = std::function<std::shared_ptr<Environment>(Call&)>;

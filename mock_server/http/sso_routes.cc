@@ -203,7 +203,8 @@ void MockServer::AddSsoRoutes() {
     // An Authorization header (Bearer from the SDKs, Basic from generic OAuth clients) is not
     // read: the body says who the client is.
     if (!c.env) {
-      if (auto error = Environment::CheckTokenRequest(r)) return ReplyError(c.res, *error);
+      Status checked = Environment::CheckTokenRequest(r);
+      if (!checked.ok()) return ReplyError(c.res, checked.error());
       return ReplyError(c.res, {ErrorKind::kInvalidClient, "Invalid client ID or secret.", {}});
     }
     auto grant = c.env->ExchangeCode(r);

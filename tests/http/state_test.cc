@@ -215,3 +215,24 @@ TEST_CASE("everything an SSO environment holds exports and loads back: scopes, r
   CHECK(loaded.status == 200);
   CHECK(Get(s, "/_mock/state", key).json["state"] == exported.json["state"]);
 }
+
+TEST_CASE(
+    "PUT /_mock/state keeps a session's redirect_uri as written: a query gets the code after "
+    "'&'",
+    "[state]") {
+  // The one way to a redirect URI with a query: registered ones never have one.
+  TestServer s;
+  std::string id;
+  const std::string link = CreateSession(s, kKey, "ann@example.com", &id);
+  Reply state = Get(s, "/_mock/state", kKey);
+  REQUIRE(state.status == 200);
+  json doc = state.json;
+  REQUIRE(doc["state"]["sessions"].size() == 1);
+  doc["state"]["sessions"][0]["redirect_uri"] = "https://app.example.com/cb?tenant=a";
+  REQUIRE(Put(s, "/_mock/state", doc.dump(), kKey).status == 200);
+  Reply visit = Get(s, PathOf(link));
+  REQUIRE(visit.status == 302);
+  const std::string location = visit.header("Location");
+  CHECK(location.rfind("https://app.example.com/cb?tenant=a&code=", 0) == 0);
+  CHECK(QueryParam(location, "state") == "st");
+}

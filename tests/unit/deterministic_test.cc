@@ -245,15 +245,15 @@ TEST_CASE("deterministic environments: a restored snapshot goes on where the str
   CHECK(saved.id_streams.size() == 3);
   const auto next = Flow(a);
   Environment b(Seed(11), clock, "http://mock.test");
-  REQUIRE_FALSE(b.Restore(saved));
+  REQUIRE(b.Restore(saved).ok());
   CHECK(Flow(b) == next);  // no id handed out twice
 
   EnvironmentSnapshot bad = saved;
   bad.id_streams["objects"].last_ulid = "nope";
   bad.id_streams["mystery"] = {};
   auto error = b.Restore(bad);
-  REQUIRE(error);
-  CHECK(error->errors.size() == 2);
+  REQUIRE_FALSE(error.ok());
+  CHECK(error.error().errors.size() == 2);
   // Without a seed nothing is saved.
   Environment random(Seed(std::nullopt), clock, "http://mock.test");
   CHECK(random.Snapshot().id_streams.empty());
@@ -350,6 +350,6 @@ TEST_CASE("state export keeps seed, start_time and where the streams stand", "[d
   CHECK(doc["state"]["id_streams"]["objects"]["drawn"].get<uint64_t>() > 0);
   const auto next = Flow(env);
   Environment copy(Seed(21), clock, "http://mock.test");
-  REQUIRE_FALSE(ImportEnvironment(copy, doc));
+  REQUIRE(ImportEnvironment(copy, doc).ok());
   CHECK(Flow(copy) == next);
 }

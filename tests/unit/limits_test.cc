@@ -104,8 +104,8 @@ TEST_CASE("clock advances: one range per advance and for the total offset", "[li
   // ... and the snapshot of that clock loads back.
   EnvironmentSnapshot snap = env.Snapshot();
   CHECK(snap.clock_offset_ms == 400000000000);
-  CHECK_FALSE(ValidateSnapshot(snap, 100000));
-  CHECK_FALSE(env.Restore(snap));
+  CHECK(ValidateSnapshot(snap, 100000).ok());
+  CHECK(env.Restore(snap).ok());
   // Past 100 years in all: refused, naming "seconds" and what is left; nothing moved.
   REQUIRE(env.AdvanceClock(kMaxDurationSeconds - 400000000).ok());
   auto refused = env.AdvanceClock(1);
@@ -115,7 +115,7 @@ TEST_CASE("clock advances: one range per advance and for the total offset", "[li
   CHECK(env.ClockOffsetSeconds() == kMaxDurationSeconds);
   CHECK_FALSE(env.AdvanceClock(kMaxDurationSeconds + 1).ok());
   CHECK_FALSE(env.AdvanceClock(kInt64Max).ok());
-  CHECK_FALSE(env.Restore(env.Snapshot()));  // the largest offset still loads back
+  CHECK(env.Restore(env.Snapshot()).ok());  // the largest offset still loads back
   env.Reset();
   CHECK(env.AdvanceClock(kMaxDurationSeconds).ok());
 }
@@ -130,14 +130,14 @@ TEST_CASE("a snapshot's offsets and times are range-checked before anything chan
   EnvironmentSnapshot far = good;
   far.clock_offset_ms = kMaxDurationMs + 1;
   auto error = ValidateSnapshot(far, 100000);
-  REQUIRE(error);
-  CHECK(error->errors.at(0).field == "state.clock_offset_ms");
+  REQUIRE_FALSE(error.ok());
+  CHECK(error.error().errors.at(0).field == "state.clock_offset_ms");
 
   EnvironmentSnapshot forever = good;
   forever.sessions[0].expires_ms = kInt64Max;
   error = ValidateSnapshot(forever, 100000);
-  REQUIRE(error);
-  CHECK(error->errors.at(0).field == "state.sessions[0].expires_ms");
-  CHECK(env.Restore(forever));
+  REQUIRE_FALSE(error.ok());
+  CHECK(error.error().errors.at(0).field == "state.sessions[0].expires_ms");
+  CHECK_FALSE(env.Restore(forever).ok());
   CHECK(env.FindSession(s.id)->expires_ms == s.expires_ms);  // unchanged
 }

@@ -62,12 +62,13 @@ TEST_CASE(
 TEST_CASE("outcome queue: at most 1000 entries", "[sso][outcomes][caps]") {
   OutcomeQueue queue;
   for (int i = 0; i < 999; ++i) queue.Push(Entry("q", "", "server_error", 1));
-  CHECK_FALSE(queue.CheckRoom());
+  CHECK(queue.CheckRoom().ok());
   queue.Push(Entry("q", "", "server_error", 1));
   auto full = queue.CheckRoom();
-  REQUIRE(full);
-  CHECK(full->kind == ErrorKind::kLimitExceeded);
-  CHECK(full->message.rfind("This environment already has 1000 queued sign-in outcomes", 0) == 0);
+  REQUIRE_FALSE(full.ok());
+  CHECK(full.error().kind == ErrorKind::kLimitExceeded);
+  CHECK(full.error().message.rfind("This environment already has 1000 queued sign-in outcomes",
+                                   0) == 0);
   CHECK(queue.Take("conn") == std::optional<std::string>("server_error"));
-  CHECK_FALSE(queue.CheckRoom());
+  CHECK(queue.CheckRoom().ok());
 }

@@ -18,9 +18,9 @@ namespace {
 std::vector<FieldError> RedirectUriErrors(const std::vector<RedirectUriEntry>& uris,
                                           bool wildcards = false) {
   auto error = Environment::ValidateRedirectUris(uris, {EnvironmentKind::kStaging, wildcards});
-  if (!error) return {};
-  CHECK(error->kind == ErrorKind::kValidation);
-  return error->errors;
+  if (error.ok()) return {};
+  CHECK(error.error().kind == ErrorKind::kValidation);
+  return error.error().errors;
 }
 
 }  // namespace

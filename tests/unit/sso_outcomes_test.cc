@@ -320,7 +320,7 @@ TEST_CASE("outcomes: config and saved state keep user outcomes, domain states, t
           .environments[0];
   ManualClock clock;
   Environment copy(seed, clock, "http://mock");
-  REQUIRE_FALSE(ImportEnvironment(copy, doc));
+  REQUIRE(ImportEnvironment(copy, doc).ok());
   AuthorizeRequest r = f.Req("conn_okta", "den@foo.com");
   CHECK(copy.Authorize(r).error == "access_denied");
   r.login_hint = "pen@pending.foo.com";

@@ -253,6 +253,33 @@ TEST_CASE("interactive IdP: a pending login completes once, as the chosen user",
   CHECK(ErrorOf(f.env.CompleteLogin(page3.login_id, "ann@foo.com")).kind == ErrorKind::kNotFound);
 }
 
+TEST_CASE("interactive IdP: a restored pending login whose redirect URI has a query gets '&'",
+          "[sso][snapshot]") {
+  // Registered redirect URIs never have a query (rules/redirect_uri.cc), but a pending login in
+  // an imported state (PUT /_mock/state, --state-file) keeps the redirect_uri written there.
+  Fixture f;
+  AuthorizeRequest r = Req();
+  r.connection = "conn_foo";
+  r.interactive = true;
+  const std::string signs_in = f.env.Authorize(r).login_id;
+  const std::string denies = f.env.Authorize(r).login_id;
+  EnvironmentSnapshot snap = f.env.Snapshot();
+  REQUIRE(snap.pending_logins.size() == 2);
+  for (auto& p : snap.pending_logins) p.redirect_uri = "https://app.example.com/cb?tenant=a";
+  REQUIRE(f.env.Restore(snap).ok());
+
+  auto done = f.env.CompleteLogin(signs_in, "ann@foo.com");
+  REQUIRE(done.ok());
+  const std::string code = Param(done.value().location, "code");
+  CHECK(done.value().location ==
+        "https://app.example.com/cb?tenant=a&code=" + code + "&state=s%201");
+  auto denied = f.env.CompleteLogin(denies, "", "deny");
+  REQUIRE(denied.ok());
+  CHECK(denied.value().location.rfind(
+            "https://app.example.com/cb?tenant=a&error=access_denied&error_description=", 0) == 0);
+  CHECK(Param(denied.value().location, "state") == "s 1");
+}
+
 TEST_CASE("pending sign-ins are never dropped to make room; at max_stored they answer 429",
           "[sso][caps]") {
   // Past 10,000 pending sign-ins every one of them used to be wiped to make room for the next.
