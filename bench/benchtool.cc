@@ -15,11 +15,13 @@
 //     SAMPLE create=N visit=N token=N profile=N health=N access_token=...
 //     (scripts/bench sizes nginx's static bodies from it and uses the token for /sso/profile.)
 //
-//   benchtool visits HOST PORT ENVS VISITS
-//     Creates ENVS-1 environments besides the default one (POST /_mock/environments), then
-//     VISITS magic links in the default environment, and visits each once, one at a time on one
-//     kept-alive connection: how a link lookup scales with the number of environments (parallel
-//     test workers create one each). Prints: VISITS envs=N visits=N p50_us=N p99_us=N errors=N
+//   benchtool visits HOST PORT_ONE PORT_MANY ENVS VISITS
+//     Two fresh servers: creates ENVS-1 environments besides the default one on PORT_MANY
+//     (POST /_mock/environments), then VISITS magic links in each default environment, and visits
+//     each once, one at a time, alternating between the servers (one kept-alive connection each):
+//     how a link lookup scales with the number of environments (parallel test workers create one
+//     each). Prints: VISITS envs=N visits=N one_p50_us=N one_p99_us=N many_p50_us=N
+//     many_p99_us=N errors=N
 //
 //   benchtool freeport
 //     Prints a TCP port on 127.0.0.1 that was free a moment ago (for nginx, which cannot say
@@ -50,115 +52,18 @@
 #include <thread>
 #include <vector>
 
+#include "http_conn.h"
+
 namespace {
+
+using benchtool::Between;
+using benchtool::Conn;
+using benchtool::Response;
 
 using Clock = std::chrono::steady_clock;
 
 int64_t Micros(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
-}
-
-int Connect(const std::string& host, int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
-struct Response {
-  int status = 0;
-  std::string headers;  // the raw header block
-  std::string body;
-};
-
-// One keep-alive HTTP/1.1 connection; reconnects when the server closes it.
-class Conn {
- public:
-  Conn(std::string host, int port) : host_(std::move(host)), port_(port) {}
-  ~Conn() {
-    if (fd_ >= 0) close(fd_);
-  }
-
-  bool Send(const std::string& method, const std::string& path, const std::string& headers,
-            const std::string& body, Response* out) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (fd_ < 0 && (fd_ = Connect(host_, port_)) < 0) return false;
-      std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host_ +
-                        "\r\nConnection: keep-alive\r\n" + headers;
-      if (!body.empty() || method == "POST")
-        req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-      req += "\r\n" + body;
-      if (WriteAll(req) && ReadResponse(out)) return true;
-      close(fd_);  // the server closed a kept-alive connection: retry once on a new one
-      fd_ = -1;
-      buf_.clear();
-    }
-    return false;
-  }
-
- private:
-  bool WriteAll(const std::string& s) {
-    size_t off = 0;
-    while (off < s.size()) {
-      ssize_t n = send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      off += static_cast<size_t>(n);
-    }
-    return true;
-  }
-  bool Fill() {
-    char tmp[16384];
-    ssize_t n = recv(fd_, tmp, sizeof tmp, 0);
-    if (n <= 0) return false;
-    buf_.append(tmp, static_cast<size_t>(n));
-    return true;
-  }
-  bool ReadResponse(Response* out) {
-    size_t end;
-    while ((end = buf_.find("\r\n\r\n")) == std::string::npos)
-      if (!Fill()) return false;
-    out->headers = buf_.substr(0, end + 2);
-    out->status = std::atoi(out->headers.c_str() + 9);  // "HTTP/1.1 200 ..."
-    size_t length = 0;
-    std::string lower = out->headers;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    size_t cl = lower.find("\r\ncontent-length:");
-    if (cl != std::string::npos) length = std::strtoul(lower.c_str() + cl + 17, nullptr, 10);
-    const bool closes = lower.find("\r\nconnection: close") != std::string::npos;
-    buf_.erase(0, end + 4);
-    while (buf_.size() < length)
-      if (!Fill()) return false;
-    out->body = buf_.substr(0, length);
-    buf_.erase(0, length);
-    if (closes) {
-      close(fd_);
-      fd_ = -1;
-      buf_.clear();
-    }
-    return true;
-  }
-
-  std::string host_;
-  int port_;
-  int fd_ = -1;
-  std::string buf_;
-};
-
-std::string Between(const std::string& s, const std::string& start, const std::string& stop) {
-  size_t a = s.find(start);
-  if (a == std::string::npos) return "";
-  a += start.size();
-  size_t b = s.find_first_of(stop, a);
-  return s.substr(a, b == std::string::npos ? std::string::npos : b - a);
 }
 
 int Flow(const std::string& host, int port, int threads, double seconds, bool is_static) {
@@ -263,16 +168,11 @@ int Sample(const std::string& host, int port) {
   return 0;
 }
 
-int Visits(const std::string& host, int port, int envs, int visits) {
-  Conn conn(host, port);
+// `count` fresh link paths from the default environment of the server on `conn`.
+std::vector<std::string> MakeLinks(Conn& conn, int count, long& errors) {
   Response r;
-  long errors = 0;
-  for (int i = 1; i < envs; ++i)
-    if (!conn.Send("POST", "/_mock/environments", "Content-Type: application/json\r\n", "{}", &r) ||
-        r.status != 201)
-      ++errors;
   std::vector<std::string> links;
-  for (int i = 0; i < visits; ++i) {
+  for (int i = 0; i < count; ++i) {
     if (!conn.Send("POST", "/passwordless/sessions",
                    "Authorization: Bearer sk_test_workos_mock\r\n"
                    "Content-Type: application/json\r\n",
@@ -285,20 +185,43 @@ int Visits(const std::string& host, int port, int envs, int visits) {
     size_t at = link.find("/passwordless/");
     if (at != std::string::npos) links.push_back(link.substr(at));
   }
-  std::vector<int64_t> us;
-  for (const auto& link : links) {
-    const auto t0 = Clock::now();
-    if (conn.Send("GET", link, "", "", &r) && r.status == 302)
-      us.push_back(Micros(Clock::now() - t0));
-    else
+  return links;
+}
+
+// The two servers are visited in turn, one request each, so that both samples see the same
+// machine: one at a time, a visit's latency is mostly the worker's wake-up, which depends on how
+// idle the CPUs are at that moment (20 us busy, 110 us quiet, measured on the same binary).
+int Visits(const std::string& host, int port_one, int port_many, int envs, int visits) {
+  Conn one(host, port_one), many(host, port_many);
+  Response r;
+  long errors = 0;
+  for (int i = 1; i < envs; ++i)
+    if (!many.Send("POST", "/_mock/environments", "Content-Type: application/json\r\n", "{}", &r) ||
+        r.status != 201)
       ++errors;
+  const std::vector<std::string> links[2] = {MakeLinks(one, visits, errors),
+                                             MakeLinks(many, visits, errors)};
+  Conn* conns[2] = {&one, &many};
+  std::vector<int64_t> us[2];
+  for (size_t i = 0; i < std::min(links[0].size(), links[1].size()); ++i) {
+    for (int k = 0; k < 2; ++k) {
+      const auto t0 = Clock::now();
+      if (conns[k]->Send("GET", links[k][i], "", "", &r) && r.status == 302)
+        us[k].push_back(Micros(Clock::now() - t0));
+      else
+        ++errors;
+    }
   }
-  std::sort(us.begin(), us.end());
-  auto pct = [&](double p) {
-    return us.empty() ? 0 : us[std::min(us.size() - 1, static_cast<size_t>(p * us.size()))];
+  auto pct = [&](std::vector<int64_t>& v, double p) {
+    std::sort(v.begin(), v.end());
+    return static_cast<long long>(
+        v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))]);
   };
-  std::printf("VISITS envs=%d visits=%zu p50_us=%lld p99_us=%lld errors=%ld\n", envs, us.size(),
-              static_cast<long long>(pct(0.5)), static_cast<long long>(pct(0.99)), errors);
+  std::printf(
+      "VISITS envs=%d visits=%zu one_p50_us=%lld one_p99_us=%lld many_p50_us=%lld "
+      "many_p99_us=%lld errors=%ld\n",
+      envs, us[1].size(), pct(us[0], 0.5), pct(us[0], 0.99), pct(us[1], 0.5), pct(us[1], 0.99),
+      errors);
   return errors ? 1 : 0;
 }
 
@@ -379,14 +302,15 @@ int main(int argc, char** argv) {
     return Flow(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atof(argv[5]),
                 argc == 7 && std::string(argv[6]) == "static");
   if (mode == "sample" && argc == 4) return Sample(argv[2], std::atoi(argv[3]));
-  if (mode == "visits" && argc == 6)
-    return Visits(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]));
+  if (mode == "visits" && argc == 7)
+    return Visits(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]),
+                  std::atoi(argv[6]));
   if (mode == "freeport") return FreePort();
   if (mode == "startup" && argc >= 4) return Startup(std::atoi(argv[2]), argv + 3);
   std::fprintf(stderr,
                "usage: benchtool flow HOST PORT THREADS SECONDS [static]\n"
                "       benchtool sample HOST PORT\n"
-               "       benchtool visits HOST PORT ENVS VISITS\n"
+               "       benchtool visits HOST PORT_ONE PORT_MANY ENVS VISITS\n"
                "       benchtool freeport\n"
                "       benchtool startup RUNS BINARY [ARGS...]\n");
   return 2;
