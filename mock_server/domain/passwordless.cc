@@ -104,17 +104,17 @@ Result<PasswordlessSession> Environment::CreateSession(const CreateSessionReques
   PasswordlessSession s;
   s.id = ids_.NewId("passwordless_session", now);
   s.email = *request.email;
-  s.redirect_uri = redirect_uri;
   if (request.state && !request.state->empty()) s.state = request.state;
   s.connection_id = connection->id;
   s.token = ids_.Alphanumeric(25);  // live shape; 148 bits
   s.created_ms = now;
   s.expires_ms =
       SaturatingAdd(now, SecondsToMs(request.expires_in.value_or(seed_.link_ttl_seconds)));
-  sessions_.Put(s);
+  s.redirect_uri = std::move(redirect_uri);
+  const PasswordlessSession& stored = sessions_.Put(std::move(s));  // moved: no copy under the lock
   ChangedLocked();
-  NoteExpiryLocked(s.expires_ms, true);
-  return s;
+  NoteExpiryLocked(stored.expires_ms, true);
+  return stored;
 }
 
 std::string Environment::SessionStateLocked(const PasswordlessSession& s) const {

@@ -7,10 +7,10 @@ PasswordlessSession* SessionStore::FindMutableByToken(const std::string& token) 
   return id == nullptr ? nullptr : sessions_.FindMutable(*id);
 }
 
-void SessionStore::Put(PasswordlessSession session) {
+const PasswordlessSession& SessionStore::Put(PasswordlessSession session) {
   by_token_.Set(session.token, session.id);
   const std::string id = session.id;
-  sessions_.Put(id, std::move(session));
+  return sessions_.Put(id, std::move(session));
 }
 
 void SessionStore::Clear() {

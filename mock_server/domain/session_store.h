@@ -33,7 +33,8 @@ class SessionStore {
   // The session whose link token is `token`, to be changed; nullptr when none is.
   PasswordlessSession* FindMutableByToken(const std::string& token);
 
-  void Put(PasswordlessSession session);
+  // Stores `session` (replacing one with its id); the stored copy, valid until the next change.
+  const PasswordlessSession& Put(PasswordlessSession session);
   void Clear();
   // Erases the sessions for which pred(session) holds, calling on_erase(session) first.
   template <typename Pred, typename OnErase>
