@@ -277,6 +277,52 @@ ServerConfig ParseConfig(const std::string& text, const std::string& source,
   return Parser(source, defaults).Parse(text);
 }
 
+namespace {
+
+// The module's boundary: runs a throwing reader and turns its ConfigError into the Error a
+// request is answered with, the key path without `prefix` (the reader's, not the body's).
+template <typename Read>
+auto ReadOrError(const std::string& prefix, Read read) -> Result<decltype(read())> {
+  try {
+    return read();
+  } catch (const ConfigError& e) {
+    std::string field = e.path();
+    if (field.rfind(prefix, 0) == 0) field = field.substr(prefix.size());
+    return ValidationError({{field.empty() ? "body" : field, e.problem()}});
+  }
+}
+
+constexpr const char* kRequestBody = "request body";
+
+}  // namespace
+
+Result<EnvironmentConfig> ReadEnvironmentSeed(const json& environment,
+                                              const DeterministicDefaults& defaults) {
+  return ReadOrError("environments[0].", [&] {
+    const json doc = {{"environments", json::array({environment})}};
+    return ParseConfig(doc.dump(-1, ' ', false, json::error_handler_t::replace), kRequestBody,
+                       defaults)
+        .environments.front();
+  });
+}
+
+Result<ScannerSettings> ReadScanner(const json& body) {
+  return ReadOrError("scanner.", [&] { return ScannerFromJson(body, kRequestBody); });
+}
+
+Result<ScannerSettings> ReadScannerText(const std::string& text) {
+  return ReadOrError("scanner.", [&] { return ParseScanner(text, kRequestBody); });
+}
+
+Result<EnvironmentSettings> ReadSettings(const json& body, const EnvironmentSettings& base) {
+  return ReadOrError("settings.", [&] { return SettingsFromJson(body, kRequestBody, base); });
+}
+
+Result<EnvironmentSettings> ReadSettingsText(const std::string& text,
+                                             const EnvironmentSettings& base) {
+  return ReadOrError("settings.", [&] { return ParseSettings(text, kRequestBody, base); });
+}
+
 ServerConfig LoadConfigFile(const std::string& path, const DeterministicDefaults& defaults) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path, "", "cannot open the file");

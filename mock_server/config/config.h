@@ -11,6 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "domain/errors.h"
 #include "domain/ids.h"
 #include "domain/model.h"
 
@@ -55,6 +56,23 @@ EnvironmentSettings ParseSettings(const std::string& text, const std::string& so
 ScannerSettings ScannerFromJson(const nlohmann::json& object, const std::string& source);
 EnvironmentSettings SettingsFromJson(const nlohmann::json& object, const std::string& source,
                                      const EnvironmentSettings& base);
+
+// For callers that answer requests (the control routes): the readers above behind one boundary.
+// A bad key is a ValidationError({{field, problem}}) instead of a ConfigError; `field` is the
+// key path inside the body (the reader's own "environments[0]." / "scanner." / "settings."
+// prefix removed), "body" for the body as a whole (e.g. not JSON).
+// One environment object (body of POST /_mock/environments) read as a config file's only one.
+Result<EnvironmentConfig> ReadEnvironmentSeed(const nlohmann::json& environment,
+                                              const DeterministicDefaults& defaults = {});
+// The body of PUT /_mock/scanner, already parsed / as text (refused unless it is JSON).
+Result<ScannerSettings> ReadScanner(const nlohmann::json& body);
+Result<ScannerSettings> ReadScannerText(const std::string& text);
+// The body of PUT /_mock/settings, already parsed / as text: its keys replace those of `base`.
+Result<EnvironmentSettings> ReadSettings(const nlohmann::json& body,
+                                         const EnvironmentSettings& base);
+Result<EnvironmentSettings> ReadSettingsText(const std::string& text,
+                                             const EnvironmentSettings& base);
+
 // The embedded default: one staging environment a local app can use with zero set-up.
 ServerConfig DefaultConfig(const DeterministicDefaults& defaults = {});
 // What start-up should warn about when `config` runs in deterministic mode (which environments

@@ -18,13 +18,6 @@ bool BlankBody(const httplib::Request& req) {
   return !req.body.empty() && req.body.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
-Error ConfigValidationError(const ConfigError& e) {
-  std::string field = e.path();
-  const std::string prefix = "environments[0].";
-  if (field.rfind(prefix, 0) == 0) field = field.substr(prefix.size());
-  return ValidationError({{field.empty() ? "body" : field, e.problem()}});
-}
-
 }  // namespace
 
 void MockServer::AddControlRoutes() {
@@ -56,15 +49,9 @@ void MockServer::AddControlRoutes() {
     if (!env.contains("client_id")) env["client_id"] = generated.client_id;
     if (!env.contains("redirect_uris") && kind == EnvironmentKind::kStaging)
       env["redirect_uris"] = json::array({"http://localhost:3000/callback"});
-    EnvironmentConfig seed;
-    try {
-      seed = ParseConfig(Dump({{"environments", json::array({env})}}), "request body",
-                         config_.deterministic)
-                 .environments.front();
-    } catch (const ConfigError& e) {
-      return ReplyError(c.res, ConfigValidationError(e));
-    }
-    auto added = registry_->Add(seed);
+    auto seed = ReadEnvironmentSeed(env, config_.deterministic);
+    if (!seed.ok()) return ReplyError(c.res, seed.error());
+    auto added = registry_->Add(seed.value());
     if (!added.ok()) return ReplyError(c.res, added.error());
     ReplyJson(c.res, 201, EnvironmentJson(*added.value()));
   });
@@ -126,18 +113,11 @@ void MockServer::AddControlRoutes() {
   ControlRoute("PUT", "/_mock/scanner", true, [](Call& c) {
     auto body = ReadJsonObject(c.req, c.res);
     if (!body) return;
-    ScannerSettings settings;
-    try {
-      // Parsed once, by ReadJsonObject -- except a body of blanks: that reads as {} there, and
-      // the scanner's parser has always refused it as not JSON.
-      settings = BlankBody(c.req) ? ParseScanner(c.req.body, "request body")
-                                  : ScannerFromJson(*body, "request body");
-    } catch (const ConfigError& e) {
-      std::string field = e.path();
-      if (field.rfind("scanner.", 0) == 0) field = field.substr(8);
-      return ReplyError(c.res, ValidationError({{field.empty() ? "body" : field, e.problem()}}));
-    }
-    auto set = c.env->SetScanner(settings);
+    // Parsed once, by ReadJsonObject -- except a body of blanks: that reads as {} there, and
+    // the scanner's parser has always refused it as not JSON.
+    auto settings = BlankBody(c.req) ? ReadScannerText(c.req.body) : ReadScanner(*body);
+    if (!settings.ok()) return ReplyError(c.res, settings.error());
+    auto set = c.env->SetScanner(settings.value());
     if (!set.ok()) return ReplyError(c.res, set.error());
     ReplyJson(c.res, 200, ScannerSettingsJson(set.value()));
   });
@@ -149,17 +129,11 @@ void MockServer::AddControlRoutes() {
   ControlRoute("PUT", "/_mock/settings", true, [](Call& c) {
     auto body = ReadJsonObject(c.req, c.res);
     if (!body) return;
-    EnvironmentSettings settings;
-    try {
-      // Keys left out keep their current value.
-      settings = BlankBody(c.req) ? ParseSettings(c.req.body, "request body", c.env->settings())
-                                  : SettingsFromJson(*body, "request body", c.env->settings());
-    } catch (const ConfigError& e) {
-      std::string field = e.path();
-      if (field.rfind("settings.", 0) == 0) field = field.substr(9);
-      return ReplyError(c.res, ValidationError({{field.empty() ? "body" : field, e.problem()}}));
-    }
-    c.env->SetSettings(settings);
+    // Keys left out keep their current value.
+    auto settings = BlankBody(c.req) ? ReadSettingsText(c.req.body, c.env->settings())
+                                     : ReadSettings(*body, c.env->settings());
+    if (!settings.ok()) return ReplyError(c.res, settings.error());
+    c.env->SetSettings(settings.value());
     ReplyJson(c.res, 200, SettingsJson(c.env->settings()));
   });
 

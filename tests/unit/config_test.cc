@@ -1,6 +1,8 @@
 // The config file: the embedded default, the shipped fixtures, and errors that name the key path.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "config/config.h"
 
 using namespace workos_mock;
@@ -156,4 +158,95 @@ TEST_CASE("settings, the newer connection types and users' roles load from confi
   CHECK_FALSE(merged.head_consumes_links);
   CHECK_THROWS_WITH(ParseSettings(R"({"replay":true})", "body", base),
                     Catch::Contains("settings.replay: unknown key"));
+}
+
+// The entry points of the control routes: a bad key is a Result's ValidationError whose field
+// is the key path inside the body (the reader's own prefix removed), never a ConfigError.
+namespace {
+void CheckFieldError(const Error& error, const std::string& field, const std::string& problem) {
+  CHECK(error.kind == ErrorKind::kValidation);
+  CHECK(error.message == "Validation failed");
+  REQUIRE(error.errors.size() == 1);
+  CHECK(error.errors[0].field == field);
+  CHECK_THAT(error.errors[0].code, Catch::StartsWith(problem));
+}
+}  // namespace
+
+TEST_CASE("ReadEnvironmentSeed reads one environment object as a Result", "[config]") {
+  const nlohmann::json good = {{"name", "env_read"},
+                               {"api_keys", {"sk_test_read"}},
+                               {"client_id", "client_read"},
+                               {"redirect_uris", {"http://localhost:3000/callback"}}};
+  Result<EnvironmentConfig> read = ReadEnvironmentSeed(good);
+  REQUIRE(read.ok());
+  CHECK(read.value().name == "env_read");
+  CHECK(read.value().api_keys == std::vector<std::string>{"sk_test_read"});
+  CHECK(read.value().client_id == "client_read");
+  CHECK_FALSE(read.value().random_seed.has_value());
+  // The server's --seed reaches an environment without a "seed" key of its own.
+  DeterministicDefaults defaults;
+  defaults.seed = 42;
+  Result<EnvironmentConfig> seeded = ReadEnvironmentSeed(good, defaults);
+  REQUIRE(seeded.ok());
+  CHECK(seeded.value().random_seed == std::optional<uint64_t>(42));
+
+  nlohmann::json bad = good;
+  bad["redirect_uris"] = {"http://localhost:3000/callback", "https://app.example.com/cb?x=1"};
+  Result<EnvironmentConfig> query = ReadEnvironmentSeed(bad);
+  REQUIRE_FALSE(query.ok());
+  CheckFieldError(query.error(), "redirect_uris[1]", "query_not_allowed");
+
+  bad = good;
+  bad["colour"] = "blue";
+  Result<EnvironmentConfig> unknown = ReadEnvironmentSeed(bad);
+  REQUIRE_FALSE(unknown.ok());
+  CheckFieldError(unknown.error(), "colour", "unknown key");
+}
+
+TEST_CASE("ReadScanner and ReadScannerText read PUT /_mock/scanner's body as a Result",
+          "[config][scanner]") {
+  Result<ScannerSettings> good = ReadScanner(nlohmann::json{{"mode", "prefetch"}});
+  REQUIRE(good.ok());
+  CHECK(good.value().mode == "prefetch");
+  Result<ScannerSettings> text = ReadScannerText(R"({"mode":"prefetch"})");
+  REQUIRE(text.ok());
+  CHECK(text.value().mode == "prefetch");
+
+  Result<ScannerSettings> unknown = ReadScanner(nlohmann::json{{"colour", "blue"}});
+  REQUIRE_FALSE(unknown.ok());
+  CheckFieldError(unknown.error(), "colour", "unknown key");
+  Result<ScannerSettings> unknown_text = ReadScannerText(R"({"colour":"blue"})");
+  REQUIRE_FALSE(unknown_text.ok());
+  CheckFieldError(unknown_text.error(), "colour", "unknown key");
+  // Not JSON at all (a body of blanks): the body as a whole.
+  Result<ScannerSettings> blank = ReadScannerText("  \n");
+  REQUIRE_FALSE(blank.ok());
+  CheckFieldError(blank.error(), "body", "not valid JSON");
+}
+
+TEST_CASE("ReadSettings and ReadSettingsText read PUT /_mock/settings's body as a Result",
+          "[config]") {
+  EnvironmentSettings base;
+  base.head_consumes_links = false;
+  base.idempotent_replay = false;
+  Result<EnvironmentSettings> good =
+      ReadSettings(nlohmann::json{{"idempotent_replay", true}}, base);
+  REQUIRE(good.ok());
+  CHECK(good.value().idempotent_replay);
+  CHECK_FALSE(good.value().head_consumes_links);  // left out: the base's value
+  Result<EnvironmentSettings> text = ReadSettingsText(R"({"head_consumes_links":true})", base);
+  REQUIRE(text.ok());
+  CHECK(text.value().head_consumes_links);
+  CHECK_FALSE(text.value().idempotent_replay);
+
+  Result<EnvironmentSettings> wrong_type =
+      ReadSettings(nlohmann::json{{"idempotent_replay", "yes"}}, base);
+  REQUIRE_FALSE(wrong_type.ok());
+  CheckFieldError(wrong_type.error(), "idempotent_replay", "must be true or false");
+  Result<EnvironmentSettings> unknown = ReadSettingsText(R"({"replay":true})", base);
+  REQUIRE_FALSE(unknown.ok());
+  CheckFieldError(unknown.error(), "replay", "unknown key");
+  Result<EnvironmentSettings> blank = ReadSettingsText(" ", base);
+  REQUIRE_FALSE(blank.ok());
+  CheckFieldError(blank.error(), "body", "not valid JSON");
 }
