@@ -2,7 +2,9 @@
 // session's lifecycle, SSO sign-ins, the request journal -- and what the next requests meet:
 // injected faults and queued sign-in outcomes. Scoped like control_routes.cc.
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 
 #include "domain/ids.h"
 #include "http/json_views.h"
@@ -90,11 +92,13 @@ void MockServer::AddTrafficRoutes() {
   ControlRoute("GET", "/_mock/outbox/latest", true, [](Call& c) {
     double wait = 0;
     if (c.req.has_param("wait")) {
-      try {
-        wait = std::stod(c.req.get_param_value("wait"));
-      } catch (const std::exception&) {
-        wait = -1;
-      }
+      // As std::stod reads it (a leading number; none, or out of range, is refused), without
+      // an exception to catch.
+      const std::string text = c.req.get_param_value("wait");
+      char* end = nullptr;
+      errno = 0;
+      wait = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() || errno == ERANGE) wait = -1;
       if (!(wait >= 0 && wait <= 60))
         return ReplyError(
             c.res, ValidationError({{"wait", "wait must be a number of seconds from 0 to 60"}}));

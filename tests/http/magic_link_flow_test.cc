@@ -226,4 +226,10 @@ TEST_CASE("outbox latest long-polls until an email arrives", "[http][control][co
   CHECK(waited.status == 200);
   CHECK(waited.json["session_id"] == session["id"]);
   CHECK(Get(s, "/_mock/outbox/latest?email=w@example.com&wait=abc", env.api_key).status == 422);
+  // Out of 0..60, out of a double's range, or not a number at all: refused, never waited on.
+  for (const char* bad : {"61", "-1", "1e999", "1e-400", "nan", ""})
+    CHECK(Get(s, std::string("/_mock/outbox/latest?email=w@example.com&wait=") + bad, env.api_key)
+              .status == 422);
+  // A leading number is read as std::stod reads it (as before): '0.1s' waits 0.1 s.
+  CHECK(Get(s, "/_mock/outbox/latest?email=w@example.com&wait=0.1s", env.api_key).status == 200);
 }
