@@ -1,6 +1,7 @@
 #include "cli/exec.h"
 
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
+
+extern char** environ;
 
 namespace workos_mock {
 
@@ -37,27 +42,44 @@ std::map<std::string, std::string> ConnectionEnvironment(const MockServer& serve
   return env;
 }
 
+// Started with posix_spawnp, never fork(): the server's threads are running (the RSA key is
+// being generated, requests may be in flight), and a forked child that allocates before exec --
+// setenv, building argv, execvp's PATH search -- can find the allocator's lock held by a thread
+// that does not exist in the child, and wait for ever. It did, once in a few hundred runs under
+// ASan (a child stuck in futex_wait on ASan's allocator lock, with CMD never started). Everything
+// CMD gets is built here, in the parent; glibc's posix_spawnp does the rest without allocating.
 int RunCommand(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                std::atomic<pid_t>* child) {
-  const pid_t pid = fork();
-  if (pid < 0) {
-    std::fprintf(stderr, "workos-mock: cannot start %s: %s\n", argv[0].c_str(),
-                 std::strerror(errno));
-    return 127;
+  std::vector<std::string> vars;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string var = *e;
+    if (env.count(var.substr(0, var.find('='))) == 0) vars.push_back(var);
   }
-  if (pid == 0) {
-    // CMD starts as if run from a shell: no signals blocked, default dispositions.
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, nullptr);
-    signal(SIGPIPE, SIG_DFL);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    std::fprintf(stderr, "workos-mock: cannot run '%s': %s\n", args[0], std::strerror(errno));
-    _exit(127);
+  for (const auto& [k, v] : env) vars.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& var : vars) envp.push_back(var.data());
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+
+  // CMD starts as if run from a shell: no signals blocked, SIGPIPE at its default (the server
+  // ignores it); caught signals are reset by the exec itself.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, pipe;
+  sigemptyset(&none);
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &pipe);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  const int error = posix_spawnp(&pid, args[0], nullptr, &attr, args.data(), envp.data());
+  posix_spawnattr_destroy(&attr);
+  if (error != 0) {
+    std::fprintf(stderr, "workos-mock: cannot run '%s': %s\n", args[0], std::strerror(error));
+    return 127;
   }
   *child = pid;
   int status = 0;

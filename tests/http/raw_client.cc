@@ -169,9 +169,7 @@ Finished RunMock(const std::vector<std::string>& args,
       }
     }
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  f.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  f.code = WaitForExit(pid);  // bounded: a child that never ends fails the test, named
   return f;
 }
 
