@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 #include "golive/text.h"
 
@@ -29,23 +31,27 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, size_t max_out) {
     close(out[1]);
     return r;
   }
-  pid_t pid = fork();
-  if (pid < 0) {
+  // posix_spawnp, not fork(): golive may have threads running (the app-flow check's servers), and
+  // a forked child that allocates before exec can deadlock on an allocator lock one of them held
+  // (workos-mock exec did, under ASan). The redirections are spawn file actions.
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+  for (int fd : {out[0], out[1], err[0], err[1]}) posix_spawn_file_actions_addclose(&actions, fd);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  pid_t pid = -1;
+  const int error = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) {
     for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+    // As the child used to report it: exit status 127 and the reason on stderr.
+    r.err = "cannot run " + argv[0] + ": " + std::strerror(error) + "\n";
+    r.exit_code = 127;
     return r;
-  }
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    dup2(err[1], STDERR_FILENO);
-    for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    std::fprintf(stderr, "cannot run %s: %s\n", argv[0].c_str(), std::strerror(errno));
-    _exit(127);
   }
   close(out[1]);
   close(err[1]);

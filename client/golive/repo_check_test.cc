@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "golive/process.h"
 #include "golive_test_support.h"
 
 #ifndef WORKOS_MOCK_SOURCE_DIR
@@ -193,4 +194,19 @@ TEST_CASE("golive: a directory that is not a git checkout fails the scan", "[gol
   CHECK(r.status == g::Status::kFail);
   CHECK_THAT(r.reason, Catch::Contains("not a git checkout") && Catch::Contains("--repo"));
   rmdir(dir.c_str());
+}
+
+// The process runner behind the repository checks (golive/process.h): output, exit status, no
+// stdin, and a command that cannot be run (127 and the reason, as a shell reports it).
+TEST_CASE("golive: RunProcess collects output and status; an unrunnable command is 127",
+          "[golive]") {
+  const workos::golive::ProcessResult ok =
+      workos::golive::RunProcess({"sh", "-c", "echo out; echo err >&2; cat; exit 3"}, 1 << 20);
+  CHECK(ok.exit_code == 3);
+  CHECK(ok.out == "out\n");
+  CHECK(ok.err == "err\n");
+  const workos::golive::ProcessResult missing =
+      workos::golive::RunProcess({"/nonexistent/golive-cmd"}, 1 << 20);
+  CHECK(missing.exit_code == 127);
+  CHECK(missing.err.find("cannot run /nonexistent/golive-cmd") != std::string::npos);
 }
