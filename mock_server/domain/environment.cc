@@ -58,9 +58,8 @@ void Environment::LoadSeedLocked() {
   settings_ = seed_.settings;
 }
 
-int64_t Environment::NowMsLocked() const {
-  return (seed_.start_time_ms ? *seed_.start_time_ms : clock_.NowMs()) + offset_ms_;
-}
+// Needs no lock (offset_ms_ is atomic); NowMsLocked stays for the callers that hold it.
+int64_t Environment::NowMsLocked() const { return NowMs(); }
 
 int64_t Environment::NowMs() const {
   return (seed_.start_time_ms ? *seed_.start_time_ms : clock_.NowMs()) + offset_ms_.load();

@@ -130,6 +130,6 @@ TEST_CASE("--state-file: an idle server with 20,000 sessions does no work",
   INFO("CPU used while idle for 2 s: " << idle_ms << " ms");
   CHECK(idle_ms < 300);
   kill(p.pid, SIGTERM);
-  CHECK(WaitExit(p.pid) == 0);
+  CHECK(WaitForExit(p.pid) == 0);
   REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
 }

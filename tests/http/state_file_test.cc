@@ -53,7 +53,7 @@ TEST_CASE("--state-file: a link issued before a restart (SIGKILL or SIGTERM) wor
       REQUIRE(written);
     }
     kill(p.pid, sig);
-    CHECK(WaitExit(p.pid) == (sig == SIGKILL ? 128 + SIGKILL : 0));
+    CHECK(WaitForExit(p.pid) == (sig == SIGKILL ? 128 + SIGKILL : 0));
     // Whatever the timing, the file is whole JSON (atomic rename): never a torn write.
     REQUIRE_FALSE(json::parse(Slurp(state_file), nullptr, false).is_discarded());
 
@@ -81,7 +81,7 @@ TEST_CASE("--state-file: a link issued before a restart (SIGKILL or SIGTERM) wor
     CHECK(token->status == 200);
     CHECK(json::parse(token->body)["profile"]["email"] == "dee@example.com");
     kill(q.pid, SIGTERM);
-    CHECK(WaitExit(q.pid) == 0);
+    CHECK(WaitForExit(q.pid) == 0);
     std::remove(state_file.c_str());
   }
   REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
@@ -103,7 +103,7 @@ TEST_CASE("--state-file: a corrupt file stops the start with exit status 2", "[s
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  CHECK(WaitExit(pid) == 2);
+  CHECK(WaitForExit(pid) == 2);
   std::remove(path.c_str());
 }
 
@@ -137,13 +137,13 @@ TEST_CASE("whatever the clock reaches exports and loads back: PUT /_mock/state a
     REQUIRE(Call(p.port, "POST", "/_mock/clock/advance", R"({"seconds": 200000000})")->status ==
             200);
   kill(p.pid, SIGTERM);
-  REQUIRE(WaitExit(p.pid) == 0);
+  REQUIRE(WaitForExit(p.pid) == 0);
   Proc q = StartMock(state_file, port_file);  // REQUIREs that it comes up (it exited 2 before)
   auto clock = Call(q.port, "GET", "/_mock/clock");
   REQUIRE(clock);
   CHECK(json::parse(clock->body)["offset_seconds"] == 400000000);
   kill(q.pid, SIGTERM);
-  CHECK(WaitExit(q.pid) == 0);
+  CHECK(WaitForExit(q.pid) == 0);
   REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
 }
 
@@ -158,7 +158,7 @@ TEST_CASE("--state-file: another version, another object or unknown keys stop th
                R"({"email":"eve@example.com","type":"MagicLink"})")
               ->status == 201);
   kill(p.pid, SIGTERM);
-  REQUIRE(WaitExit(p.pid) == 0);
+  REQUIRE(WaitForExit(p.pid) == 0);
   const json good = json::parse(Slurp(state_file));
   REQUIRE(good["environments"][0]["state"]["sessions"].size() == 1);
 
@@ -206,7 +206,7 @@ TEST_CASE("--state-file: another version, another object or unknown keys stop th
             state_file.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
-    CHECK(WaitExitWithin(pid, 10) == 2);
+    CHECK(WaitForExit(pid, std::chrono::seconds(10)) == 2);
     const std::string err = Slurp(err_file);
     CHECK(err.find(state_file + ": " + c.path + ":") != std::string::npos);
     INFO(err);
@@ -219,7 +219,7 @@ TEST_CASE("--state-file: another version, another object or unknown keys stop th
   // Serving (a SIGTERM before the listener runs is lost: main.cc, issue 13's shutdown work).
   REQUIRE(Call(q.port, "GET", "/health"));
   kill(q.pid, SIGTERM);
-  CHECK(WaitExit(q.pid) == 0);
+  CHECK(WaitForExit(q.pid) == 0);
   REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
 }
 
@@ -251,7 +251,7 @@ TEST_CASE(
           state_file.c_str(), "--state-interval-ms", "50", static_cast<char*>(nullptr));
     _exit(127);
   }
-  CHECK(WaitExitWithin(second, 10) == 1);
+  CHECK(WaitForExit(second, std::chrono::seconds(10)) == 1);
   const std::string err = Slurp(err_file);
   INFO(err);
   CHECK(err.find("is in use by another workos-mock (pid " + std::to_string(first.pid) + ")") !=
@@ -259,7 +259,7 @@ TEST_CASE(
 
   // The first server's acknowledged sessions all survive its restart.
   kill(first.pid, SIGTERM);
-  REQUIRE(WaitExit(first.pid) == 0);
+  REQUIRE(WaitForExit(first.pid) == 0);
   Proc again = StartMock(state_file, port_file);  // the lock went with the first process
   for (const auto& id : ids) {
     auto life = Call(again.port, "GET", "/_mock/passwordless/sessions/" + id);
@@ -267,10 +267,10 @@ TEST_CASE(
     CHECK(life->status == 200);
   }
   kill(again.pid, SIGKILL);  // a SIGKILL releases the lock as well
-  WaitExit(again.pid);
+  WaitForExit(again.pid);
   Proc after_kill = StartMock(state_file, port_file);
   REQUIRE(Call(after_kill.port, "GET", "/health"));
   kill(after_kill.pid, SIGTERM);
-  CHECK(WaitExit(after_kill.pid) == 0);
+  CHECK(WaitForExit(after_kill.pid) == 0);
   REQUIRE(system(("rm -rf " + dir).c_str()) == 0);
 }

@@ -63,22 +63,6 @@ Proc StartMock(const std::string& state_file, const std::string& port_file) {
   return p;
 }
 
-int WaitExit(pid_t pid) { return WaitForExit(pid); }
-
-// The exit status, or -1 after killing a process still running after `seconds` (a server that
-// should have refused to start must not hang the test).
-int WaitExitWithin(pid_t pid, int seconds) {
-  for (int i = 0; i < seconds * 50; ++i) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid)
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return -1;
-}
-
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;

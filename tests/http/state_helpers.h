@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "raw_client.h"
 #include "test_server.h"
 
 namespace workos_mock::testing {
@@ -25,11 +26,7 @@ struct Proc {
 };
 Proc StartMock(const std::string& state_file, const std::string& port_file);
 
-// The exit status (128 + the signal when killed).
-int WaitExit(pid_t pid);
-// The exit status, or -1 after killing a process still running after `seconds` (a server that
-// should have refused to start must not hang the test).
-int WaitExitWithin(pid_t pid, int seconds);
+// Waiting for one of these processes to end: WaitForExit (raw_client.h).
 
 // The whole file ("" when it cannot be read).
 std::string Slurp(const std::string& path);
